@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from horgos.models import AuditEntry, User
+
+
+@admin.register(User)
+class HorgosUserAdmin(UserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active"]
+    fieldsets = [
+        *UserAdmin.fieldsets[:1],
+        (_("Role"), {"fields": ["role"]}),
+        *UserAdmin.fieldsets[1:],
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["username", "role", "password1", "password2"]})]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: audit rows are never changed or deleted (the database refuses it too)."""
+
+    list_display = ["occurred_at", "actor_username", "action", "target_type", "target_repr"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["actor_username", "action", "target_repr", "target_id"]
+    date_hierarchy = "occurred_at"
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

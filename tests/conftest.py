@@ -1,0 +1,39 @@
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import AdministratorFactory, MerchantUserFactory, OfficerFactory
+
+
+@pytest.fixture
+def officer(db):
+    return OfficerFactory()
+
+
+@pytest.fixture
+def merchant_user(db):
+    return MerchantUserFactory()
+
+
+@pytest.fixture
+def administrator(db):
+    return AdministratorFactory()
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_client_for():
+    """An API client signed in as the given user (token authentication, as programs use it)."""
+
+    def make(user):
+        from rest_framework.authtoken.models import Token
+
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
