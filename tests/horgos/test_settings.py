@@ -1,0 +1,67 @@
+"""Settings come from the environment; each case loads them in a fresh interpreter."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRINT_SETTINGS = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'debug': s.DEBUG, 'tz': s.TIME_ZONE, 'db': s.DATABASES['default']['NAME'], "
+    "'host': s.DATABASES['default']['HOST'], 'broker': s.CELERY_BROKER_URL, 'hosts': s.ALLOWED_HOSTS, "
+    "'ssl': s.SECURE_SSL_REDIRECT, 'hsts': s.SECURE_HSTS_SECONDS}))"
+)
+
+
+def load_settings(**variables: str) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "TIME_ZONE"}}
+    env.update(DJANGO_SETTINGS_MODULE="horgos.settings.base", **variables)
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_settings_are_read_from_the_environment():
+    result = load_settings(
+        SECRET_KEY="s" * 60,
+        DATABASE_URL="postgres://horgos:pw@db.internal:5432/zone",
+        REDIS_URL="redis://cache.internal:6379/2",
+        TIME_ZONE="Asia/Almaty",
+        ALLOWED_HOSTS="horgos.example.org,www.horgos.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["db"] == "zone"
+    assert loaded["host"] == "db.internal"
+    assert loaded["tz"] == "Asia/Almaty"
+    assert loaded["broker"] == "redis://cache.internal:6379/2"
+    assert loaded["hosts"] == ["horgos.example.org", "www.horgos.example.org"]
+    assert loaded["debug"] is False
+    # production defaults: HTTPS on
+    assert loaded["ssl"] is True
+    assert loaded["hsts"] == 31536000
+
+
+def test_defaults_are_asia_shanghai_and_redis_socket_becomes_a_celery_url():
+    result = load_settings(DEBUG="true", REDIS_URL="unix:///tmp/horgos/redis.sock?db=0")
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["tz"] == "Asia/Shanghai"
+    assert loaded["broker"] == "redis+socket:///tmp/horgos/redis.sock?db=0"
+
+
+@pytest.mark.parametrize("url", ["sqlite:///horgos.db", "mysql://root@127.0.0.1/horgos"])
+def test_anything_but_postgresql_is_refused(url):
+    result = load_settings(DEBUG="true", DATABASE_URL=url)
+    assert result.returncode != 0
+    assert "DATABASE_URL must name a PostgreSQL database" in result.stderr
+
+
+def test_production_without_a_secret_key_is_refused():
+    result = load_settings(DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
