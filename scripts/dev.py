@@ -105,7 +105,8 @@ class EmbeddedPostgres:
 
     @property
     def url(self) -> str:
-        return f"postgres://postgres@{urllib.parse.quote(str(self.socket_dir), safe='')}/{DATABASE_NAME}"
+        # libpq's own spelling of a socket directory, which django-environ passes through as OPTIONS
+        return f"postgres://postgres@/{DATABASE_NAME}?host={urllib.parse.quote(str(self.socket_dir))}"
 
     def stop(self) -> None:
         say("stopping embedded PostgreSQL ...")
