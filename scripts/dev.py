@@ -238,14 +238,17 @@ def run() -> int:
         for username, role in DEMO_LOGINS:
             say(f"    {username:<12} {role}")
         say("Ctrl-C stops the web server, the Celery worker and beat, Redis and PostgreSQL.")
-        try:
-            while all(process.poll() is None for process in processes):
-                time.sleep(0.5)
-            say("a process exited; stopping the rest")
-            return 1
-        except KeyboardInterrupt:
+        # Ctrl-C reaches every process of the terminal at once; note it rather than race the children.
+        interrupted = []
+        signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(signum))
+        while not interrupted and all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+        time.sleep(0.5)  # a child may see the Ctrl-C a moment before we do
+        if interrupted:
             say("stopping ...")
             return 0
+        say("a process exited; stopping the rest")
+        return 1
 
 
 def stop_processes(processes: list[subprocess.Popen]) -> None:
