@@ -36,12 +36,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "django_countries",
     "horgos",
     "crossings",
     "merchants",
@@ -191,6 +193,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+# How far a crossing's occurred_at may lie ahead of the server clock (clock skew of lane devices),
+# and how far back one may be recorded (crossings written down during an outage).
+CROSSING_CLOCK_TOLERANCE_SECONDS = env.int("CROSSING_CLOCK_TOLERANCE_SECONDS", default=120)
+CROSSING_BACKDATE_LIMIT_HOURS = env.int("CROSSING_BACKDATE_LIMIT_HOURS", default=24)
 # A stored response to an Idempotency-Key is replayed for this long.
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 

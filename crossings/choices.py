@@ -1,0 +1,73 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CheckpointCode(models.TextChoices):
+    CN = "CN", _("Chinese checkpoint")
+    KZ = "KZ", _("Kazakh checkpoint")
+
+
+class Direction(models.TextChoices):
+    ENTRY = "entry", _("Entry")
+    EXIT = "exit", _("Exit")
+
+
+class LaneGroup(models.TextChoices):
+    """Whom a lane serves: the checkpoint country's own citizens, other nationals, or e-gate users."""
+
+    OWN_CITIZENS = "own_citizens", _("Own citizens")
+    OTHER_NATIONALS = "other_nationals", _("Other nationals")
+    E_GATE = "e_gate", _("Self-service e-gate")
+
+
+class DocumentType(models.TextChoices):
+    PASSPORT = "passport", _("Passport")
+    EXIT_ENTRY_PERMIT = "exit_entry_permit", _("Exit–entry permit")
+    NATIONAL_ID = "national_id", _("National ID card")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+    UNSPECIFIED = "X", _("Unspecified")
+
+
+class Outcome(models.TextChoices):
+    ADMITTED = "admitted", _("Admitted")
+    REFUSED = "refused", _("Refused")
+
+
+class CrossingKind(models.TextChoices):
+    RECORD = "record", _("Record")
+    REVERSAL = "reversal", _("Reversal of a mistaken record")
+
+
+class RefusalReason(models.TextChoices):
+    """Why a crossing was refused; the label is the message the officer and the traveller see."""
+
+    CHECKPOINT_CLOSED = "checkpoint_closed", _("The checkpoint is closed at this time.")
+    LANE_CLOSED = "lane_closed", _("This lane is closed.")
+    WRONG_LANE_DIRECTION = "wrong_lane_direction", _("This lane is for the other direction.")
+    WRONG_LANE_GROUP = "wrong_lane_group", _("This lane does not serve this traveller; use another lane.")
+    DOCUMENT_EXPIRED = "document_expired", _("The document has expired.")
+    DOCUMENT_NOT_ACCEPTED = "document_not_accepted", _("This document is not accepted at this checkpoint.")
+    WATCHLIST = "watchlist", _("Entry refused: watchlist match. Call the duty supervisor.")
+    ALREADY_INSIDE = "already_inside", _("The traveller is already inside the zone.")
+    NOT_INSIDE = "not_inside", _("The traveller has no recorded entry into the zone.")
+    WRONG_CHECKPOINT = "wrong_checkpoint", _("The traveller must leave through the checkpoint they entered.")
+    CHILD_WITHOUT_GUARDIAN = (
+        "child_without_guardian",
+        _("A child on a birth certificate must enter with a guardian who is inside or entering."),
+    )
+
+
+class VisitState(models.TextChoices):
+    OPEN = "open", _("Inside the zone")
+    CLOSED = "closed", _("Left the zone")
+    CANCELLED = "cancelled", _("Cancelled (entry reversed)")
+
+
+class WatchlistMatch(models.TextChoices):
+    DOCUMENT = "document", _("A document")
+    PERSON = "person", _("A person (names and birth date)")
