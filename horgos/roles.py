@@ -6,6 +6,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from horgos.choices import Role
@@ -60,3 +61,9 @@ class RoleRequiredMixin(LoginRequiredMixin):
         if request.user.is_authenticated and not user_has_role(request.user, *self.allowed_roles):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+def require_role(user, *roles: Role) -> None:
+    """For services: refuse (PermissionDenied, a 403 in pages and API) anyone without one of `roles`."""
+    if not user_has_role(user, *roles):
+        raise PermissionDenied(_("Your role does not allow this."))

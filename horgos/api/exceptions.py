@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
 
@@ -12,6 +14,9 @@ def error_body(*, code: str, message: str, fields: dict[str, Any] | None = None)
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        # Services validate with Django's ValidationError; the API answers it as any bad input: 400.
+        exc = exceptions.ValidationError(as_serializer_error(exc))
     response = exception_handler(exc, context)
     if response is None:
         # Not an API exception: Django's handler500 answers, in this same JSON shape for /api/ paths.

@@ -2,10 +2,13 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from crossings.api.urls import router as crossings_router
 from horgos.api import views
 
+# One API root listing every app's endpoints; each app keeps its own router.
 router = DefaultRouter()
 router.register("users", views.UserViewSet, basename="user")
+router.registry.extend(crossings_router.registry)
 
 urlpatterns = [
     path("me/", views.me, name="api-me"),

@@ -192,6 +192,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for each choice set used by several fields.
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "django_countries.countries",
+        "CheckpointCodeEnum": "crossings.choices.CheckpointCode",
+    },
 }
 # How far a crossing's occurred_at may lie ahead of the server clock (clock skew of lane devices),
 # and how far back one may be recorded (crossings written down during an outage).
@@ -210,6 +215,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # django-celery-beat copies this schedule into the database when beat starts; edit it in the admin.
 CELERY_BEAT_SCHEDULE = {
+    # Every day at 00:15 in TIME_ZONE (Beijing time; 22:15 of the day before in Almaty): flag overstays.
+    "mark-overstays": {
+        "task": "crossings.tasks.mark_overstays",
+        "schedule": crontab(hour=0, minute=15),
+    },
     # Every day at 00:05 in TIME_ZONE: drop Idempotency-Key records older than their replay window.
     "purge-expired-idempotency-keys": {
         "task": "horgos.tasks.purge_expired_idempotency_keys",

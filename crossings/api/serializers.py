@@ -1,0 +1,259 @@
+import re
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from crossings.choices import CheckpointCode, Direction, DocumentType, LaneGroup, Sex, WatchlistMatch
+from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, Traveller, Visit, WatchlistEntry
+from crossings.selectors import document_get
+
+DOCUMENT_NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,29}$")
+MALFORMED_NUMBER = _("A document number has 1 to 30 letters and digits (spaces and dashes are ignored).")
+UNKNOWN_DOCUMENT = _("No such document is registered. Register the traveller and the document first.")
+
+
+def validate_document_number(value: str) -> str:
+    value = value.strip()
+    if not DOCUMENT_NUMBER_PATTERN.match(value):
+        raise serializers.ValidationError(MALFORMED_NUMBER)
+    return value
+
+
+class CheckpointSerializer(serializers.ModelSerializer):
+    country = CountryField()
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Checkpoint
+        fields = ["id", "code", "name", "name_zh_hans", "name_kk", "name_ru", "name_en", "country", "time_zone"]
+        read_only_fields = ["id", "code", "country"]
+
+
+class LaneSerializer(serializers.ModelSerializer):
+    checkpoint = serializers.SlugRelatedField(slug_field="code", queryset=Checkpoint.objects.all())
+
+    class Meta:
+        model = Lane
+        fields = ["id", "checkpoint", "code", "direction", "group", "is_open"]
+
+
+class LaneUpdateSerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(choices=Direction.choices, required=False)
+    group = serializers.ChoiceField(choices=LaneGroup.choices, required=False)
+    is_open = serializers.BooleanField(required=False)
+
+
+class TravelDocumentSerializer(serializers.ModelSerializer):
+    issuing_country = CountryField()
+
+    class Meta:
+        model = TravelDocument
+        fields = ["id", "document_type", "number", "issuing_country", "valid_until"]
+
+
+class TravellerSerializer(serializers.ModelSerializer):
+    nationality = CountryField()
+    documents = TravelDocumentSerializer(many=True, read_only=True)
+    guardians = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Traveller
+        fields = [
+            "id",
+            "family_name",
+            "given_names",
+            "family_name_native",
+            "given_names_native",
+            "nationality",
+            "birth_date",
+            "sex",
+            "guardians",
+            "documents",
+        ]
+
+
+class DocumentInputSerializer(serializers.Serializer):
+    document_type = serializers.ChoiceField(choices=DocumentType.choices)
+    number = serializers.CharField(max_length=40, validators=[validate_document_number])
+    issuing_country = CountryField()
+    valid_until = serializers.DateField()
+
+
+class TravellerRegisterSerializer(serializers.Serializer):
+    family_name = serializers.CharField(max_length=100)
+    given_names = serializers.CharField(max_length=100, allow_blank=True, default="")
+    family_name_native = serializers.CharField(max_length=100, allow_blank=True, default="")
+    given_names_native = serializers.CharField(max_length=100, allow_blank=True, default="")
+    nationality = CountryField()
+    birth_date = serializers.DateField()
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    document = DocumentInputSerializer()
+    guardians = serializers.PrimaryKeyRelatedField(many=True, queryset=Traveller.objects.all(), required=False)
+
+
+class TravellerSearchSerializer(serializers.Serializer):
+    document_number = serializers.CharField(required=False, max_length=40, validators=[validate_document_number])
+    family_name = serializers.CharField(required=False, max_length=100)
+    given_names = serializers.CharField(required=False, max_length=100)
+    birth_date = serializers.DateField(required=False)
+    nationality = serializers.CharField(required=False, max_length=2, min_length=2)
+
+
+class DocumentIdentitySerializer(serializers.Serializer):
+    """How an officer names a document at the lane: its type, issuing country and number as printed."""
+
+    document_type = serializers.ChoiceField(choices=DocumentType.choices)
+    issuing_country = CountryField()
+    number = serializers.CharField(max_length=40, validators=[validate_document_number])
+
+
+class CrossingRequestSerializer(serializers.Serializer):
+    document = DocumentIdentitySerializer()
+    lane = serializers.PrimaryKeyRelatedField(queryset=Lane.objects.select_related("checkpoint"))
+    occurred_at = serializers.DateTimeField(required=False, help_text=_("When it happened; now if left out."))
+
+    def validate_document(self, identity):
+        document = document_get(**identity)
+        if document is None:
+            raise serializers.ValidationError(UNKNOWN_DOCUMENT)
+        return document
+
+
+class VisitSummarySerializer(serializers.ModelSerializer):
+    checkpoint = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    days_left = serializers.SerializerMethodField()
+    overstay = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Visit
+        fields = ["id", "state", "checkpoint", "entered_at", "must_leave_by", "exited_at", "days_left", "overstay"]
+
+    def get_days_left(self, visit: Visit) -> int | None:
+        return visit.days_left_at(timezone.now()) if visit.state == "open" else None
+
+    def get_overstay(self, visit: Visit) -> bool:
+        return visit.is_overstay_at(timezone.now())
+
+
+class TravellerSummarySerializer(serializers.ModelSerializer):
+    nationality = CountryField()
+
+    class Meta:
+        model = Traveller
+        fields = ["id", "family_name", "given_names", "family_name_native", "given_names_native", "nationality"]
+
+
+class CrossingSerializer(serializers.ModelSerializer):
+    """A recorded crossing. A refusal is a recorded crossing too: outcome "refused" with its reason."""
+
+    checkpoint = serializers.CharField(source="lane.checkpoint.code", read_only=True)
+    lane_code = serializers.CharField(source="lane.code", read_only=True)
+    traveller = TravellerSummarySerializer(read_only=True)
+    document = TravelDocumentSerializer(read_only=True)
+    officer = serializers.CharField(source="officer.username", read_only=True)
+    refusal_message = serializers.CharField(read_only=True)
+    visit = serializers.SerializerMethodField()
+    alert = serializers.SerializerMethodField()
+    corrects = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Crossing
+        fields = [
+            "id",
+            "kind",
+            "direction",
+            "outcome",
+            "refusal_reason",
+            "refusal_message",
+            "occurred_at",
+            "local_date",
+            "checkpoint",
+            "lane",
+            "lane_code",
+            "traveller",
+            "document",
+            "officer",
+            "visit",
+            "alert",
+            "corrects",
+            "correction_reason",
+        ]
+
+    @extend_schema_field(VisitSummarySerializer(allow_null=True))
+    def get_visit(self, crossing: Crossing):
+        if crossing.kind != "record" or crossing.outcome != "admitted":
+            return None
+        visit = getattr(crossing, "opened_visit", None) if crossing.direction == Direction.ENTRY else None
+        visit = visit or getattr(crossing, "closed_visit", None)
+        return VisitSummarySerializer(visit).data if visit else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_alert(self, crossing: Crossing):
+        alert = getattr(crossing, "alert", None)
+        return alert.pk if alert else None
+
+
+class CrossingCorrectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class VisitSerializer(VisitSummarySerializer):
+    traveller = TravellerSummarySerializer(read_only=True)
+
+    class Meta(VisitSummarySerializer.Meta):
+        fields = [*VisitSummarySerializer.Meta.fields, "traveller", "entry_crossing", "exit_crossing"]
+
+
+class InsideQuerySerializer(serializers.Serializer):
+    checkpoint = serializers.ChoiceField(choices=CheckpointCode.choices, required=False)
+    nationality = serializers.CharField(required=False, min_length=2, max_length=2)
+    days_left_at_most = serializers.IntegerField(required=False, min_value=0)
+    overstay = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class WatchlistEntrySerializer(serializers.ModelSerializer):
+    document_issuing_country = CountryField(required=False, allow_blank=True)
+    added_by = serializers.CharField(source="added_by.username", read_only=True)
+    hits = serializers.IntegerField(source="alerts.count", read_only=True)
+
+    class Meta:
+        model = WatchlistEntry
+        fields = [
+            "id",
+            "match",
+            "document_type",
+            "document_issuing_country",
+            "document_number",
+            "family_name",
+            "given_names",
+            "birth_date",
+            "reason",
+            "active_from",
+            "active_until",
+            "added_by",
+            "added_at",
+            "hits",
+        ]
+        read_only_fields = ["id", "added_by", "added_at", "hits"]
+        extra_kwargs = {"match": {"choices": WatchlistMatch.choices}}
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    crossing = CrossingSerializer(read_only=True)
+    watchlist_reason = serializers.CharField(source="watchlist_entry.reason", read_only=True)
+    acknowledged_by = serializers.CharField(source="acknowledged_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "raised_at",
+            "watchlist_entry",
+            "watchlist_reason",
+            "crossing",
+            "acknowledged_by",
+            "acknowledged_at",
+        ]

@@ -1,0 +1,300 @@
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from crossings import selectors
+from crossings.api.serializers import (
+    AlertSerializer,
+    CheckpointSerializer,
+    CrossingCorrectSerializer,
+    CrossingRequestSerializer,
+    CrossingSerializer,
+    DocumentInputSerializer,
+    InsideQuerySerializer,
+    LaneSerializer,
+    LaneUpdateSerializer,
+    TravelDocumentSerializer,
+    TravellerRegisterSerializer,
+    TravellerSearchSerializer,
+    TravellerSerializer,
+    VisitSerializer,
+    WatchlistEntrySerializer,
+)
+from crossings.filtersets import AlertFilterSet, CrossingFilterSet, LaneFilterSet, VisitFilterSet, WatchlistFilterSet
+from crossings.models import Alert, Checkpoint, Lane, Traveller, Visit, WatchlistEntry
+from crossings.services import crossings as crossing_services
+from crossings.services import reference as reference_services
+from crossings.services import travellers as traveller_services
+from crossings.services import watchlist as watchlist_services
+from horgos.api.idempotency import idempotent
+from horgos.choices import Role
+from horgos.roles import IsAdministrator, IsOfficerOrAdministrator, user_has_role
+
+
+class ReadForOfficersWriteForAdministrators(permissions.BasePermission):
+    """Officers and administrators read; only administrators change."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return user_has_role(request.user, Role.OFFICER, Role.ADMINISTRATOR)
+        return user_has_role(request.user, Role.ADMINISTRATOR)
+
+
+ENTRY_EXAMPLE = OpenApiExample(
+    "Entry by passport",
+    value={"document": {"document_type": "passport", "issuing_country": "KZ", "number": "N1234567"}, "lane": 3},
+    request_only=True,
+)
+REFUSED_EXAMPLE = OpenApiExample(
+    "Refused (recorded)",
+    value={
+        "id": 42,
+        "kind": "record",
+        "direction": "entry",
+        "outcome": "refused",
+        "refusal_reason": "document_expired",
+        "refusal_message": "The document has expired.",
+        "checkpoint": "KZ",
+        "lane": 3,
+        "lane_code": "E-C01",
+        "visit": None,
+        "alert": None,
+    },
+    response_only=True,
+    status_codes=["201"],
+)
+CROSSING_RESPONSES = {
+    201: OpenApiResponse(
+        CrossingSerializer,
+        description="The crossing was recorded. `outcome` says admitted or refused; a refusal carries "
+        "`refusal_reason` (a code) and `refusal_message` (translated). A refusal is a success: it is recorded.",
+    ),
+    400: OpenApiResponse(description="Malformed input, an unknown lane or an unregistered document."),
+    403: OpenApiResponse(description="The lane belongs to another checkpoint than the officer's."),
+    409: OpenApiResponse(description="A request with the same Idempotency-Key is still running."),
+    422: OpenApiResponse(description="The Idempotency-Key was used with a different body."),
+}
+
+
+class CheckpointViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The two checkpoints (read: officers and administrators; change names or time zone: administrators)."""
+
+    queryset = Checkpoint.objects.all()
+    serializer_class = CheckpointSerializer
+    permission_classes = [ReadForOfficersWriteForAdministrators]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def partial_update(self, request, *args, **kwargs):
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        checkpoint = reference_services.checkpoint_update(
+            checkpoint=self.get_object(), acting_user=request.user, **serializer.validated_data
+        )
+        return Response(CheckpointSerializer(checkpoint).data)
+
+
+class LaneViewSet(viewsets.ModelViewSet):
+    """Lanes of both checkpoints; administrators add lanes and open or close them (effective at once)."""
+
+    queryset = Lane.objects.select_related("checkpoint")
+    serializer_class = LaneSerializer
+    permission_classes = [ReadForOfficersWriteForAdministrators]
+    filterset_class = LaneFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        lane = reference_services.lane_create(acting_user=request.user, **serializer.validated_data)
+        return Response(LaneSerializer(lane).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LaneUpdateSerializer, responses=LaneSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        serializer = LaneUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        lane = reference_services.lane_update(
+            lane=self.get_object(), acting_user=request.user, **serializer.validated_data
+        )
+        return Response(LaneSerializer(lane).data)
+
+
+@extend_schema_view(list=extend_schema(parameters=[TravellerSearchSerializer]))
+class TravellerViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Travellers with their documents: search by document number, or by names and birth date."""
+
+    serializer_class = TravellerSerializer
+    permission_classes = [IsOfficerOrAdministrator]
+
+    def get_queryset(self):
+        if self.action != "list":
+            return Traveller.objects.prefetch_related("documents", "guardians")
+        search = TravellerSearchSerializer(data=self.request.query_params)
+        search.is_valid(raise_exception=True)
+        return selectors.travellers_search(**search.validated_data).prefetch_related("guardians")
+
+    @extend_schema(request=TravellerRegisterSerializer, responses={201: TravellerSerializer})
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        serializer = TravellerRegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        document = data.pop("document")
+        traveller = traveller_services.traveller_register(
+            **data,
+            document_type=document["document_type"],
+            document_number=document["number"],
+            document_issuing_country=document["issuing_country"],
+            document_valid_until=document["valid_until"],
+            acting_user=request.user,
+        )
+        return Response(TravellerSerializer(traveller).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DocumentInputSerializer, responses={201: TravelDocumentSerializer})
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def documents(self, request, pk=None):
+        """Add a document to a registered traveller."""
+        serializer = DocumentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        document = traveller_services.traveller_add_document(
+            traveller=self.get_object(),
+            document_type=data["document_type"],
+            number=data["number"],
+            issuing_country=data["issuing_country"],
+            valid_until=data["valid_until"],
+            acting_user=request.user,
+        )
+        return Response(TravelDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=CrossingSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def crossings(self, request, pk=None):
+        """The traveller's crossings, newest first."""
+        history = selectors.traveller_history(self.get_object())
+        page = self.paginate_queryset(history["crossings"])
+        return self.get_paginated_response(CrossingSerializer(page, many=True).data)
+
+
+class CrossingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every entry, exit and refusal. Record with POST entry/ and exit/; administrators correct with POST correct/."""
+
+    queryset = selectors.crossings_list().select_related("opened_visit", "closed_visit", "alert")
+    serializer_class = CrossingSerializer
+    permission_classes = [IsOfficerOrAdministrator]
+    filterset_class = CrossingFilterSet
+    ordering_fields = ["occurred_at"]
+
+    def _record(self, request, service):
+        serializer = CrossingRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        crossing = service(
+            document=serializer.validated_data["document"],
+            lane=serializer.validated_data["lane"],
+            officer=request.user,
+            at=serializer.validated_data.get("occurred_at"),
+        )
+        return Response(CrossingSerializer(crossing).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=CrossingRequestSerializer,
+        responses=CROSSING_RESPONSES,
+        examples=[ENTRY_EXAMPLE, REFUSED_EXAMPLE],
+        summary="Record an entry (admitted, or refused with the reason)",
+    )
+    @action(detail=False, methods=["post"])
+    @idempotent
+    def entry(self, request):
+        return self._record(request, crossing_services.crossing_record_entry)
+
+    @extend_schema(
+        request=CrossingRequestSerializer,
+        responses=CROSSING_RESPONSES,
+        examples=[ENTRY_EXAMPLE, REFUSED_EXAMPLE],
+        summary="Record an exit (admitted, or refused with the reason)",
+    )
+    @action(detail=False, methods=["post"])
+    @idempotent
+    def exit(self, request):
+        return self._record(request, crossing_services.crossing_record_exit)
+
+    @extend_schema(request=CrossingCorrectSerializer, responses={201: CrossingSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsAdministrator])
+    @idempotent
+    def correct(self, request, pk=None):
+        """Reverse a mistaken record (administrators): the reversal is a new record pointing at it."""
+        serializer = CrossingCorrectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reversal = crossing_services.crossing_correct(
+            crossing=self.get_object(), reason=serializer.validated_data["reason"], administrator=request.user
+        )
+        return Response(CrossingSerializer(reversal).data, status=status.HTTP_201_CREATED)
+
+
+class VisitViewSet(viewsets.ReadOnlyModelViewSet):
+    """Visits; `inside/` lists who is inside the zone now, `overstays/` who stayed past must_leave_by."""
+
+    queryset = Visit.objects.select_related("traveller", "checkpoint")
+    serializer_class = VisitSerializer
+    permission_classes = [IsOfficerOrAdministrator]
+    filterset_class = VisitFilterSet
+
+    @extend_schema(parameters=[InsideQuerySerializer], responses=VisitSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def inside(self, request):
+        query = InsideQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = dict(query.validated_data)
+        code = params.pop("checkpoint", None)
+        checkpoint = Checkpoint.objects.filter(code=code).first() if code else None
+        visits = selectors.visits_inside(checkpoint=checkpoint, **params)
+        page = self.paginate_queryset(visits)
+        return self.get_paginated_response(VisitSerializer(page, many=True).data)
+
+    @extend_schema(responses=VisitSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def overstays(self, request):
+        page = self.paginate_queryset(selectors.visits_overstaying())
+        return self.get_paginated_response(VisitSerializer(page, many=True).data)
+
+
+class WatchlistViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The watchlist (administrators only)."""
+
+    queryset = WatchlistEntry.objects.select_related("added_by").prefetch_related("alerts")
+    serializer_class = WatchlistEntrySerializer
+    permission_classes = [IsAdministrator]
+    filterset_class = WatchlistFilterSet
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = {key: value for key, value in serializer.validated_data.items() if value not in (None, "")}
+        entry = watchlist_services.watchlist_add(added_by=request.user, **fields)
+        return Response(WatchlistEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=WatchlistEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        entry = watchlist_services.watchlist_deactivate(entry=self.get_object(), acting_user=request.user)
+        return Response(WatchlistEntrySerializer(entry).data)
+
+
+class AlertViewSet(viewsets.ReadOnlyModelViewSet):
+    """Watchlist hits; an officer of the alert's checkpoint (or an administrator) acknowledges each one."""
+
+    queryset = Alert.objects.select_related(
+        "watchlist_entry", "acknowledged_by", "crossing__lane__checkpoint", "crossing__traveller", "crossing__document"
+    )
+    serializer_class = AlertSerializer
+    permission_classes = [IsOfficerOrAdministrator]
+    filterset_class = AlertFilterSet
+
+    @extend_schema(request=None, responses=AlertSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        alert = watchlist_services.alert_acknowledge(alert=self.get_object(), officer=request.user)
+        return Response(AlertSerializer(alert).data)

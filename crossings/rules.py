@@ -1,0 +1,121 @@
+"""The rules of the zone (DESIGN.md section 4) as checks that name the refusal reason, or None.
+
+`entry_refusal` and `exit_refusal` apply them in the order the officer should hear them. They
+only read; crossings.services records the outcome. Every number comes from policy rows.
+"""
+
+from datetime import datetime
+
+from django.db.models import Q
+
+from crossings.choices import Direction, DocumentType, LaneGroup, RefusalReason, VisitState, WatchlistMatch
+from crossings.models import (
+    AcceptedDocument,
+    Checkpoint,
+    Closure,
+    Lane,
+    OpeningHours,
+    TravelDocument,
+    Traveller,
+    Visit,
+    WatchlistEntry,
+)
+
+
+def checkpoint_is_open(checkpoint: Checkpoint, at: datetime) -> bool:
+    """Open by the weekday's hours in the checkpoint's own zone, and not inside a closure [start, end)."""
+    local = checkpoint.local(at)
+    hours = OpeningHours.objects.filter(checkpoint=checkpoint, weekday=local.weekday()).first()
+    if hours is None or not hours.is_open_at(local.time()):
+        return False
+    return not Closure.objects.filter(checkpoint=checkpoint, starts_at__lte=at, ends_at__gt=at).exists()
+
+
+def accepted_document_rules(checkpoint: Checkpoint, document: TravelDocument) -> list[AcceptedDocument]:
+    return [rule for rule in checkpoint.accepted_documents.all() if rule.matches(document)]
+
+
+def traveller_group_at(checkpoint: Checkpoint, traveller: Traveller) -> LaneGroup:
+    """Own citizens are the checkpoint country's nationals; everyone else is another national."""
+    return LaneGroup.OWN_CITIZENS if traveller.nationality == checkpoint.country else LaneGroup.OTHER_NATIONALS
+
+
+def lane_serves(lane: Lane, traveller: Traveller, document: TravelDocument) -> bool:
+    if lane.group == LaneGroup.E_GATE:
+        return any(rule.e_gate for rule in accepted_document_rules(lane.checkpoint, document))
+    return lane.group == traveller_group_at(lane.checkpoint, traveller)
+
+
+def watchlist_match(traveller: Traveller, document: TravelDocument, at: datetime) -> WatchlistEntry | None:
+    """The active watchlist entry naming this document or this person (Latin names, any case), if any."""
+    by_document = Q(
+        match=WatchlistMatch.DOCUMENT,
+        document_type=document.document_type,
+        document_issuing_country=document.issuing_country,
+        document_number=document.number_normalised,
+    )
+    by_person = Q(
+        match=WatchlistMatch.PERSON, family_name__iexact=traveller.family_name, birth_date=traveller.birth_date
+    )
+    by_person &= Q(given_names="") | Q(given_names__iexact=traveller.given_names)
+    return (
+        WatchlistEntry.objects.filter(by_document | by_person, active_from__lte=at)
+        .filter(Q(active_until__isnull=True) | Q(active_until__gt=at))
+        .order_by("active_from")
+        .first()
+    )
+
+
+def lane_refusal(lane: Lane, direction: Direction, traveller: Traveller, document: TravelDocument, at: datetime):
+    """Rule 1 of entry and the lane part of exit: checkpoint hours, lane open, direction, group."""
+    if not checkpoint_is_open(lane.checkpoint, at):
+        return RefusalReason.CHECKPOINT_CLOSED
+    if not lane.is_open:
+        return RefusalReason.LANE_CLOSED
+    if lane.direction != direction:
+        return RefusalReason.WRONG_LANE_DIRECTION
+    if not lane_serves(lane, traveller, document):
+        return RefusalReason.WRONG_LANE_GROUP
+    return None
+
+
+def guardian_is_present(child: Traveller) -> bool:
+    """A guardian counts when inside the zone; one entering with the child is recorded first, so is inside too."""
+    return Visit.objects.filter(traveller__in=child.guardians.all(), state=VisitState.OPEN).exists()
+
+
+def entry_refusal(
+    *,
+    lane: Lane,
+    traveller: Traveller,
+    document: TravelDocument,
+    at: datetime,
+    open_visit: Visit | None,
+    watchlist_entry: WatchlistEntry | None,
+) -> RefusalReason | None:
+    """The first entry rule that fails, in the order of DESIGN.md section 4."""
+    reason = lane_refusal(lane, Direction.ENTRY, traveller, document, at)
+    if reason:
+        return reason
+    if not document.is_valid_on(lane.checkpoint.local_date(at)):
+        return RefusalReason.DOCUMENT_EXPIRED
+    if not accepted_document_rules(lane.checkpoint, document):
+        return RefusalReason.DOCUMENT_NOT_ACCEPTED
+    if watchlist_entry is not None:
+        return RefusalReason.WATCHLIST
+    if open_visit is not None:
+        return RefusalReason.ALREADY_INSIDE
+    if document.document_type == DocumentType.BIRTH_CERTIFICATE and not guardian_is_present(traveller):
+        return RefusalReason.CHILD_WITHOUT_GUARDIAN
+    return None
+
+
+def exit_refusal(
+    *, lane: Lane, traveller: Traveller, document: TravelDocument, at: datetime, open_visit: Visit | None
+) -> RefusalReason | None:
+    """The first exit rule that fails: an open visit, the same checkpoint, then the lane itself."""
+    if open_visit is None:
+        return RefusalReason.NOT_INSIDE
+    if open_visit.checkpoint_id != lane.checkpoint_id:
+        return RefusalReason.WRONG_CHECKPOINT
+    return lane_refusal(lane, Direction.EXIT, traveller, document, at)

@@ -1,0 +1,161 @@
+"""Reads of the crossings app: lookups, the zone's state now, histories and today's counts."""
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crossings.choices import CrossingKind, VisitState
+from crossings.models import (
+    Checkpoint,
+    Crossing,
+    Lane,
+    StayPolicy,
+    TravelDocument,
+    Traveller,
+    Visit,
+    normalise_document_number,
+)
+from horgos.choices import Role
+
+NO_STAY_POLICY = _("No stay policy is in force on %(day)s; an administrator must add one.")
+
+
+def officer_checkpoint(user) -> Checkpoint | None:
+    """The checkpoint an officer is assigned to; None for anyone else or an unassigned officer."""
+    if not user.is_authenticated or user.role != Role.OFFICER:
+        return None
+    assignment = getattr(user, "officer_assignment", None)
+    return assignment.checkpoint if assignment else None
+
+
+def user_may_act_on_lane(user, lane: Lane) -> bool:
+    """Administrators act on every lane; an officer only on the lanes of their own checkpoint."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == Role.ADMINISTRATOR:
+        return True
+    checkpoint = officer_checkpoint(user)
+    return checkpoint is not None and checkpoint.pk == lane.checkpoint_id
+
+
+def stay_policy_on(day: date) -> StayPolicy:
+    policy = StayPolicy.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    if policy is None:
+        raise ValidationError(NO_STAY_POLICY, params={"day": day})
+    return policy
+
+
+def document_find(*, number: str, document_type: str | None = None, issuing_country: str | None = None):
+    """Documents whose number matches ignoring spaces, dashes and case; narrowed by type and country if given."""
+    documents = TravelDocument.objects.filter(number_normalised=normalise_document_number(number))
+    if document_type:
+        documents = documents.filter(document_type=document_type)
+    if issuing_country:
+        documents = documents.filter(issuing_country=issuing_country.upper())
+    return documents.select_related("traveller")
+
+
+def document_get(*, document_type: str, issuing_country: str, number: str) -> TravelDocument | None:
+    return document_find(number=number, document_type=document_type, issuing_country=issuing_country).first()
+
+
+def travellers_search(
+    *,
+    document_number: str = "",
+    family_name: str = "",
+    given_names: str = "",
+    birth_date: date | None = None,
+    nationality: str = "",
+) -> QuerySet[Traveller]:
+    """Travellers by document number (normalised), or by names (Latin or native script) and birth date."""
+    travellers = Traveller.objects.all()
+    if document_number:
+        travellers = travellers.filter(documents__number_normalised=normalise_document_number(document_number))
+    if family_name:
+        travellers = travellers.filter(
+            Q(family_name__iexact=family_name.strip()) | Q(family_name_native=family_name.strip())
+        )
+    if given_names:
+        travellers = travellers.filter(
+            Q(given_names__iexact=given_names.strip()) | Q(given_names_native=given_names.strip())
+        )
+    if birth_date:
+        travellers = travellers.filter(birth_date=birth_date)
+    if nationality:
+        travellers = travellers.filter(nationality=nationality.upper())
+    return travellers.distinct().prefetch_related("documents")
+
+
+def traveller_open_visit(traveller: Traveller) -> Visit | None:
+    return Visit.objects.filter(traveller=traveller, state=VisitState.OPEN).select_related("checkpoint").first()
+
+
+def visits_inside(
+    *,
+    checkpoint: Checkpoint | None = None,
+    nationality: str = "",
+    days_left_at_most: int | None = None,
+    overstay: bool | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Visit]:
+    """Open visits: the people inside the zone now, oldest deadline first."""
+    now = now or timezone.now()
+    visits = Visit.objects.filter(state=VisitState.OPEN).select_related("traveller", "checkpoint")
+    if checkpoint is not None:
+        visits = visits.filter(checkpoint=checkpoint)
+    if nationality:
+        visits = visits.filter(traveller__nationality=nationality.upper())
+    if overstay is True:
+        visits = visits.filter(must_leave_by__lt=now)
+    elif overstay is False:
+        visits = visits.filter(must_leave_by__gte=now)
+    if days_left_at_most is not None:
+        # "n days left" counts local days of the entry checkpoint: must_leave_by ends local day today + n at the latest.
+        deadline = Q()
+        for zone_checkpoint in Checkpoint.objects.all():
+            last_day = zone_checkpoint.local_date(now) + timedelta(days=days_left_at_most)
+            bound = zone_checkpoint.start_of_local_day(last_day + timedelta(days=1))
+            deadline |= Q(checkpoint=zone_checkpoint, must_leave_by__lt=bound)
+        visits = visits.filter(deadline)
+    return visits.order_by("must_leave_by", "id")
+
+
+def visits_overstaying(*, now: datetime | None = None) -> QuerySet[Visit]:
+    return visits_inside(overstay=True, now=now)
+
+
+def traveller_history(traveller: Traveller) -> dict[str, QuerySet]:
+    """Everything recorded about a traveller, newest first."""
+    return {
+        "visits": traveller.visits.select_related("checkpoint", "entry_crossing__lane", "exit_crossing__lane"),
+        "crossings": traveller.crossings.select_related("lane__checkpoint", "document", "officer").prefetch_related(
+            Prefetch("reversal")
+        ),
+    }
+
+
+def crossings_list() -> QuerySet[Crossing]:
+    return Crossing.objects.select_related("traveller", "document", "lane__checkpoint", "officer")
+
+
+def crossing_counts_today(*, checkpoint: Checkpoint, now: datetime | None = None) -> list[dict]:
+    """Today's crossings (local day of the checkpoint) by lane, direction and outcome; reversals subtract."""
+    today = checkpoint.local_date(now or timezone.now())
+    rows = (
+        Crossing.objects.filter(lane__checkpoint=checkpoint, local_date=today)
+        .values("lane__code", "direction", "outcome", "kind")
+        .annotate(count=Count("id"))
+        .order_by("lane__code", "direction", "outcome")
+    )
+    totals: dict[tuple[str, str, str], int] = {}
+    for row in rows:
+        key = (row["lane__code"], row["direction"], row["outcome"])
+        sign = -1 if row["kind"] == CrossingKind.REVERSAL else 1
+        totals[key] = totals.get(key, 0) + sign * row["count"]
+    return [
+        {"lane": lane, "direction": direction, "outcome": outcome, "count": count}
+        for (lane, direction, outcome), count in totals.items()
+    ]

@@ -1,0 +1,212 @@
+"""Recording crossings: entries, exits, corrections, and the nightly overstay flags."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crossings import rules
+from crossings.choices import CrossingKind, Direction, Outcome, VisitState
+from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, Traveller, Visit
+from crossings.selectors import stay_policy_on, traveller_open_visit, user_may_act_on_lane
+from horgos.audit import audit_record
+from horgos.choices import Role
+from horgos.errors import constraint_messages
+from horgos.models import User
+from horgos.roles import require_role
+
+NOT_YOUR_LANE = _("You may record crossings only on the lanes of your own checkpoint.")
+OCCURRED_IN_FUTURE = _("The time of the crossing lies in the future.")
+OCCURRED_TOO_LONG_AGO = _("A crossing can be recorded at most %(hours)s hours after it happened.")
+ALREADY_REVERSED = _("This crossing has already been reversed.")
+CANNOT_REVERSE_REVERSAL = _("A reversal cannot itself be reversed; record the crossing again instead.")
+REVERSE_EXIT_FIRST = _("The visit this entry opened has ended; reverse its exit first.")
+LATER_VISIT_OPEN = _("The traveller has entered again since; reverse that entry first.")
+REASON_REQUIRED = _("Give the reason for the correction.")
+
+
+def _occurred_at(at: datetime | None) -> datetime:
+    """The crossing's time: now, or a moment within the allowed clock skew ahead and backdating window behind."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now + timedelta(seconds=settings.CROSSING_CLOCK_TOLERANCE_SECONDS):
+        raise ValidationError({"occurred_at": OCCURRED_IN_FUTURE})
+    if at < now - timedelta(hours=settings.CROSSING_BACKDATE_LIMIT_HOURS):
+        raise ValidationError(
+            {
+                "occurred_at": ValidationError(
+                    OCCURRED_TOO_LONG_AGO, params={"hours": settings.CROSSING_BACKDATE_LIMIT_HOURS}
+                )
+            }
+        )
+    return at
+
+
+def must_leave_by(*, checkpoint: Checkpoint, entered_at: datetime) -> datetime:
+    """The end of local day (entry day + stay limit - 1) in the entry checkpoint's zone; the entry day is day 1."""
+    entry_day = checkpoint.local_date(entered_at)
+    limit = stay_policy_on(entry_day).max_stay_days
+    return checkpoint.start_of_local_day(entry_day + timedelta(days=limit)) - timedelta(microseconds=1)
+
+
+def _record(
+    *, kind=CrossingKind.RECORD, traveller, document, lane, officer, direction, at, outcome, reason="", **extra
+):
+    return Crossing.objects.create(
+        kind=kind,
+        traveller=traveller,
+        document=document,
+        lane=lane,
+        officer=officer,
+        direction=direction,
+        occurred_at=at,
+        local_date=lane.checkpoint.local_date(at),
+        outcome=outcome,
+        refusal_reason=reason or "",
+        **extra,
+    )
+
+
+def _audit_crossing(crossing: Crossing, officer: User, action: str) -> None:
+    audit_record(
+        actor=officer,
+        action=action,
+        target=crossing,
+        changes={"outcome": crossing.outcome, "refusal_reason": crossing.refusal_reason, "lane": str(crossing.lane)},
+    )
+
+
+@transaction.atomic
+def crossing_record_entry(
+    *, document: TravelDocument, lane: Lane, officer: User, at: datetime | None = None
+) -> Crossing:
+    """Record an entry: admitted with a new open visit, or refused with the first failing rule's reason.
+
+    A watchlist hit always raises an alert, whatever else refused the entry. The traveller's row is
+    locked, so two lanes admitting one person at the same moment admit them once.
+    """
+    if not user_may_act_on_lane(officer, lane):
+        raise PermissionDenied(NOT_YOUR_LANE)
+    at = _occurred_at(at)
+    traveller = Traveller.objects.select_for_update().get(pk=document.traveller_id)
+    open_visit = traveller_open_visit(traveller)
+    hit = rules.watchlist_match(traveller, document, at)
+    reason = rules.entry_refusal(
+        lane=lane, traveller=traveller, document=document, at=at, open_visit=open_visit, watchlist_entry=hit
+    )
+    outcome = Outcome.REFUSED if reason else Outcome.ADMITTED
+    crossing = _record(
+        traveller=traveller,
+        document=document,
+        lane=lane,
+        officer=officer,
+        direction=Direction.ENTRY,
+        at=at,
+        outcome=outcome,
+        reason=reason,
+    )
+    if hit is not None:
+        Alert.objects.create(watchlist_entry=hit, crossing=crossing)
+    if outcome == Outcome.ADMITTED:
+        with constraint_messages({"visit_one_open_per_traveller": _("The traveller is already inside the zone.")}):
+            Visit.objects.create(
+                traveller=traveller,
+                checkpoint=lane.checkpoint,
+                entry_crossing=crossing,
+                entered_at=at,
+                must_leave_by=must_leave_by(checkpoint=lane.checkpoint, entered_at=at),
+            )
+    _audit_crossing(crossing, officer, "crossing.entry")
+    return crossing
+
+
+@transaction.atomic
+def crossing_record_exit(
+    *, document: TravelDocument, lane: Lane, officer: User, at: datetime | None = None
+) -> Crossing:
+    """Record an exit: the open visit closes, or the exit is refused with the first failing rule's reason."""
+    if not user_may_act_on_lane(officer, lane):
+        raise PermissionDenied(NOT_YOUR_LANE)
+    at = _occurred_at(at)
+    traveller = Traveller.objects.select_for_update().get(pk=document.traveller_id)
+    open_visit = traveller_open_visit(traveller)
+    reason = rules.exit_refusal(lane=lane, traveller=traveller, document=document, at=at, open_visit=open_visit)
+    crossing = _record(
+        traveller=traveller,
+        document=document,
+        lane=lane,
+        officer=officer,
+        direction=Direction.EXIT,
+        at=at,
+        outcome=Outcome.REFUSED if reason else Outcome.ADMITTED,
+        reason=reason,
+    )
+    if not reason:
+        open_visit.exit_crossing = crossing
+        open_visit.exited_at = at
+        open_visit.state = VisitState.CLOSED
+        open_visit.save(update_fields=["exit_crossing", "exited_at", "state"])
+    _audit_crossing(crossing, officer, "crossing.exit")
+    return crossing
+
+
+@transaction.atomic
+def crossing_correct(*, crossing: Crossing, reason: str, administrator: User) -> Crossing:
+    """Reverse a mistaken record with a reason: an entry's visit is cancelled, an exit's visit reopens."""
+    require_role(administrator, Role.ADMINISTRATOR)
+    if not reason.strip():
+        raise ValidationError({"reason": REASON_REQUIRED})
+    Traveller.objects.select_for_update().get(pk=crossing.traveller_id)
+    crossing = Crossing.objects.select_related("lane__checkpoint").get(pk=crossing.pk)
+    if crossing.kind == CrossingKind.REVERSAL:
+        raise ValidationError(CANNOT_REVERSE_REVERSAL)
+    if Crossing.objects.filter(corrects=crossing).exists():
+        raise ValidationError(ALREADY_REVERSED)
+    if crossing.outcome == Outcome.ADMITTED:
+        if crossing.direction == Direction.ENTRY:
+            visit = Visit.objects.get(entry_crossing=crossing)
+            if visit.state == VisitState.CLOSED:
+                raise ValidationError(REVERSE_EXIT_FIRST)
+            visit.state = VisitState.CANCELLED
+            visit.save(update_fields=["state"])
+        else:
+            visit = Visit.objects.get(exit_crossing=crossing)
+            visit.state, visit.exit_crossing, visit.exited_at = VisitState.OPEN, None, None
+            with constraint_messages({"visit_one_open_per_traveller": LATER_VISIT_OPEN}):
+                visit.save(update_fields=["state", "exit_crossing", "exited_at"])
+    with constraint_messages({"crossings_crossing_corrects_id_key": ALREADY_REVERSED}):
+        reversal = _record(
+            kind=CrossingKind.REVERSAL,
+            traveller=crossing.traveller,
+            document=crossing.document,
+            lane=crossing.lane,
+            officer=administrator,
+            direction=crossing.direction,
+            at=timezone.now(),
+            outcome=crossing.outcome,
+            reason=crossing.refusal_reason,
+            corrects=crossing,
+            correction_reason=reason.strip(),
+        )
+    audit_record(actor=administrator, action="crossing.correct", target=crossing, changes={"reason": reason.strip()})
+    return reversal
+
+
+@transaction.atomic
+def visit_mark_overstays(*, now: datetime | None = None) -> int:
+    """Flag open visits past their must_leave_by; already flagged ones stay as they are (idempotent)."""
+    now = now or timezone.now()
+    overdue = list(
+        Visit.objects.select_for_update()
+        .filter(state=VisitState.OPEN, must_leave_by__lt=now, overstay_flagged_at__isnull=True)
+        .select_related("traveller", "checkpoint")
+    )
+    for visit in overdue:
+        visit.overstay_flagged_at = now
+        audit_record(actor=None, action="visit.overstay", target=visit, changes={"must_leave_by": visit.must_leave_by})
+    Visit.objects.bulk_update(overdue, ["overstay_flagged_at"])
+    return len(overdue)

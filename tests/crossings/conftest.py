@@ -1,0 +1,75 @@
+from datetime import date, datetime
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from crossings.models import Checkpoint, Lane, OfficerAssignment
+from tests.crossings.factories import DocumentFactory, TravellerFactory
+from tests.factories import AdministratorFactory, MerchantUserFactory, OfficerFactory
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+ALMATY = ZoneInfo("Asia/Almaty")
+
+
+def beijing(*args) -> datetime:
+    return datetime(*args, tzinfo=BEIJING)
+
+
+def almaty(*args) -> datetime:
+    return datetime(*args, tzinfo=ALMATY)
+
+
+@pytest.fixture
+def zone(db):
+    """The reference data of the zone, as `make run` loads it, with an officer at each checkpoint."""
+    call_command("crossings_load_reference", verbosity=0)
+    cn, kz = Checkpoint.objects.get(code="CN"), Checkpoint.objects.get(code="KZ")
+    cn_officer, kz_officer = OfficerFactory(username="officer.cn"), OfficerFactory(username="officer.kz")
+    OfficerAssignment.objects.create(officer=cn_officer, checkpoint=cn)
+    OfficerAssignment.objects.create(officer=kz_officer, checkpoint=kz)
+
+    def lane(checkpoint: str, code: str) -> Lane:
+        return Lane.objects.select_related("checkpoint").get(checkpoint__code=checkpoint, code=code)
+
+    return SimpleNamespace(
+        cn=cn,
+        kz=kz,
+        lane=lane,
+        cn_officer=cn_officer,
+        kz_officer=kz_officer,
+        administrator=AdministratorFactory(),
+        merchant=MerchantUserFactory(),
+    )
+
+
+@pytest.fixture
+def kazakh(db):
+    """A Kazakh citizen with a valid Kazakh passport."""
+    traveller = TravellerFactory(nationality="KZ", family_name="Abenova", given_names="Aigul")
+    return DocumentFactory(traveller=traveller, issuing_country="KZ", number="N1234567", valid_until=date(2030, 1, 1))
+
+
+@pytest.fixture
+def chinese(db):
+    """A Chinese citizen with a valid Chinese passport."""
+    traveller = TravellerFactory(nationality="CN", family_name="Wang", given_names="Fang", family_name_native="王")
+    return DocumentFactory(traveller=traveller, issuing_country="CN", number="E12345678", valid_until=date(2030, 1, 1))
+
+
+@pytest.fixture
+def at():
+    """Travel to a moment: `at(beijing(2026, 3, 1, 10, 0))`; time then runs on from there."""
+    travellers = []
+
+    def travel(moment: datetime):
+        traveller = time_machine.travel(moment, tick=True)
+        traveller.start()
+        travellers.append(traveller)
+        return moment
+
+    yield travel
+    for traveller in reversed(travellers):
+        traveller.stop()
