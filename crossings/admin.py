@@ -142,3 +142,15 @@ class VisitAdmin(ReadOnlyAdmin):
 class AlertAdmin(ReadOnlyAdmin):
     list_display = ["raised_at", "watchlist_entry", "crossing", "acknowledged_by", "acknowledged_at"]
     list_select_related = ["watchlist_entry", "crossing__lane__checkpoint", "acknowledged_by"]
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(admin.ModelAdmin):
+    list_display = ["checkpoint", "weekday", "opens_at", "closes_at"]
+    list_filter = ["checkpoint"]
+
+
+@admin.register(AcceptedDocument)
+class AcceptedDocumentAdmin(admin.ModelAdmin):
+    list_display = ["checkpoint", "document_type", "issuing_countries", "e_gate"]
+    list_filter = ["checkpoint", "document_type"]

@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
@@ -14,9 +16,13 @@ def error_body(*, code: str, message: str, fields: dict[str, Any] | None = None)
 
 
 def api_exception_handler(exc, context):
+    # Services speak Django's exceptions; the API answers them like its own (400, 403, 404).
     if isinstance(exc, DjangoValidationError):
-        # Services validate with Django's ValidationError; the API answers it as any bad input: 400.
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
     response = exception_handler(exc, context)
     if response is None:
         # Not an API exception: Django's handler500 answers, in this same JSON shape for /api/ paths.

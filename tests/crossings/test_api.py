@@ -1,0 +1,349 @@
+import pytest
+from rest_framework.test import APIClient
+
+from crossings.choices import VisitState, WatchlistMatch
+from crossings.models import Alert, Crossing, Lane, Traveller, Visit
+from crossings.services.crossings import crossing_record_entry
+from crossings.services.watchlist import watchlist_add
+from horgos.models import AuditEntry
+from tests.crossings.conftest import beijing
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def as_user(api_client_for):
+    def client(user):
+        return APIClient() if user is None else api_client_for(user)
+
+    return client
+
+
+def identity(document):
+    return {
+        "document_type": document.document_type,
+        "issuing_country": document.issuing_country.code,
+        "number": document.number,
+    }
+
+
+def entry_body(zone, document, lane="E-F01", checkpoint="CN"):
+    return {"document": identity(document), "lane": zone.lane(checkpoint, lane).pk}
+
+
+# --- permission matrix: every endpoint, every kind of caller -----------------------------------
+
+READS = [
+    "/api/v1/checkpoints/",
+    "/api/v1/lanes/",
+    "/api/v1/travellers/",
+    "/api/v1/crossings/",
+    "/api/v1/visits/",
+    "/api/v1/visits/inside/",
+    "/api/v1/visits/overstays/",
+    "/api/v1/alerts/",
+]
+
+
+@pytest.mark.parametrize("path", READS)
+@pytest.mark.parametrize(
+    ("caller", "status"),
+    [(None, 401), ("merchant", 403), ("kz_officer", 200), ("cn_officer", 200), ("administrator", 200)],
+)
+def test_read_endpoints_permission_matrix(zone, as_user, path, caller, status):
+    user = getattr(zone, caller) if caller else None
+    assert as_user(user).get(path).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("caller", "status"),
+    [(None, 401), ("merchant", 403), ("kz_officer", 403), ("cn_officer", 201), ("administrator", 201)],
+)
+@pytest.mark.parametrize("action", ["entry", "exit"])
+def test_recording_permission_matrix(zone, kazakh, at, as_user, caller, status, action):
+    at(beijing(2026, 5, 12, 10, 0))
+    user = getattr(zone, caller) if caller else None
+    lane = "E-F01" if action == "entry" else "X-F01"
+    response = as_user(user).post(f"/api/v1/crossings/{action}/", entry_body(zone, kazakh, lane), format="json")
+    assert response.status_code == status
+    assert Crossing.objects.count() == (1 if status == 201 else 0)
+
+
+@pytest.mark.parametrize(
+    ("caller", "status"),
+    [(None, 401), ("merchant", 403), ("kz_officer", 403), ("cn_officer", 403), ("administrator", 200)],
+)
+def test_watchlist_is_for_administrators_only(zone, as_user, caller, status):
+    user = getattr(zone, caller) if caller else None
+    assert as_user(user).get("/api/v1/watchlist/").status_code == status
+
+
+@pytest.mark.parametrize(
+    ("caller", "status"),
+    [(None, 401), ("merchant", 403), ("cn_officer", 403), ("kz_officer", 403), ("administrator", 201)],
+)
+def test_lane_writes_are_for_administrators(zone, as_user, caller, status):
+    user = getattr(zone, caller) if caller else None
+    body = {"checkpoint": "KZ", "code": "E-F09", "direction": "entry", "group": "other_nationals"}
+    assert as_user(user).post("/api/v1/lanes/", body, format="json").status_code == status
+
+
+@pytest.mark.parametrize(
+    ("caller", "status"), [("merchant", 403), ("cn_officer", 403), ("kz_officer", 403), ("administrator", 201)]
+)
+def test_corrections_are_for_administrators(zone, kazakh, at, as_user, caller, status):
+    at(beijing(2026, 5, 12, 10, 0))
+    entry = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    response = as_user(getattr(zone, caller)).post(
+        f"/api/v1/crossings/{entry.pk}/correct/", {"reason": "Wrong passport"}, format="json"
+    )
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("caller", "status"),
+    [(None, 401), ("merchant", 403), ("kz_officer", 403), ("cn_officer", 200), ("administrator", 200)],
+)
+def test_alert_acknowledgement_is_for_the_alerts_checkpoint(zone, kazakh, at, as_user, caller, status):
+    at(beijing(2026, 5, 12, 10, 0))
+    watchlist_add(match=WatchlistMatch.PERSON, family_name="Abenova", birth_date=kazakh.traveller.birth_date,
+                  reason="Court order", added_by=zone.administrator)  # fmt: skip
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    alert = Alert.objects.get()
+    user = getattr(zone, caller) if caller else None
+    response = as_user(user).post(f"/api/v1/alerts/{alert.pk}/acknowledge/")
+    assert response.status_code == status
+    alert.refresh_from_db()
+    assert alert.is_acknowledged == (status == 200)
+
+
+# --- behaviour ----------------------------------------------------------------------------------
+
+
+def test_entry_returns_201_with_the_outcome_and_the_visit(zone, kazakh, at, api_client_for):
+    at(beijing(2026, 5, 12, 10, 0))
+    response = api_client_for(zone.cn_officer).post("/api/v1/crossings/entry/", entry_body(zone, kazakh), format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["outcome"], body["refusal_reason"], body["checkpoint"], body["lane_code"]) == (
+        "admitted",
+        "",
+        "CN",
+        "E-F01",
+    )
+    assert body["visit"]["state"] == "open"
+    assert body["visit"]["days_left"] == 29
+    assert body["traveller"]["family_name"] == "Abenova"
+
+
+def test_refusal_is_201_with_reason_and_translated_message(zone, kazakh, at, api_client_for):
+    at(beijing(2026, 5, 12, 10, 0))
+    client = api_client_for(zone.cn_officer)
+    response = client.post("/api/v1/crossings/entry/", entry_body(zone, kazakh, lane="E-C01"), format="json",
+                           HTTP_ACCEPT_LANGUAGE="ru")  # fmt: skip
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["outcome"], body["refusal_reason"], body["visit"]) == ("refused", "wrong_lane_group", None)
+    assert body["refusal_message"] != "This lane does not serve this traveller; use another lane."
+    assert Crossing.objects.get().outcome == "refused"
+
+
+def test_document_number_is_matched_without_spaces_dashes_or_case(zone, kazakh, at, api_client_for):
+    at(beijing(2026, 5, 12, 10, 0))
+    body = entry_body(zone, kazakh)
+    body["document"]["number"] = "n 123-4567"
+    response = api_client_for(zone.cn_officer).post("/api/v1/crossings/entry/", body, format="json")
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda body: body.update(lane=999999), "lane"),
+        (lambda body: body["document"].update(number="N12/45"), "document"),
+        (lambda body: body["document"].update(number="ZZ0000000"), "document"),
+        (lambda body: body.update(occurred_at="2026-05-12T12:00:00+08:00"), "occurred_at"),
+        (lambda body: body.pop("lane"), "lane"),
+        (lambda body: body.pop("document"), "document"),
+        (lambda body: body["document"].update(issuing_country="XX"), "document"),
+    ],
+)
+def test_bad_input_is_400_with_field_errors_and_nothing_written(zone, kazakh, at, api_client_for, change, field):
+    at(beijing(2026, 5, 12, 10, 0))
+    body = entry_body(zone, kazakh)
+    change(body)
+    response = api_client_for(zone.cn_officer).post("/api/v1/crossings/entry/", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+    assert not Crossing.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="crossing").exists()
+
+
+def test_idempotent_retry_records_once(zone, kazakh, at, api_client_for):
+    at(beijing(2026, 5, 12, 10, 0))
+    client = api_client_for(zone.cn_officer)
+    first = client.post(
+        "/api/v1/crossings/entry/", entry_body(zone, kazakh), format="json", HTTP_IDEMPOTENCY_KEY="scan-1"
+    )
+    retry = client.post(
+        "/api/v1/crossings/entry/", entry_body(zone, kazakh), format="json", HTTP_IDEMPOTENCY_KEY="scan-1"
+    )
+    assert retry.status_code == 201
+    assert retry.json() == first.json()
+    assert Crossing.objects.count() == 1
+
+
+def test_register_a_traveller_then_record_their_entry(zone, at, api_client_for):
+    at(beijing(2026, 5, 12, 10, 0))
+    client = api_client_for(zone.cn_officer)
+    body = {
+        "family_name": "Nurlanov",
+        "given_names": "Daniyar",
+        "family_name_native": "Нұрланов",
+        "given_names_native": "Данияр",
+        "nationality": "KZ",
+        "birth_date": "1990-04-02",
+        "sex": "M",
+        "document": {
+            "document_type": "passport",
+            "number": "N7654321",
+            "issuing_country": "KZ",
+            "valid_until": "2031-01-01",
+        },
+    }
+    created = client.post("/api/v1/travellers/", body, format="json")
+    assert created.status_code == 201
+    assert created.json()["documents"][0]["number"] == "N7654321"
+    found = client.get("/api/v1/travellers/", {"document_number": "n765-4321"}).json()
+    assert [t["id"] for t in found["results"]] == [created.json()["id"]]
+    by_name = client.get("/api/v1/travellers/", {"family_name": "Нұрланов", "birth_date": "1990-04-02"}).json()
+    assert by_name["count"] == 1
+    traveller = Traveller.objects.get()
+    entry = client.post(
+        "/api/v1/crossings/entry/",
+        {
+            "document": {"document_type": "passport", "issuing_country": "KZ", "number": "N7654321"},
+            "lane": zone.lane("CN", "E-F01").pk,
+        },
+        format="json",
+    )
+    assert entry.json()["outcome"] == "admitted"
+    assert Visit.objects.get().traveller == traveller
+
+
+def test_registering_a_document_twice_is_400(zone, kazakh, api_client_for):
+    response = api_client_for(zone.cn_officer).post(
+        f"/api/v1/travellers/{kazakh.traveller.pk}/documents/",
+        {"document_type": "passport", "number": "n1234567", "issuing_country": "KZ", "valid_until": "2031-01-01"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"number": ["This document is already registered."]}
+
+
+def test_child_on_birth_certificate_needs_a_guardian_when_registered(zone, kazakh, api_client_for):
+    body = {
+        "family_name": "Abenova",
+        "given_names": "Dana",
+        "nationality": "KZ",
+        "birth_date": "2021-01-01",
+        "sex": "F",
+        "document": {
+            "document_type": "birth_certificate",
+            "number": "I-AB 123456",
+            "issuing_country": "KZ",
+            "valid_until": "2039-01-01",
+        },
+    }
+    client = api_client_for(zone.cn_officer)
+    refused = client.post("/api/v1/travellers/", body, format="json")
+    assert refused.status_code == 400
+    assert "guardians" in refused.json()["error"]["fields"]
+    assert not Traveller.objects.filter(given_names="Dana").exists()
+    created = client.post("/api/v1/travellers/", {**body, "guardians": [kazakh.traveller.pk]}, format="json")
+    assert created.status_code == 201
+    assert created.json()["guardians"] == [kazakh.traveller.pk]
+
+
+def test_inside_lists_open_visits_with_filters(zone, kazakh, chinese, at, api_client_for):
+    at(beijing(2026, 5, 12, 10, 0))
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-C01"), officer=zone.cn_officer)
+    client = api_client_for(zone.kz_officer)
+    assert client.get("/api/v1/visits/inside/").json()["count"] == 2
+    assert client.get("/api/v1/visits/inside/", {"nationality": "kz"}).json()["count"] == 1
+    assert client.get("/api/v1/visits/inside/", {"checkpoint": "KZ"}).json()["count"] == 0
+    assert client.get("/api/v1/visits/inside/", {"days_left_at_most": 28}).json()["count"] == 0
+    assert client.get("/api/v1/visits/inside/", {"days_left_at_most": 29}).json()["count"] == 2
+    assert client.get("/api/v1/visits/inside/", {"days_left_at_most": -1}).status_code == 400
+
+
+def test_overstays_lists_visits_past_their_deadline(zone, kazakh, chinese, at, api_client_for):
+    at(beijing(2026, 4, 1, 10, 0))
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    at(beijing(2026, 5, 12, 10, 0))
+    crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-C01"), officer=zone.cn_officer)
+    body = api_client_for(zone.cn_officer).get("/api/v1/visits/overstays/").json()
+    assert [visit["traveller"]["family_name"] for visit in body["results"]] == ["Abenova"]
+    assert body["results"][0]["overstay"] is True
+
+
+def test_crossings_list_filters(zone, kazakh, chinese, at, api_client_for):
+    at(beijing(2026, 5, 12, 10, 0))
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    client = api_client_for(zone.administrator)
+    assert client.get("/api/v1/crossings/", {"outcome": "refused"}).json()["count"] == 1
+    assert client.get("/api/v1/crossings/", {"checkpoint": "CN", "local_date_from": "2026-05-12"}).json()["count"] == 2
+    assert client.get("/api/v1/crossings/", {"checkpoint": "KZ"}).json()["count"] == 0
+    assert client.get("/api/v1/crossings/", {"outcome": "maybe"}).status_code == 400
+
+
+def test_administrator_closes_a_lane_at_once_and_it_is_audited(zone, kazakh, at, api_client_for):
+    at(beijing(2026, 5, 12, 10, 0))
+    lane = zone.lane("CN", "E-F01")
+    response = api_client_for(zone.administrator).patch(f"/api/v1/lanes/{lane.pk}/", {"is_open": False}, format="json")
+    assert response.status_code == 200
+    assert Lane.objects.get(pk=lane.pk).is_open is False
+    audit = AuditEntry.objects.get(action="lane.update")
+    assert audit.changes == {"is_open": {"before": True, "after": False}}
+    refused = api_client_for(zone.cn_officer).post("/api/v1/crossings/entry/", entry_body(zone, kazakh), format="json")
+    assert refused.json()["refusal_reason"] == "lane_closed"
+
+
+def test_watchlist_add_and_deactivate_through_the_api(zone, kazakh, at, api_client_for):
+    at(beijing(2026, 5, 12, 10, 0))
+    client = api_client_for(zone.administrator)
+    created = client.post(
+        "/api/v1/watchlist/",
+        {
+            "match": "document",
+            "document_type": "passport",
+            "document_issuing_country": "KZ",
+            "document_number": "N1234567",
+            "reason": "Stolen",
+        },
+        format="json",
+    )
+    assert created.status_code == 201
+    incomplete = client.post("/api/v1/watchlist/", {"match": "person", "reason": "No name"}, format="json")
+    assert incomplete.status_code == 400
+    deactivated = client.post(f"/api/v1/watchlist/{created.json()['id']}/deactivate/")
+    assert deactivated.status_code == 200
+    at(beijing(2026, 5, 12, 10, 5))
+    entry = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    assert entry.outcome == "admitted"
+
+
+def test_correction_through_the_api_reopens_nothing_twice(zone, kazakh, at, api_client_for):
+    at(beijing(2026, 5, 12, 10, 0))
+    entry = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    client = api_client_for(zone.administrator)
+    first = client.post(f"/api/v1/crossings/{entry.pk}/correct/", {"reason": "Wrong person"}, format="json")
+    assert first.status_code == 201
+    assert first.json()["kind"] == "reversal"
+    assert Visit.objects.get().state == VisitState.CANCELLED
+    again = client.post(f"/api/v1/crossings/{entry.pk}/correct/", {"reason": "Again"}, format="json")
+    assert again.status_code == 400
+    missing = client.post(f"/api/v1/crossings/{entry.pk}/correct/", {}, format="json")
+    assert "reason" in missing.json()["error"]["fields"]
