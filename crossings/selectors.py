@@ -3,7 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -131,14 +131,21 @@ def traveller_history(traveller: Traveller) -> dict[str, QuerySet]:
     """Everything recorded about a traveller, newest first."""
     return {
         "visits": traveller.visits.select_related("checkpoint", "entry_crossing__lane", "exit_crossing__lane"),
-        "crossings": traveller.crossings.select_related("lane__checkpoint", "document", "officer").prefetch_related(
-            Prefetch("reversal")
-        ),
+        "crossings": crossings_list().filter(traveller=traveller),
     }
 
 
 def crossings_list() -> QuerySet[Crossing]:
-    return Crossing.objects.select_related("traveller", "document", "lane__checkpoint", "officer")
+    """Crossings with everything their API and page rows show, in one query."""
+    return Crossing.objects.select_related(
+        "traveller",
+        "document",
+        "lane__checkpoint",
+        "officer",
+        "opened_visit__checkpoint",
+        "closed_visit__checkpoint",
+        "alert",
+    )
 
 
 def crossing_counts_today(*, checkpoint: Checkpoint, now: datetime | None = None) -> list[dict]:

@@ -181,7 +181,7 @@ class TravellerViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class CrossingViewSet(viewsets.ReadOnlyModelViewSet):
     """Every entry, exit and refusal. Record with POST entry/ and exit/; administrators correct with POST correct/."""
 
-    queryset = selectors.crossings_list().select_related("opened_visit", "closed_visit", "alert")
+    queryset = selectors.crossings_list()
     serializer_class = CrossingSerializer
     permission_classes = [IsOfficerOrAdministrator]
     filterset_class = CrossingFilterSet

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from crossings.choices import VisitState, WatchlistMatch
@@ -347,3 +349,16 @@ def test_correction_through_the_api_reopens_nothing_twice(zone, kazakh, at, api_
     assert again.status_code == 400
     missing = client.post(f"/api/v1/crossings/{entry.pk}/correct/", {}, format="json")
     assert "reason" in missing.json()["error"]["fields"]
+
+
+def test_crossings_list_costs_the_same_queries_for_many_rows(zone, kazakh, chinese, at, api_client_for):
+    at(beijing(2026, 5, 12, 10, 0))
+    client = api_client_for(zone.administrator)
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    with CaptureQueriesContext(connection) as one_row:
+        client.get("/api/v1/crossings/")
+    for _ in range(5):
+        crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    with CaptureQueriesContext(connection) as many_rows:
+        assert client.get("/api/v1/crossings/").json()["count"] == 6
+    assert len(many_rows) == len(one_row)
