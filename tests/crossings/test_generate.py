@@ -332,3 +332,22 @@ def test_bad_arguments_are_refused_and_nothing_is_written(arguments, message):
     assert not Lane.objects.exists()
     assert not Traveller.objects.exists()
     assert not Crossing.objects.exists()
+
+
+@pytest.mark.django_db
+def test_generator_runs_with_debug_on_as_make_run_does(settings):
+    # Django wraps cursors in a debug wrapper when DEBUG is on; COPY must go through it too.
+    settings.DEBUG = True
+    call_command(
+        "crossings_generate",
+        "--travellers",
+        "20",
+        "--days",
+        "3",
+        "--seed",
+        "1",
+        "--end",
+        "2026-03-31",
+        stdout=StringIO(),
+    )
+    assert Crossing.objects.exists()

@@ -393,7 +393,7 @@ class CopyWriter:
         lines = self.buffers[table]
         if lines:
             data = io.StringIO("".join(lines))
-            self.cursor.copy_expert(f"COPY {table} ({TABLE_COLUMNS[table]}) FROM STDIN", data, size=1 << 20)
+            self.cursor.copy_expert(f"COPY {table} ({TABLE_COLUMNS[table]}) FROM STDIN", data)
             lines.clear()
 
     def flush(self) -> None:
