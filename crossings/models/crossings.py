@@ -1,0 +1,178 @@
+"""What happens at the lanes: crossings (append-only), the visits they open and close, and alerts."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from crossings.choices import CrossingKind, Direction, Outcome, RefusalReason, VisitState
+from crossings.models.reference import Checkpoint, Lane
+from crossings.models.travellers import TravelDocument, Traveller, WatchlistEntry
+
+
+class Visit(models.Model):
+    """A stay in the zone: the admitted entry, and the exit that ends it (same checkpoint)."""
+
+    traveller = models.ForeignKey(
+        Traveller, verbose_name=_("traveller"), on_delete=models.PROTECT, related_name="visits"
+    )
+    checkpoint = models.ForeignKey(
+        Checkpoint, verbose_name=_("checkpoint of entry"), on_delete=models.PROTECT, related_name="visits"
+    )
+    entry_crossing = models.OneToOneField(
+        "Crossing", verbose_name=_("entry"), on_delete=models.PROTECT, related_name="opened_visit"
+    )
+    entered_at = models.DateTimeField(_("entered at"))
+    must_leave_by = models.DateTimeField(_("must leave by"))
+    exit_crossing = models.OneToOneField(
+        "Crossing", verbose_name=_("exit"), on_delete=models.PROTECT, related_name="closed_visit", null=True, blank=True
+    )
+    exited_at = models.DateTimeField(_("exited at"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=VisitState.choices, default=VisitState.OPEN)
+    overstay_flagged_at = models.DateTimeField(_("overstay flagged at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-entered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["traveller"],
+                condition=models.Q(state=VisitState.OPEN),
+                name="visit_one_open_per_traveller",
+                violation_error_message=_("The traveller is already inside the zone."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(state=VisitState.CLOSED, exited_at__isnull=False, exit_crossing__isnull=False)
+                    | models.Q(~models.Q(state=VisitState.CLOSED), exited_at__isnull=True, exit_crossing__isnull=True)
+                ),
+                name="visit_closed_iff_exited",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(must_leave_by__gt=models.F("entered_at")), name="visit_leave_after_entry"
+            ),
+            models.CheckConstraint(condition=models.Q(state__in=VisitState.values), name="visit_state_valid"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["checkpoint", "must_leave_by"],
+                condition=models.Q(state=VisitState.OPEN),
+                name="visit_open_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.traveller} {self.entered_at:%Y-%m-%d %H:%M}"
+
+    def is_overstay_at(self, moment: datetime) -> bool:
+        return self.state == VisitState.OPEN and moment > self.must_leave_by
+
+    def days_left_at(self, moment: datetime) -> int:
+        """Whole local days left before must_leave_by, in the entry checkpoint's zone (0 on the last day)."""
+        zone = self.checkpoint.zone
+        return (self.must_leave_by.astimezone(zone).date() - moment.astimezone(zone).date()).days
+
+
+class Crossing(models.Model):
+    """Every entry, exit and refusal at a lane. Append-only (a trigger refuses UPDATE and DELETE):
+    a mistaken record is corrected by a reversal record that points at it."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=CrossingKind.choices, default=CrossingKind.RECORD)
+    traveller = models.ForeignKey(
+        Traveller, verbose_name=_("traveller"), on_delete=models.PROTECT, related_name="crossings"
+    )
+    document = models.ForeignKey(
+        TravelDocument, verbose_name=_("document"), on_delete=models.PROTECT, related_name="crossings"
+    )
+    lane = models.ForeignKey(Lane, verbose_name=_("lane"), on_delete=models.PROTECT, related_name="crossings")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    local_date = models.DateField(_("local day"), help_text=_("The day in the checkpoint's time zone."))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    refusal_reason = models.CharField(_("refusal reason"), max_length=30, choices=RefusalReason.choices, blank=True)
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("reverses"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+    )
+    correction_reason = models.CharField(_("correction reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("crossing")
+        verbose_name_plural = _("crossings")
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome=Outcome.ADMITTED, refusal_reason="")
+                | models.Q(outcome=Outcome.REFUSED, refusal_reason__in=RefusalReason.values),
+                name="crossing_refusal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind=CrossingKind.RECORD, corrects__isnull=True, correction_reason="")
+                | (models.Q(kind=CrossingKind.REVERSAL, corrects__isnull=False) & ~models.Q(correction_reason="")),
+                name="crossing_reversal_names_record_and_reason",
+            ),
+            models.CheckConstraint(condition=models.Q(direction__in=Direction.values), name="crossing_direction_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["lane", "occurred_at"], name="crossing_lane_time_idx"),
+            models.Index(fields=["traveller", "occurred_at"], name="crossing_traveller_time_idx"),
+            models.Index(fields=["local_date", "lane"], name="crossing_local_day_idx"),
+            models.Index(fields=["occurred_at"], name="crossing_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.traveller} {self.lane} {self.get_outcome_display()}"
+
+    @property
+    def refusal_message(self) -> str:
+        return str(RefusalReason(self.refusal_reason).label) if self.refusal_reason else ""
+
+
+class Alert(models.Model):
+    """A watchlist hit at a lane, raised with the refused crossing; an officer must acknowledge it."""
+
+    watchlist_entry = models.ForeignKey(
+        WatchlistEntry, verbose_name=_("watchlist entry"), on_delete=models.PROTECT, related_name="alerts"
+    )
+    crossing = models.OneToOneField(
+        Crossing, verbose_name=_("crossing"), on_delete=models.PROTECT, related_name="alert"
+    )
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-raised_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(acknowledged_by__isnull=True, acknowledged_at__isnull=True)
+                | models.Q(acknowledged_by__isnull=False, acknowledged_at__isnull=False),
+                name="alert_acknowledged_by_and_when",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.watchlist_entry} @ {self.crossing.lane}"
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None

@@ -1,0 +1,238 @@
+"""Reference data of the zone: checkpoints, their lanes, hours, closures, accepted documents, stay policy."""
+
+import zoneinfo
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from crossings.choices import CheckpointCode, Direction, DocumentType, LaneGroup
+
+if TYPE_CHECKING:
+    from crossings.models.travellers import TravelDocument
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+class Checkpoint(models.Model):
+    """One of the zone's two gates: the Chinese (CN) or the Kazakh (KZ) checkpoint.
+
+    Its time zone decides its opening hours, the local day of its crossings and its statistics.
+    """
+
+    code = models.CharField(_("code"), max_length=2, choices=CheckpointCode.choices, unique=True)
+    name_zh_hans = models.CharField(_("name in Chinese"), max_length=120)
+    name_kk = models.CharField(_("name in Kazakh"), max_length=120)
+    name_ru = models.CharField(_("name in Russian"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120)
+    country = CountryField(_("country"))
+    time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
+
+    class Meta:
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, English where that one is missing."""
+        language = (translation.get_language() or "en").replace("-", "_").lower()
+        return getattr(self, f"name_{language}", "") or self.name_en
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+    def local_date(self, moment: datetime) -> date:
+        return self.local(moment).date()
+
+    def start_of_local_day(self, day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=self.zone)
+
+
+class OfficerAssignment(models.Model):
+    """The checkpoint a border officer works at; an officer acts only on that checkpoint's lanes."""
+
+    officer = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.CASCADE,
+        related_name="officer_assignment",
+        limit_choices_to={"role": "officer"},
+    )
+    checkpoint = models.ForeignKey(Checkpoint, verbose_name=_("checkpoint"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("officer assignment")
+        verbose_name_plural = _("officer assignments")
+
+    def __str__(self) -> str:
+        return f"{self.officer} @ {self.checkpoint.code}"
+
+
+class Lane(models.Model):
+    """A lane of a checkpoint: one direction, one group of travellers, open or closed."""
+
+    checkpoint = models.ForeignKey(
+        Checkpoint, verbose_name=_("checkpoint"), on_delete=models.PROTECT, related_name="lanes"
+    )
+    code = models.CharField(_("code"), max_length=20)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    group = models.CharField(_("serves"), max_length=20, choices=LaneGroup.choices)
+    is_open = models.BooleanField(_("open"), default=True)
+
+    class Meta:
+        verbose_name = _("lane")
+        verbose_name_plural = _("lanes")
+        ordering = ["checkpoint__code", "direction", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "code"], name="lane_code_unique_per_checkpoint"),
+            models.CheckConstraint(condition=models.Q(direction__in=Direction.values), name="lane_direction_valid"),
+            models.CheckConstraint(condition=models.Q(group__in=LaneGroup.values), name="lane_group_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checkpoint.code} {self.code}"
+
+
+class AcceptedDocument(models.Model):
+    """A kind of document a checkpoint accepts, optionally only from some issuing countries.
+
+    Several rows may name one type: e.g. Chinese passports (e-gate) and any other passport (desk).
+    """
+
+    checkpoint = models.ForeignKey(
+        Checkpoint, verbose_name=_("checkpoint"), on_delete=models.CASCADE, related_name="accepted_documents"
+    )
+    document_type = models.CharField(_("document type"), max_length=20, choices=DocumentType.choices)
+    issuing_countries = ArrayField(
+        models.CharField(max_length=2),
+        verbose_name=_("issuing countries"),
+        blank=True,
+        default=list,
+        help_text=_("ISO codes, e.g. CN,KZ; empty for any country."),
+    )
+    e_gate = models.BooleanField(_("may use the e-gates"), default=False)
+
+    class Meta:
+        verbose_name = _("accepted document")
+        verbose_name_plural = _("accepted documents")
+        ordering = ["checkpoint__code", "document_type"]
+
+    def __str__(self) -> str:
+        countries = ",".join(self.issuing_countries) or _("any country")
+        return f"{self.checkpoint.code}: {self.get_document_type_display()} ({countries})"
+
+    def matches(self, document: "TravelDocument") -> bool:
+        return self.document_type == document.document_type and (
+            not self.issuing_countries or document.issuing_country.code in self.issuing_countries
+        )
+
+
+class OpeningHours(models.Model):
+    """When a checkpoint is open on a weekday, in its own time zone. No row: closed all day."""
+
+    checkpoint = models.ForeignKey(
+        Checkpoint, verbose_name=_("checkpoint"), on_delete=models.CASCADE, related_name="opening_hours"
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"),
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+    )
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(_("closes at"), help_text=_("00:00 means midnight at the end of the day."))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["checkpoint__code", "weekday"]
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "weekday"], name="opening_hours_one_per_weekday"),
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="opening_hours_weekday_valid"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")) | models.Q(closes_at=time(0, 0)),
+                name="opening_hours_close_after_open",
+                violation_error_message=_("Closing time must be after opening time (00:00 for midnight)."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checkpoint.code} {self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+    def is_open_at(self, local_time: time) -> bool:
+        return self.opens_at <= local_time and (self.closes_at == time(0, 0) or local_time < self.closes_at)
+
+
+class Closure(models.Model):
+    """A time when a checkpoint is closed beyond its weekly hours (a public holiday, an incident)."""
+
+    checkpoint = models.ForeignKey(
+        Checkpoint, verbose_name=_("checkpoint"), on_delete=models.CASCADE, related_name="closures"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["checkpoint__code", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="closure_ends_after_start",
+                violation_error_message=_("A closure must end after it starts."),
+            ),
+            models.UniqueConstraint(fields=["checkpoint", "starts_at"], name="closure_unique_start_per_checkpoint"),
+        ]
+        indexes = [models.Index(fields=["checkpoint", "starts_at", "ends_at"], name="closure_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.checkpoint.code} {self.reason}"
+
+
+class StayPolicy(models.Model):
+    """The stay and retention rules in force from a day on; the latest row not after a day applies to it."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    max_stay_days = models.PositiveSmallIntegerField(
+        _("maximum stay (days)"), help_text=_("Calendar days in the zone, the entry day counting as day 1.")
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention (years)"), help_text=_("Personal data is anonymised this long after the last exit.")
+    )
+
+    class Meta:
+        verbose_name = _("stay policy")
+        verbose_name_plural = _("stay policies")
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(max_stay_days__gte=1), name="stay_policy_stay_positive"),
+            models.CheckConstraint(condition=models.Q(retention_years__gte=1), name="stay_policy_retention_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return _("From %(day)s: %(days)s days") % {"day": self.effective_from, "days": self.max_stay_days}
