@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from crossings.choices import DocumentType, LaneGroup, Outcome, RefusalReason, VisitState
-from crossings.management.commands.crossings_generate import TrafficSimulator
+from crossings.generation.traffic import TrafficSimulator
 from crossings.models import (
     AcceptedDocument,
     Checkpoint,
