@@ -9,12 +9,17 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": [(reverse("landing"), _("About the zone")), (reverse("api-docs"), _("API"))]}
-    links = [(reverse("home"), _("Home"))]
-    if user.role == Role.ADMINISTRATOR:
-        links += [
-            (reverse("admin:horgos_user_changelist"), _("Users")),
+    # URL names of the apps' pages, reversed by name so this package imports none of the apps.
+    if user.role == Role.OFFICER:
+        links = [(reverse("crossings:desk"), _("Lane desk"))]
+    elif user.role == Role.ADMINISTRATOR:
+        links = [
+            (reverse("home"), _("Home")),
+            (reverse("crossings:desk"), _("Lane desk")),
             (reverse("admin:horgos_auditentry_changelist"), _("Audit log")),
             (reverse("admin:index"), _("Administration")),
         ]
-    links += [(reverse("api-docs"), _("API")), (reverse("password_change"), _("Password"))]
+    else:
+        links = [(reverse("home"), _("Home"))]
+    links += [(reverse("api-docs"), _("API")), (reverse("account"), _("Account"))]
     return {"nav_links": links}

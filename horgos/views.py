@@ -29,7 +29,9 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role's own home page: who you are, what you can reach."""
+    """Each role's own home page. An officer's is the lane desk, where the working day happens."""
+    if request.user.role == Role.OFFICER:
+        return redirect("crossings:desk")
     context = {"api_token": Token.objects.filter(user=request.user).first()}
     if request.user.role == Role.ADMINISTRATOR:
         context["user_counts"] = selectors.user_counts_by_role()
@@ -38,11 +40,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """Who you are, your password and your API token."""
+    return render(request, "home/account.html", {"api_token": Token.objects.filter(user=request.user).first()})
+
+
+@login_required
 @require_POST
 def api_token_rotate(request: HttpRequest) -> HttpResponse:
     services.user_rotate_api_token(user=request.user)
     messages.success(request, _("A new API token was created. The previous one no longer works."))
-    return redirect("home")
+    return redirect("account")
 
 
 @never_cache

@@ -1,4 +1,8 @@
-"""Reads of the crossings app: lookups, the zone's state now, histories and today's counts."""
+"""Reads of the crossings app: lookups, the zone's state now, histories and today's counts.
+
+Page-specific reads live beside this module: `dashboard` (the lane desk's live panel), `lists`
+(lists, charts and the traveller page).
+"""
 
 from datetime import date, datetime, timedelta
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_countries",
+    "django_tables2",
     "horgos",
     "crossings",
     "merchants",

@@ -22,3 +22,5 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Serve static files from the app folders, as in development: tests never run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Browser tests travel in time on the server; a session cookie without an expiry date survives that.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -56,3 +56,7 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").last.click()
+
+
+# The zone's reference data and travellers, as the crossings tests use them.
+from tests.crossings.conftest import at, chinese, kazakh, zone  # noqa: E402, F401

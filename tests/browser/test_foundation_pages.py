@@ -11,7 +11,9 @@ def test_officer_signs_in_switches_to_chinese_and_signs_out(page):
     officer = OfficerFactory(first_name="Wei", last_name="Zhang")
     # When they sign in
     sign_in(page, officer.username, TEST_PASSWORD)
-    # Then their home page greets them with their role
+    # Then they land on the lane desk, and their account page says who they are
+    assert page.locator("h1").inner_text() == "Lane desk"
+    page.goto("/account/")
     assert page.locator("h1").inner_text() == "Welcome, Wei Zhang"
     assert "Border officer" in page.locator(".facts").inner_text()
     # When they switch the language to Chinese

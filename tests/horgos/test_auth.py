@@ -10,10 +10,25 @@ from tests.factories import TEST_PASSWORD, AdministratorFactory, MerchantUserFac
 pytestmark = pytest.mark.django_db
 
 
+def test_officer_lands_on_the_lane_desk_after_login(client):
+    officer = OfficerFactory()
+    response = client.post(reverse("login"), {"username": officer.username, "password": TEST_PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("crossings:desk")
+    assert "crossings/desk/desk.html" in [t.name for t in response.templates]
+
+
+@pytest.mark.parametrize("factory", [OfficerFactory, MerchantUserFactory, AdministratorFactory])
+def test_account_page_says_who_you_are(client, factory):
+    user = factory(first_name="Aruzhan", last_name="Bekova")
+    client.force_login(user)
+    page = client.get(reverse("account")).content.decode()
+    assert "Aruzhan Bekova" in page
+    assert user.get_role_display() in page
+
+
 @pytest.mark.parametrize(
     ("factory", "template", "phrase"),
     [
-        (OfficerFactory, "home/officer.html", "border officer"),
         (MerchantUserFactory, "home/merchant.html", "merchant"),
         (AdministratorFactory, "home/administrator.html", "administrator"),
     ],
@@ -102,7 +117,7 @@ def test_administrator_home_shows_user_counts_and_recent_audit_entries(client):
 
 def test_navigation_links_follow_the_role(client):
     client.force_login(OfficerFactory())
-    officer_page = client.get(reverse("home")).content.decode()
+    officer_page = client.get(reverse("account")).content.decode()
     assert reverse("admin:index") not in officer_page
     client.force_login(AdministratorFactory())
     admin_page = client.get(reverse("home")).content.decode()
@@ -113,7 +128,7 @@ def test_every_link_on_each_home_page_answers(client):
     # Given each role's home page, every local link on it leads somewhere that answers
     for factory in (OfficerFactory, MerchantUserFactory, AdministratorFactory):
         client.force_login(factory())
-        page = client.get(reverse("home")).content.decode()
+        page = client.get(reverse("home"), follow=True).content.decode()
         for href in set(re.findall(r'href="(/[^"]*)"', page)):
             if href.startswith("/static/"):
                 continue

@@ -1,0 +1,5 @@
+from crossings.views import desk
+
+app_name = "crossings"
+
+urlpatterns = [*desk.urlpatterns]
