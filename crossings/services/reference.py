@@ -1,17 +1,32 @@
-"""Reference data administrators change at run time: lanes and officers' checkpoints."""
+"""Reference data administrators change at run time: lanes, opening hours, closures and officers' checkpoints."""
 
+from datetime import datetime, time
+
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from crossings.models import Checkpoint, Lane, OfficerAssignment
+from crossings.models import Checkpoint, Closure, Lane, OfficerAssignment, OpeningHours
 from crossings.selectors import officer_checkpoint
 from horgos.audit import audit_record, changes_between
 from horgos.choices import Role
+from horgos.errors import constraint_messages
 from horgos.models import User
 from horgos.roles import require_role
+from horgos.services import user_create
 
 OFFICERS_ONLY = _("Only border officers are assigned to checkpoints.")
+LANE_CODE_TAKEN = _("This checkpoint already has a lane with this code.")
+WEEKDAY_INVALID = _("The weekday must be 0 (Monday) to 6 (Sunday).")
+HOURS_BOTH_OR_NEITHER = _("Give both the opening and the closing time, or neither for a day the checkpoint is closed.")
+CLOSES_BEFORE_OPENS = _("Closing time must be after opening time (00:00 for midnight).")
+HOURS_CHANGED_MEANWHILE = _("Someone changed the hours of this day at the same moment; look and try again.")
+CLOSURE_ENDS_BEFORE_START = _("A closure must end after it starts.")
+CLOSURE_START_TAKEN = _("This checkpoint already has a closure starting at that moment.")
+CLOSURE_GONE = _("This closure has already been removed.")
+USERNAME_TAKEN = _("A user with that username already exists.")
+MIDNIGHT = time(0, 0)
 
 
 @transaction.atomic
@@ -20,8 +35,12 @@ def lane_create(
 ) -> Lane:
     require_role(acting_user, Role.ADMINISTRATOR)
     lane = Lane(checkpoint=checkpoint, code=code.strip().upper(), direction=direction, group=group, is_open=is_open)
+    if Lane.objects.filter(checkpoint=checkpoint, code=lane.code).exists():
+        raise ValidationError({"code": LANE_CODE_TAKEN})
     lane.full_clean()
-    lane.save()
+    # Two administrators adding the same code at once: the unique constraint settles it.
+    with constraint_messages({"lane_code_unique_per_checkpoint": {"code": LANE_CODE_TAKEN}}):
+        lane.save()
     audit_record(actor=acting_user, action="lane.create", target=lane, changes={"is_open": is_open})
     return lane
 
@@ -57,6 +76,43 @@ def officer_assign(*, officer: User, checkpoint: Checkpoint, acting_user: User) 
 
 
 @transaction.atomic
+def officer_create(
+    *,
+    username: str,
+    password: str,
+    checkpoint: Checkpoint,
+    acting_user: User,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    """Create a border officer and assign them to `checkpoint`, both or neither.
+
+    The password must pass Django's password validators (AUTH_PASSWORD_VALIDATORS); its errors
+    are raised on the "password" field.
+    """
+    require_role(acting_user, Role.ADMINISTRATOR)
+    candidate = User(username=username, first_name=first_name, last_name=last_name, email=email, role=Role.OFFICER)
+    try:
+        password_validation.validate_password(password, user=candidate)
+    except ValidationError as error:
+        raise ValidationError({"password": error.error_list}) from error
+    # The username's unique index settles two administrators creating the same user at once.
+    with constraint_messages({"horgos_user_username_key": {"username": USERNAME_TAKEN}}):
+        officer = user_create(
+            username=username,
+            password=password,
+            role=Role.OFFICER,
+            acting_user=acting_user,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+        )
+    officer_assign(officer=officer, checkpoint=checkpoint, acting_user=acting_user)
+    return officer
+
+
+@transaction.atomic
 def checkpoint_update(*, checkpoint: Checkpoint, acting_user: User, **fields) -> Checkpoint:
     """Change a checkpoint's names or time zone."""
     require_role(acting_user, Role.ADMINISTRATOR)
@@ -70,3 +126,96 @@ def checkpoint_update(*, checkpoint: Checkpoint, acting_user: User, **fields) ->
         actor=acting_user, action="checkpoint.update", target=checkpoint, changes=changes_between(before, fields)
     )
     return checkpoint
+
+
+@transaction.atomic
+def opening_hours_set(
+    *, checkpoint: Checkpoint, weekday: int, opens_at: time | None, closes_at: time | None, acting_user: User
+) -> OpeningHours | None:
+    """Set a checkpoint's hours on a weekday (local time of the checkpoint), or close it that day.
+
+    Both times None: the checkpoint is closed that weekday and its row is deleted. A closing time of
+    00:00 means midnight at the end of the day. Nothing is written (or audited) when nothing changes.
+    """
+    require_role(acting_user, Role.ADMINISTRATOR)
+    if not 0 <= weekday <= 6:
+        raise ValidationError({"weekday": WEEKDAY_INVALID})
+    if (opens_at is None) != (closes_at is None):
+        raise ValidationError(HOURS_BOTH_OR_NEITHER)
+    hours = OpeningHours.objects.select_for_update().filter(checkpoint=checkpoint, weekday=weekday).first()
+    before = {"opens_at": hours.opens_at, "closes_at": hours.closes_at} if hours else {}
+    changes = changes_between(before, {"opens_at": opens_at, "closes_at": closes_at})
+    if not changes:
+        return hours
+    if opens_at is None:
+        audit_record(
+            actor=acting_user,
+            action="opening_hours.clear",
+            target=checkpoint,
+            changes={"weekday": weekday, **changes},
+        )
+        hours.delete()
+        return None
+    hours = hours or OpeningHours(checkpoint=checkpoint, weekday=weekday)
+    hours.opens_at, hours.closes_at = opens_at, closes_at
+    # The database checks this too (opening_hours_close_after_open); checked here to name the field.
+    if closes_at != MIDNIGHT and closes_at <= opens_at:
+        raise ValidationError({"closes_at": CLOSES_BEFORE_OPENS})
+    hours.full_clean()
+    with constraint_messages(
+        {
+            "opening_hours_close_after_open": {"closes_at": CLOSES_BEFORE_OPENS},
+            "opening_hours_one_per_weekday": HOURS_CHANGED_MEANWHILE,
+        }
+    ):
+        hours.save()
+    audit_record(
+        actor=acting_user, action="opening_hours.set", target=checkpoint, changes={"weekday": weekday, **changes}
+    )
+    return hours
+
+
+@transaction.atomic
+def closure_add(
+    *, checkpoint: Checkpoint, starts_at: datetime, ends_at: datetime, reason: str, acting_user: User
+) -> Closure:
+    """Close a checkpoint from `starts_at` up to (not including) `ends_at`; both aware datetimes."""
+    require_role(acting_user, Role.ADMINISTRATOR)
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": CLOSURE_ENDS_BEFORE_START})
+    if Closure.objects.filter(checkpoint=checkpoint, starts_at=starts_at).exists():
+        raise ValidationError({"starts_at": CLOSURE_START_TAKEN})
+    closure = Closure(checkpoint=checkpoint, starts_at=starts_at, ends_at=ends_at, reason=reason.strip())
+    closure.full_clean()
+    with constraint_messages(
+        {
+            "closure_unique_start_per_checkpoint": {"starts_at": CLOSURE_START_TAKEN},
+            "closure_ends_after_start": {"ends_at": CLOSURE_ENDS_BEFORE_START},
+        }
+    ):
+        closure.save()
+    audit_record(
+        actor=acting_user,
+        action="closure.add",
+        target=closure,
+        changes={"starts_at": starts_at, "ends_at": ends_at, "reason": closure.reason},
+    )
+    return closure
+
+
+@transaction.atomic
+def closure_remove(*, closure: Closure, acting_user: User) -> None:
+    """Remove a closure; the checkpoint follows its weekly hours again for that time."""
+    require_role(acting_user, Role.ADMINISTRATOR)
+    closure = Closure.objects.select_for_update().select_related("checkpoint").filter(pk=closure.pk).first()
+    if closure is None:
+        raise ValidationError(CLOSURE_GONE)
+    before = {"starts_at": closure.starts_at, "ends_at": closure.ends_at, "reason": closure.reason}
+    # Recorded before the delete, while the closure still has its id.
+    audit_record(
+        actor=acting_user,
+        action="closure.remove",
+        target=closure,
+        changes=changes_between(before, dict.fromkeys(before)),
+    )
+    closure.delete()

@@ -1,0 +1,281 @@
+"""Forms of the crossings pages. They check the shape of the input; the services enforce the rules.
+
+`show_service_error` puts a service's ValidationError on the form, on the field it names where the
+form has that field, so a rule broken in the service reads like any other field error.
+"""
+
+from datetime import UTC, datetime
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.fields import BaseTemporalField
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from crossings.choices import Direction, DocumentType, LaneGroup, WatchlistMatch
+from crossings.models import Checkpoint
+from crossings.services.reference import CLOSURE_ENDS_BEFORE_START, HOURS_BOTH_OR_NEITHER
+from horgos.choices import Role
+from horgos.models import User
+
+PASSWORDS_DIFFER = _("The two passwords differ.")
+TIME_DOES_NOT_EXIST = _("This time does not exist in the checkpoint's time zone (a clock change).")
+
+ALL = [("", _("All"))]
+BLANK = [("", "—")]
+
+
+def show_service_error(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    """Add a service's ValidationError to `form`: on the named field when the form has it, else above the form."""
+    field_map = field_map or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        field = field_map.get(name, name)
+        form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, errors)
+
+
+class CheckpointChoiceField(forms.ModelChoiceField):
+    """A checkpoint picked by its code (CN, KZ), shown by its name in the active language."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Checkpoint.objects.order_by("code"))
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("label", _("Checkpoint"))
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj: Checkpoint) -> str:
+        return f"{obj.code} · {obj.name}"
+
+
+class WallClockDateTimeField(forms.DateTimeField):
+    """A date and time as a wall clock shows it, without a zone: the form attaches the zone it belongs to.
+
+    Django's own DateTimeField would read the input in the site's zone, which is wrong for the
+    Kazakh checkpoint.
+    """
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)
+        try:
+            result = parse_datetime(value.strip())
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if result is None:
+            result = BaseTemporalField.to_python(self, value)  # the input formats
+        return result.replace(tzinfo=None)
+
+
+def in_zone(wall_clock: datetime, zone) -> datetime | None:
+    """`wall_clock` read in `zone`; None when that local time does not exist there (skipped by a clock change)."""
+    aware = wall_clock.replace(tzinfo=zone)
+    if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall_clock:
+        return None
+    return aware
+
+
+# --- Lanes ---------------------------------------------------------------------------------------
+
+
+class LaneForm(forms.Form):
+    checkpoint = CheckpointChoiceField()
+    code = forms.CharField(
+        label=_("Code"), max_length=20, help_text=_("E.g. E-F09: unique within the checkpoint; stored in capitals.")
+    )
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
+    group = forms.ChoiceField(label=_("Serves"), choices=LaneGroup.choices)
+    is_open = forms.BooleanField(label=_("Open at once"), required=False, initial=True)
+
+
+class LaneStateForm(forms.Form):
+    """The state the administrator asks for; stating it (rather than toggling) makes a repeated click harmless."""
+
+    state = forms.ChoiceField(choices=[("open", _("Open")), ("closed", _("Closed"))])
+
+    @property
+    def is_open(self) -> bool:
+        return self.cleaned_data["state"] == "open"
+
+
+# --- Opening hours and closures -------------------------------------------------------------------
+
+
+class OpeningHoursForm(forms.Form):
+    """One weekday of one checkpoint, in the checkpoint's local time; both times empty: closed that day."""
+
+    opens_at = forms.TimeField(
+        label=_("Opens at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    closes_at = forms.TimeField(
+        label=_("Closes at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("00:00 means midnight at the end of the day."),
+    )
+
+    def __init__(self, *args, form_id: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if form_id:
+            # The inputs sit in the cells of a table row; the <form> element sits in the last cell.
+            for field in self.fields.values():
+                field.widget.attrs["form"] = form_id
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if not self.errors and (opens_at is None) != (closes_at is None):
+            self.add_error("closes_at" if closes_at is None else "opens_at", HOURS_BOTH_OR_NEITHER)
+        return cleaned
+
+
+class ClosureForm(forms.Form):
+    """A closure typed in the checkpoint's local time; `clean` turns it into aware datetimes in that zone."""
+
+    checkpoint = CheckpointChoiceField()
+    starts_at = WallClockDateTimeField(label=_("Starts (local time of the checkpoint)"))
+    ends_at = WallClockDateTimeField(label=_("Ends (local time of the checkpoint)"))
+    reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("E.g. Nauryz, Spring Festival, repairs."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = "; ".join(f"{checkpoint.code}: {checkpoint.time_zone}" for checkpoint in Checkpoint.objects.all())
+        self.fields["starts_at"].help_text = _("Time zones: %(zones)s.") % {"zones": zones}
+        self.fields["ends_at"].help_text = _("The checkpoint opens again at this moment.")
+
+    def clean(self):
+        cleaned = super().clean()
+        checkpoint = cleaned.get("checkpoint")
+        if checkpoint is None:
+            return cleaned
+        for name in ("starts_at", "ends_at"):
+            if cleaned.get(name) is not None:
+                aware = in_zone(cleaned[name], checkpoint.zone)
+                if aware is None:
+                    self.add_error(name, TIME_DOES_NOT_EXIST)
+                else:
+                    cleaned[name] = aware
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+            self.add_error("ends_at", CLOSURE_ENDS_BEFORE_START)
+        return cleaned
+
+
+# --- Watchlist --------------------------------------------------------------------------------------
+
+
+class WatchlistEntryForm(forms.Form):
+    """Either the document fields or the person fields; the model's constraint says which are missing."""
+
+    match = forms.ChoiceField(
+        label=_("Match by"),
+        choices=WatchlistMatch.choices,
+        help_text=_("Fill in the document fields, or the person fields; the others are ignored."),
+    )
+    document_type = forms.ChoiceField(label=_("Document type"), choices=BLANK + DocumentType.choices, required=False)
+    document_issuing_country = forms.ChoiceField(label=_("Issuing country"), choices=(), required=False)
+    document_number = forms.CharField(
+        label=_("Document number"),
+        max_length=30,
+        required=False,
+        help_text=_("Spaces, dashes and case do not matter."),
+    )
+    family_name = forms.CharField(label=_("Family name (Latin)"), max_length=100, required=False)
+    given_names = forms.CharField(
+        label=_("Given names (Latin)"),
+        max_length=100,
+        required=False,
+        help_text=_("Leave empty to match any given names."),
+    )
+    birth_date = forms.DateField(
+        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, help_text=_("Officers see it with every hit."))
+    active_until = forms.DateTimeField(
+        label=_("Active until (optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, time_zone_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_issuing_country"].choices = BLANK + list(countries)
+        if time_zone_name:
+            self.fields["active_until"].help_text = _("In the time zone %(zone)s; empty: until deactivated.") % {
+                "zone": time_zone_name
+            }
+
+
+# --- Users -------------------------------------------------------------------------------------------
+
+
+class OfficerCreateForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    checkpoint = CheckpointChoiceField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, in the language of the request.
+        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+
+    def clean_password2(self):
+        password1, password2 = self.cleaned_data.get("password1"), self.cleaned_data["password2"]
+        if password1 and password1 != password2:
+            raise ValidationError(PASSWORDS_DIFFER, code="password_mismatch")
+        return password2
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password2")
+        if password and not self.has_error("password2"):
+            candidate = User(
+                username=cleaned.get("username", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+                role=Role.OFFICER,
+            )
+            try:
+                password_validation.validate_password(password, user=candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class OfficerCheckpointForm(forms.Form):
+    checkpoint = CheckpointChoiceField()
+
+
+class UserFilterForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=ALL + Role.choices, required=False)
+    active = forms.ChoiceField(
+        label=_("Status"), choices=[*ALL, ("yes", _("Active")), ("no", _("Deactivated"))], required=False
+    )
+
+
+# --- Alerts --------------------------------------------------------------------------------------------
+
+
+class AlertFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"), choices=[*ALL, ("open", _("Open")), ("acknowledged", _("Acknowledged"))], required=False
+    )
+    checkpoint = CheckpointChoiceField(required=False, empty_label=_("All"))
