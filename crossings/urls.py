@@ -1,5 +1,5 @@
-from crossings.views import desk, operations
+from crossings.views import desk, lists, operations
 
 app_name = "crossings"
 
-urlpatterns = [*desk.urlpatterns, *operations.urlpatterns]
+urlpatterns = [*desk.urlpatterns, *lists.urlpatterns, *operations.urlpatterns]

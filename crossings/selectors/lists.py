@@ -1,0 +1,198 @@
+"""Reads of the officers' list pages: who is inside the zone, overstays, a traveller's page, today's
+crossings at a checkpoint and the hourly charts.
+
+Every figure that depends on a day uses the local day of the checkpoint concerned: the entry
+checkpoint's zone for a visit's days left, the crossing's checkpoint zone for its hour.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Case, Count, DateField, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractHour, TruncDate
+from django.utils import timezone
+
+from crossings.choices import CheckpointCode, CrossingKind, Direction, Outcome, VisitState
+from crossings.models import Alert, Checkpoint, Crossing, TravelDocument, Traveller, Visit
+from crossings.selectors import (
+    crossing_counts_today,
+    crossings_list,
+    officer_checkpoint,
+    traveller_history,
+    visits_inside,
+    visits_overstaying,
+)
+from horgos.choices import Role
+
+HOURS_OF_DAY = list(range(24))
+MASK = "••••"
+VISIBLE_DOCUMENT_CHARACTERS = 4
+
+
+class _DaysBetween(Func):
+    """`later - earlier` for two SQL dates, in whole days (PostgreSQL's date subtraction gives an integer)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+
+def _days_left_expression(now: datetime, checkpoints: list[Checkpoint]) -> Case:
+    """Whole local days from today to the visit's must_leave_by, in the entry checkpoint's zone.
+
+    0 on the last day, negative once the visit overstays: the same count as `Visit.days_left_at`,
+    computed in the database so that the lists can sort and page by it.
+    """
+    return Case(
+        *(
+            When(
+                checkpoint_id=checkpoint.pk,
+                then=_DaysBetween(
+                    TruncDate("must_leave_by", tzinfo=checkpoint.zone),
+                    Value(checkpoint.local_date(now), output_field=DateField()),
+                ),
+            )
+            for checkpoint in checkpoints
+        ),
+        output_field=IntegerField(),
+    )
+
+
+def inside_visits(*, now: datetime | None = None) -> QuerySet[Visit]:
+    """Everyone inside the zone now (open visits), with `days_left` for each, earliest deadline first."""
+    now = now or timezone.now()
+    return visits_inside(now=now).annotate(days_left=_days_left_expression(now, list(Checkpoint.objects.all())))
+
+
+def overstay_visits(*, now: datetime | None = None) -> QuerySet[Visit]:
+    """Open visits past must_leave_by, with `days_over` (local days after the last allowed day), longest first."""
+    now = now or timezone.now()
+    return (
+        visits_overstaying(now=now)
+        .annotate(days_over=-_days_left_expression(now, list(Checkpoint.objects.all())))
+        .order_by("-days_over", "must_leave_by", "id")
+    )
+
+
+def mask_document_number(number: str) -> str:
+    """A document number as pages show it: only the last 4 characters, e.g. '••••4567'; short numbers not at all."""
+    if len(number) <= VISIBLE_DOCUMENT_CHARACTERS:
+        return MASK
+    return MASK + number[-VISIBLE_DOCUMENT_CHARACTERS:]
+
+
+def traveller_page(traveller: Traveller, *, today: date | None = None) -> dict:
+    """What the traveller page shows: documents (masked numbers), visits, crossings and alerts, newest first."""
+    today = today or timezone.localdate()
+    history = traveller_history(traveller)
+    documents = [
+        {
+            "document": document,
+            "masked_number": mask_document_number(document.number),
+            "is_valid": document.is_valid_on(today),
+        }
+        for document in traveller.documents.order_by("-valid_until", "id")
+    ]
+    return {
+        "native_name": f"{traveller.family_name_native} {traveller.given_names_native}".strip(),
+        "age": traveller.age_on(today),
+        "documents": documents,
+        "open_visit": next((visit for visit in history["visits"] if visit.state == VisitState.OPEN), None),
+        "visits": history["visits"],
+        # A record's reversal is a reverse one-to-one: join it, so that marking reversed rows costs no query each.
+        "crossings": history["crossings"].select_related("reversal", "corrects"),
+        "alerts": Alert.objects.filter(crossing__traveller=traveller)
+        .select_related("watchlist_entry", "crossing__lane__checkpoint", "acknowledged_by")
+        .order_by("-raised_at"),
+    }
+
+
+def traveller_document(*, traveller_id: int, document_id: int) -> TravelDocument | None:
+    """The traveller's own document (None when the document belongs to someone else or does not exist)."""
+    return TravelDocument.objects.select_related("traveller").filter(pk=document_id, traveller_id=traveller_id).first()
+
+
+def checkpoint_for_today(user, *, requested_code: str = "") -> Checkpoint | None:
+    """The checkpoint whose day a user sees: an officer's own (None when unassigned), an administrator's choice (CN
+    by default)."""
+    if user.role == Role.ADMINISTRATOR:
+        code = requested_code if requested_code in CheckpointCode.values else CheckpointCode.CN
+        return Checkpoint.objects.filter(code=code).first()
+    return officer_checkpoint(user)
+
+
+def crossings_of_today(*, checkpoint: Checkpoint, now: datetime | None = None) -> QuerySet[Crossing]:
+    """Every crossing (records and reversals) of the checkpoint's current local day, newest first."""
+    today = checkpoint.local_date(now or timezone.now())
+    return (
+        crossings_list()
+        .select_related("reversal", "corrects")
+        .filter(lane__checkpoint=checkpoint, local_date=today)
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def crossing_summary_today(*, checkpoint: Checkpoint, now: datetime | None = None) -> list[dict]:
+    """Admitted and refused crossings of the checkpoint's local day, one row per direction; reversals subtract."""
+    totals = {direction: {Outcome.ADMITTED: 0, Outcome.REFUSED: 0} for direction in Direction.values}
+    for row in crossing_counts_today(checkpoint=checkpoint, now=now):
+        totals[row["direction"]][row["outcome"]] += row["count"]
+    return [
+        {
+            "direction": Direction(direction).label,
+            "admitted": counts[Outcome.ADMITTED],
+            "refused": counts[Outcome.REFUSED],
+        }
+        for direction, counts in totals.items()
+    ]
+
+
+def admitted_per_local_hour(days: dict[Checkpoint, date]) -> dict[int, list[int]]:
+    """Admitted entries and exits per local hour (0–23) of one local day per checkpoint, in one grouped query.
+
+    A record that a reversal cancelled counts in no hour: its +1 and the reversal's -1 meet in the hour the
+    record happened, and an hourly figure never goes below zero because of a later correction.
+    Returns {checkpoint id: [count of hour 0, ..., count of hour 23]}.
+    """
+    counts = {checkpoint.pk: [0] * len(HOURS_OF_DAY) for checkpoint in days}
+    if not days:
+        return counts
+    of_the_day = Q()
+    for checkpoint, day in days.items():
+        of_the_day |= Q(lane__checkpoint_id=checkpoint.pk, local_date=day)
+    local_hour = Case(
+        *(
+            When(lane__checkpoint_id=checkpoint.pk, then=ExtractHour("occurred_at", tzinfo=checkpoint.zone))
+            for checkpoint in days
+        ),
+        output_field=IntegerField(),
+    )
+    rows = (
+        Crossing.objects.filter(of_the_day, kind=CrossingKind.RECORD, outcome=Outcome.ADMITTED, reversal__isnull=True)
+        .annotate(hour=local_hour)
+        .values("lane__checkpoint_id", "hour")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["lane__checkpoint_id"]][row["hour"]] = row["count"]
+    return counts
+
+
+def hourly_traffic(*, now: datetime | None = None) -> list[dict]:
+    """Per checkpoint, admitted crossings per local hour of its today and of the same weekday a week earlier."""
+    now = now or timezone.now()
+    checkpoints = list(Checkpoint.objects.all())
+    today = {checkpoint: checkpoint.local_date(now) for checkpoint in checkpoints}
+    last_week = {checkpoint: day - timedelta(days=7) for checkpoint, day in today.items()}
+    today_counts = admitted_per_local_hour(today)
+    last_week_counts = admitted_per_local_hour(last_week)
+    return [
+        {
+            "checkpoint": checkpoint,
+            "today": today[checkpoint],
+            "last_week": last_week[checkpoint],
+            "today_counts": today_counts[checkpoint.pk],
+            "last_week_counts": last_week_counts[checkpoint.pk],
+        }
+        for checkpoint in checkpoints
+    ]

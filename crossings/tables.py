@@ -1,0 +1,375 @@
+"""The tables of the officers' list pages (django-tables2): columns, how cells render and what CSV exports hold.
+
+Times render in the time zone of the checkpoint concerned (a visit's entry checkpoint, a crossing's lane's
+checkpoint), dates and numbers by the active language's formats.
+"""
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.encoding import force_str
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+from django_tables2.rows import BoundRow
+
+from crossings.choices import CrossingKind, Outcome, VisitState
+from crossings.models import Checkpoint, Crossing, Traveller, Visit
+
+TABLE_TEMPLATE = "crossings/lists/_table.html"
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection); such text gets a quote.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def local_time(moment: datetime | None, checkpoint: Checkpoint) -> str:
+    """A moment as HTML in the checkpoint's zone: `<time datetime="ISO">short local date and time</time>`."""
+    if moment is None:
+        return "—"
+    local = checkpoint.local(moment)
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        local.isoformat(timespec="minutes"),
+        date_format(local, "SHORT_DATETIME_FORMAT"),
+    )
+
+
+def local_time_value(moment: datetime | None, checkpoint: Checkpoint) -> str:
+    """A moment for exports: ISO 8601 with the checkpoint's UTC offset."""
+    return checkpoint.local(moment).isoformat(timespec="minutes") if moment else ""
+
+
+def grouped(number: int) -> str:
+    """A count with the active language's digit grouping (e.g. 25,000 or 25 000)."""
+    return number_format(number, force_grouping=True)
+
+
+def badge(text, kind: str) -> str:
+    """A short status word; the colour only repeats what the word says."""
+    return format_html('<span class="badge badge-{}">{}</span>', kind, text)
+
+
+def traveller_link(traveller: Traveller) -> str:
+    native = f"{traveller.family_name_native} {traveller.given_names_native}".strip()
+    return format_html(
+        '<a href="{}">{}</a>{}',
+        reverse("crossings:traveller", args=[traveller.pk]),
+        str(traveller),
+        format_html('<br><span class="native-name">{}</span>', native) if native else "",
+    )
+
+
+def traveller_value(traveller: Traveller) -> str:
+    native = f"{traveller.family_name_native} {traveller.given_names_native}".strip()
+    return f"{traveller} ({native})" if native else str(traveller)
+
+
+def checkpoint_abbr(checkpoint: Checkpoint) -> str:
+    return format_html('<abbr title="{}">{}</abbr>', checkpoint.name, checkpoint.code)
+
+
+def csv_safe(value: str) -> str:
+    if value.startswith(FORMULA_PREFIXES):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def table_csv_rows(table: tables.Table, *, chunk_size: int = 2000) -> Iterator[list[str]]:
+    """The header row, then every row of the table's (filtered, ordered, unpaginated) queryset, as exported values.
+
+    Rows are read in chunks with `iterator()`, so an export of the whole zone never holds it all in memory.
+    """
+    columns = [column for column in table.columns.iterall() if not column.column.exclude_from_export]
+    yield [force_str(column.header) for column in columns]
+    for record in table.data.data.iterator(chunk_size=chunk_size):
+        row = BoundRow(record, table=table)
+        yield [csv_safe(force_str(row.get_cell_value(column.name) or "")) for column in columns]
+
+
+class ListTable(tables.Table):
+    """What every table of these pages shares: the site's table style, scrolling and accessible sort links.
+
+    django-tables2 does not inherit Meta by itself: every subclass declares `class Meta(<parent>.Meta)`.
+    """
+
+    class Meta:
+        attrs = {"class": "table"}
+        template_name = TABLE_TEMPLATE
+
+    def __init__(self, *args, caption: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.caption = caption
+
+
+class VisitTable(ListTable):
+    traveller = tables.Column(
+        verbose_name=_("Traveller"), order_by=("traveller__family_name", "traveller__given_names", "id")
+    )
+    nationality = tables.Column(
+        verbose_name=_("Nationality"), accessor="traveller__nationality", order_by=("traveller__nationality", "id")
+    )
+    checkpoint = tables.Column(verbose_name=_("Checkpoint"), order_by=("checkpoint__code", "id"))
+    entered_at = tables.Column(verbose_name=_("Entered"), order_by=("entered_at", "id"))
+    must_leave_by = tables.Column(verbose_name=_("Must leave by"), order_by=("must_leave_by", "id"))
+
+    class Meta(ListTable.Meta):
+        model = Visit
+        fields = ()
+
+    def render_traveller(self, value: Traveller) -> str:
+        return traveller_link(value)
+
+    def value_traveller(self, value: Traveller) -> str:
+        return traveller_value(value)
+
+    # The record's Country, not the cell value: for a field with choices, django-tables2 passes the display name.
+    def render_nationality(self, record: Visit) -> str:
+        country = record.traveller.nationality
+        return format_html('{} <span class="muted">({})</span>', country.name, country.code)
+
+    def value_nationality(self, record: Visit) -> str:
+        return record.traveller.nationality.code
+
+    def render_checkpoint(self, value: Checkpoint) -> str:
+        return checkpoint_abbr(value)
+
+    def value_checkpoint(self, value: Checkpoint) -> str:
+        return value.code
+
+    def render_entered_at(self, value: datetime, record: Visit) -> str:
+        return local_time(value, record.checkpoint)
+
+    def value_entered_at(self, value: datetime, record: Visit) -> str:
+        return local_time_value(value, record.checkpoint)
+
+    def render_must_leave_by(self, value: datetime, record: Visit) -> str:
+        return local_time(value, record.checkpoint)
+
+    def value_must_leave_by(self, value: datetime, record: Visit) -> str:
+        return local_time_value(value, record.checkpoint)
+
+
+class InsideTable(VisitTable):
+    """Who is inside the zone: one row per open visit, with the local days left before the deadline."""
+
+    days_left = tables.Column(
+        verbose_name=_("Days left"), order_by=("days_left", "must_leave_by", "id"), attrs={"td": {"class": "num"}}
+    )
+    status = tables.Column(verbose_name=_("Status"), accessor="days_left", orderable=False)
+
+    class Meta(VisitTable.Meta):
+        empty_text = _("Nobody inside the zone matches these filters.")
+        row_attrs = {"class": lambda record: "row-overstay" if record.days_left < 0 else ""}
+
+    def render_days_left(self, value: int) -> str:
+        return grouped(value)
+
+    def value_days_left(self, value: int) -> int:
+        return value
+
+    def render_status(self, value: int) -> str:
+        return badge(_("Overstay"), "bad") if value < 0 else badge(_("Inside"), "ok")
+
+    def value_status(self, value: int) -> str:
+        return _gettext("Overstay") if value < 0 else _gettext("Inside")
+
+
+class OverstayTable(VisitTable):
+    """Open visits past their deadline, with the local days since the last allowed day."""
+
+    days_over = tables.Column(
+        verbose_name=_("Days over"), order_by=("days_over", "must_leave_by", "id"), attrs={"td": {"class": "num"}}
+    )
+    overstay_flagged_at = tables.Column(verbose_name=_("Flagged"), orderable=False, default="—")
+
+    class Meta(VisitTable.Meta):
+        empty_text = _("Nobody has overstayed.")
+        row_attrs = {"class": "row-overstay"}
+
+    def render_days_over(self, value: int) -> str:
+        return grouped(value)
+
+    def render_overstay_flagged_at(self, value: datetime, record: Visit) -> str:
+        return local_time(value, record.checkpoint)
+
+
+class TravellerVisitTable(ListTable):
+    """A traveller's visits, newest first."""
+
+    checkpoint = tables.Column(verbose_name=_("Checkpoint"))
+    entered_at = tables.Column(verbose_name=_("Entered"))
+    must_leave_by = tables.Column(verbose_name=_("Must leave by"))
+    exited_at = tables.Column(verbose_name=_("Exited"), default="—")
+    state = tables.Column(verbose_name=_("State"))
+
+    class Meta(ListTable.Meta):
+        model = Visit
+        fields = ()
+        orderable = False
+        empty_text = _("No visits yet.")
+
+    def __init__(self, *args, now: datetime, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now
+
+    def render_checkpoint(self, value: Checkpoint) -> str:
+        return checkpoint_abbr(value)
+
+    def render_entered_at(self, value: datetime, record: Visit) -> str:
+        return local_time(value, record.checkpoint)
+
+    def render_must_leave_by(self, value: datetime, record: Visit) -> str:
+        return local_time(value, record.checkpoint)
+
+    def render_exited_at(self, value: datetime, record: Visit) -> str:
+        return local_time(value, record.checkpoint)
+
+    def render_state(self, record: Visit) -> str:
+        if record.is_overstay_at(self.now):
+            return badge(_("Overstay"), "bad")
+        kind = {VisitState.OPEN: "ok", VisitState.CLOSED: "neutral"}.get(record.state, "warn")
+        return badge(record.get_state_display(), kind)
+
+
+class CrossingTable(ListTable):
+    """Crossings: local time at the lane's checkpoint, lane, direction, outcome with the refusal message, and
+    corrections (a reversal record, or a record that a reversal cancelled)."""
+
+    occurred_at = tables.Column(verbose_name=_("Time"), order_by=("occurred_at", "id"))
+    lane = tables.Column(verbose_name=_("Lane"), orderable=False)
+    direction = tables.Column(verbose_name=_("Direction"), orderable=False)
+    outcome = tables.Column(verbose_name=_("Outcome"), orderable=False)
+    correction = tables.Column(verbose_name=_("Correction"), accessor="kind", orderable=False)
+
+    class Meta(ListTable.Meta):
+        model = Crossing
+        fields = ()
+        empty_text = _("No crossings.")
+        row_attrs = {
+            "class": lambda record: " ".join(
+                name
+                for name, applies in (
+                    ("row-reversal", record.kind == CrossingKind.REVERSAL),
+                    ("row-reversed", _reversal_of(record) is not None),
+                    ("row-refused", record.outcome == Outcome.REFUSED),
+                )
+                if applies
+            )
+        }
+
+    def render_occurred_at(self, value: datetime, record: Crossing) -> str:
+        return local_time(value, record.lane.checkpoint)
+
+    def render_lane(self, value) -> str:
+        return value.code
+
+    def render_outcome(self, record: Crossing) -> str:
+        if record.outcome == Outcome.ADMITTED:
+            return badge(record.get_outcome_display(), "ok")
+        return format_html(
+            '{}<br><span class="refusal-message">{}</span>',
+            badge(record.get_outcome_display(), "bad"),
+            record.refusal_message,
+        )
+
+    def render_correction(self, record: Crossing) -> str:
+        parts = []
+        if record.kind == CrossingKind.REVERSAL:
+            parts.append((badge(_("Reversal"), "warn"), record.correction_reason))
+        reversal = _reversal_of(record)
+        if reversal is not None:
+            parts.append((badge(_("Reversed"), "warn"), reversal.correction_reason))
+        if not parts:
+            return "—"
+        return format_html_join(mark_safe("<br>"), '{} <span class="muted">{}</span>', parts)
+
+
+def _reversal_of(crossing: Crossing) -> Crossing | None:
+    try:
+        return crossing.reversal
+    except Crossing.DoesNotExist:
+        return None
+
+
+class TodayCrossingTable(CrossingTable):
+    """The checkpoint's crossings of its current local day, newest first."""
+
+    traveller = tables.Column(verbose_name=_("Traveller"), orderable=False)
+    officer = tables.Column(verbose_name=_("Recorded by"), orderable=False)
+
+    class Meta(CrossingTable.Meta):
+        sequence = ("occurred_at", "traveller", "direction", "lane", "outcome", "correction", "officer")
+        empty_text = _("No crossings match these filters today.")
+
+    def render_traveller(self, value: Traveller) -> str:
+        return traveller_link(value)
+
+    def render_officer(self, value) -> str:
+        return value.get_username()
+
+
+class TravellerCrossingTable(CrossingTable):
+    """A traveller's crossings at both checkpoints, newest first."""
+
+    checkpoint = tables.Column(verbose_name=_("Checkpoint"), accessor="lane__checkpoint", orderable=False)
+
+    class Meta(CrossingTable.Meta):
+        sequence = ("occurred_at", "checkpoint", "lane", "direction", "outcome", "correction")
+        orderable = False
+
+    def render_checkpoint(self, value: Checkpoint) -> str:
+        return checkpoint_abbr(value)
+
+
+class CountTable(ListTable):
+    """Small tables of counts (summaries, the numbers behind a chart): never sorted, never paged."""
+
+    class Meta(ListTable.Meta):
+        orderable = False
+
+
+class DirectionSummaryTable(CountTable):
+    direction = tables.Column(verbose_name=_("Direction"))
+
+    admitted = tables.Column(verbose_name=_("Admitted"), attrs={"th": {"class": "num"}, "td": {"class": "num"}})
+    refused = tables.Column(verbose_name=_("Refused"), attrs={"th": {"class": "num"}, "td": {"class": "num"}})
+
+    class Meta(CountTable.Meta):
+        pass
+
+    def render_admitted(self, value: int) -> str:
+        return grouped(value)
+
+    def render_refused(self, value: int) -> str:
+        return grouped(value)
+
+
+class HourlyCountTable(CountTable):
+    """The figures behind an hourly chart, one row per local hour."""
+
+    hour = tables.Column(verbose_name=_("Hour"))
+    today = tables.Column(attrs={"th": {"class": "num"}, "td": {"class": "num"}})
+    last_week = tables.Column(attrs={"th": {"class": "num"}, "td": {"class": "num"}})
+
+    class Meta(CountTable.Meta):
+        pass
+
+    def __init__(self, *args, today_header: str, last_week_header: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns["today"].column.verbose_name = today_header
+        self.columns["last_week"].column.verbose_name = last_week_header
+
+    def render_hour(self, value: int) -> str:
+        return f"{value:02d}:00–{value:02d}:59"
+
+    def render_today(self, value: int) -> str:
+        return grouped(value)
+
+    def render_last_week(self, value: int) -> str:
+        return grouped(value)
