@@ -13,9 +13,10 @@ from django.forms.fields import BaseTemporalField
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
-from crossings.choices import Direction, DocumentType, LaneGroup, WatchlistMatch
-from crossings.models import Checkpoint
+from crossings.choices import Direction, DocumentType, LaneGroup, Sex, WatchlistMatch
+from crossings.models import Checkpoint, Lane
 from crossings.services.reference import CLOSURE_ENDS_BEFORE_START, HOURS_BOTH_OR_NEITHER
 from horgos.choices import Role
 from horgos.models import User
@@ -279,3 +280,43 @@ class AlertFilterForm(forms.Form):
         label=_("State"), choices=[*ALL, ("open", _("Open")), ("acknowledged", _("Acknowledged"))], required=False
     )
     checkpoint = CheckpointChoiceField(required=False, empty_label=_("All"))
+
+
+# --- The lane desk ---------------------------------------------------------------------------------
+
+
+class ScanForm(forms.Form):
+    scan = forms.CharField(
+        label=_("Document number or machine readable zone"),
+        max_length=200,
+        strip=True,
+        widget=forms.Textarea(
+            attrs={"rows": 1, "autofocus": True, "autocomplete": "off", "spellcheck": "false", "class": "scan-input"}
+        ),
+    )
+
+
+class DeskLaneForm(forms.Form):
+    """The lane an officer works at, chosen once per session."""
+
+    lane = forms.ModelChoiceField(queryset=Lane.objects.none(), label=_("Your lane"))
+
+    def __init__(self, *args, lanes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lane"].queryset = lanes
+
+
+class RegisterForm(forms.Form):
+    """A traveller met at the lane for the first time, with the document in hand."""
+
+    document_number = forms.CharField(label=_("Document number"), max_length=30)
+    document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
+    document_issuing_country = LazyTypedChoiceField(label=_("Issuing country"), choices=countries)
+    document_valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    family_name = forms.CharField(label=_("Family name (Latin)"), max_length=100)
+    given_names = forms.CharField(label=_("Given names (Latin)"), max_length=100, required=False)
+    family_name_native = forms.CharField(label=_("Family name (native script)"), max_length=100, required=False)
+    given_names_native = forms.CharField(label=_("Given names (native script)"), max_length=100, required=False)
+    nationality = LazyTypedChoiceField(label=_("Nationality"), choices=countries)
+    birth_date = forms.DateField(label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"}))
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)

@@ -4,7 +4,6 @@ The scan field takes a document number or the machine readable zone a reader typ
 replaces the result area without a page reload (htmx); the live panel refreshes on its own.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -13,11 +12,10 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
-from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
 from crossings import selectors
-from crossings.choices import DocumentType, Sex
+from crossings.choices import DocumentType
+from crossings.forms import DeskLaneForm, RegisterForm, ScanForm
 from crossings.models import Alert, Checkpoint, Lane, TravelDocument
 from crossings.mrz import MrzError, looks_like_mrz, parse_mrz
 from crossings.selectors import dashboard
@@ -32,41 +30,6 @@ NOT_FOUND = _("No document with this number is registered. Register the travelle
 SEVERAL_FOUND = _("Several documents have this number. Choose the one in hand.")
 
 desk_page = role_required(Role.OFFICER, Role.ADMINISTRATOR)
-
-
-class ScanForm(forms.Form):
-    scan = forms.CharField(
-        label=_("Document number or machine readable zone"),
-        max_length=200,
-        strip=True,
-        widget=forms.Textarea(
-            attrs={"rows": 1, "autofocus": True, "autocomplete": "off", "spellcheck": "false", "class": "scan-input"}
-        ),
-    )
-
-
-class LaneForm(forms.Form):
-    lane = forms.ModelChoiceField(queryset=Lane.objects.none(), label=_("Your lane"))
-
-    def __init__(self, *args, lanes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["lane"].queryset = lanes
-
-
-class RegisterForm(forms.Form):
-    """A traveller met at the lane for the first time, with the document in hand."""
-
-    document_number = forms.CharField(label=_("Document number"), max_length=30)
-    document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
-    document_issuing_country = LazyTypedChoiceField(label=_("Issuing country"), choices=countries)
-    document_valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
-    family_name = forms.CharField(label=_("Family name (Latin)"), max_length=100)
-    given_names = forms.CharField(label=_("Given names (Latin)"), max_length=100, required=False)
-    family_name_native = forms.CharField(label=_("Family name (native script)"), max_length=100, required=False)
-    given_names_native = forms.CharField(label=_("Given names (native script)"), max_length=100, required=False)
-    nationality = LazyTypedChoiceField(label=_("Nationality"), choices=countries)
-    birth_date = forms.DateField(label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"}))
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
 
 
 def _desk_lanes(user):
@@ -108,7 +71,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     lane = _chosen_lane(request)
     context = {
         "lane": lane,
-        "lane_form": LaneForm(lanes=_desk_lanes(request.user), initial={"lane": lane}),
+        "lane_form": DeskLaneForm(lanes=_desk_lanes(request.user), initial={"lane": lane}),
         "scan_form": ScanForm(),
         "assigned": request.user.role == Role.ADMINISTRATOR or selectors.officer_checkpoint(request.user) is not None,
         **_live_context(_panel_checkpoint(request, lane)),
@@ -119,7 +82,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 @desk_page
 @require_POST
 def desk_choose_lane(request: HttpRequest) -> HttpResponse:
-    form = LaneForm(request.POST, lanes=_desk_lanes(request.user))
+    form = DeskLaneForm(request.POST, lanes=_desk_lanes(request.user))
     if form.is_valid():
         request.session[SESSION_LANE] = form.cleaned_data["lane"].pk
     else:
