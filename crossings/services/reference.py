@@ -45,18 +45,23 @@ def lane_create(
     return lane
 
 
+def _update_audited(instance, *, fields: dict, acting_user: User, action: str):
+    """Change some fields of a locked row, validate it, and audit the before and after values."""
+    require_role(acting_user, Role.ADMINISTRATOR)
+    instance = type(instance).objects.select_for_update().get(pk=instance.pk)
+    before = {name: getattr(instance, name) for name in fields}
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save(update_fields=list(fields))
+    audit_record(actor=acting_user, action=action, target=instance, changes=changes_between(before, fields))
+    return instance
+
+
 @transaction.atomic
 def lane_update(*, lane: Lane, acting_user: User, **fields) -> Lane:
     """Change a lane (e.g. open or close it, effective at once)."""
-    require_role(acting_user, Role.ADMINISTRATOR)
-    lane = Lane.objects.select_for_update().get(pk=lane.pk)
-    before = {name: getattr(lane, name) for name in fields}
-    for name, value in fields.items():
-        setattr(lane, name, value)
-    lane.full_clean()
-    lane.save(update_fields=list(fields))
-    audit_record(actor=acting_user, action="lane.update", target=lane, changes=changes_between(before, fields))
-    return lane
+    return _update_audited(lane, fields=fields, acting_user=acting_user, action="lane.update")
 
 
 @transaction.atomic
@@ -115,17 +120,7 @@ def officer_create(
 @transaction.atomic
 def checkpoint_update(*, checkpoint: Checkpoint, acting_user: User, **fields) -> Checkpoint:
     """Change a checkpoint's names or time zone."""
-    require_role(acting_user, Role.ADMINISTRATOR)
-    checkpoint = Checkpoint.objects.select_for_update().get(pk=checkpoint.pk)
-    before = {name: getattr(checkpoint, name) for name in fields}
-    for name, value in fields.items():
-        setattr(checkpoint, name, value)
-    checkpoint.full_clean()
-    checkpoint.save(update_fields=list(fields))
-    audit_record(
-        actor=acting_user, action="checkpoint.update", target=checkpoint, changes=changes_between(before, fields)
-    )
-    return checkpoint
+    return _update_audited(checkpoint, fields=fields, acting_user=acting_user, action="checkpoint.update")
 
 
 @transaction.atomic

@@ -362,3 +362,25 @@ def test_crossings_list_costs_the_same_queries_for_many_rows(zone, kazakh, chine
     with CaptureQueriesContext(connection) as many_rows:
         assert client.get("/api/v1/crossings/").json()["count"] == 6
     assert len(many_rows) == len(one_row)
+
+
+@pytest.mark.parametrize(("caller", "status"), [("cn_officer", 403), ("administrator", 200)])
+def test_checkpoint_names_are_changed_by_administrators_and_audited(zone, api_client_for, caller, status):
+    response = api_client_for(getattr(zone, caller)).patch(
+        f"/api/v1/checkpoints/{zone.kz.pk}/", {"name_en": "Khorgos (Kazakh side)"}, format="json"
+    )
+    assert response.status_code == status
+    zone.kz.refresh_from_db()
+    changed = status == 200
+    assert (zone.kz.name_en == "Khorgos (Kazakh side)") is changed
+    assert AuditEntry.objects.filter(action="checkpoint.update").exists() is changed
+
+
+def test_checkpoint_time_zone_must_be_a_real_one(zone, api_client_for):
+    response = api_client_for(zone.administrator).patch(
+        f"/api/v1/checkpoints/{zone.kz.pk}/", {"time_zone": "Asia/Nowhere"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "time_zone" in response.json()["error"]["fields"]
+    zone.kz.refresh_from_db()
+    assert zone.kz.time_zone == "Asia/Almaty"
