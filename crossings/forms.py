@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.fields import BaseTemporalField
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
@@ -277,7 +278,9 @@ class UserFilterForm(forms.Form):
 
 class AlertFilterForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("State"), choices=[*ALL, ("open", _("Open")), ("acknowledged", _("Acknowledged"))], required=False
+        label=_("State"),
+        choices=[*ALL, ("open", pgettext_lazy("alert state", "Open")), ("acknowledged", _("Acknowledged"))],
+        required=False,
     )
     checkpoint = CheckpointChoiceField(required=False, empty_label=_("All"))
 

@@ -106,6 +106,16 @@ def test_unknown_traveller_is_registered_inline_and_entered(page, zone, at):
     assert Visit.objects.get().traveller.family_name == "Sultanova"
 
 
+def test_desk_speaks_chinese(page, zone, at):
+    at(WEDNESDAY_MORNING)
+    open_desk(page, zone.cn_officer, str(zone.lane("CN", "E-F01")))
+    page.get_by_label("Language").select_option("zh-hans")
+    page.get_by_role("button", name="Switch").click()
+    page.wait_for_selector("html[lang='zh-hans']")
+    assert page.locator("h1").inner_text() == "通道工作台"
+    assert page.get_by_label("证件号码或机读区").count() == 1
+
+
 def test_desk_fits_a_phone(phone_page, zone, at):
     at(WEDNESDAY_MORNING)
     open_desk(phone_page, zone.cn_officer, str(zone.lane("CN", "E-F01")))
