@@ -100,6 +100,12 @@ def traveller_add_document(
         actor=acting_user,
         action="traveller.add_document",
         target=traveller,
-        changes={"document": str(document), "valid_until": valid_until},
+        # Never the number itself: pages mask it, and the audit log cannot be rewritten.
+        changes={
+            "document": document.pk,
+            "document_type": document.document_type,
+            "issuing_country": document.issuing_country.code,
+            "valid_until": valid_until,
+        },
     )
     return document

@@ -384,3 +384,21 @@ def test_checkpoint_time_zone_must_be_a_real_one(zone, api_client_for):
     assert "time_zone" in response.json()["error"]["fields"]
     zone.kz.refresh_from_db()
     assert zone.kz.time_zone == "Asia/Almaty"
+
+
+def test_audit_log_never_keeps_a_document_number(zone, api_client_for):
+    body = {
+        "family_name": "Nurlanov",
+        "nationality": "KZ",
+        "birth_date": "1990-04-02",
+        "sex": "M",
+        "document": {
+            "document_type": "passport",
+            "number": "N7654321",
+            "issuing_country": "KZ",
+            "valid_until": "2031-01-01",
+        },
+    }
+    assert api_client_for(zone.cn_officer).post("/api/v1/travellers/", body, format="json").status_code == 201
+    for entry in AuditEntry.objects.all():
+        assert "7654321" not in f"{entry.target_repr} {entry.changes}"
