@@ -183,6 +183,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "horgos.api.exceptions.api_exception_handler",
+    # Public endpoints (catalogue, merchant applications) use AnonRateThrottle, counted in Redis.
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_THROTTLE", default="120/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Horgos API",
@@ -197,12 +199,21 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "django_countries.countries",
         "CheckpointCodeEnum": "crossings.choices.CheckpointCode",
+        "VisitStateEnum": "crossings.choices.VisitState",
+        "MerchantStateEnum": "merchants.choices.MerchantState",
+        "ShopStateEnum": "merchants.choices.ShopState",
+        "ListingStateEnum": "merchants.choices.ListingState",
     },
 }
 # How far a crossing's occurred_at may lie ahead of the server clock (clock skew of lane devices),
 # and how far back one may be recorded (crossings written down during an outage).
 CROSSING_CLOCK_TOLERANCE_SECONDS = env.int("CROSSING_CLOCK_TOLERANCE_SECONDS", default=120)
 CROSSING_BACKDATE_LIMIT_HOURS = env.int("CROSSING_BACKDATE_LIMIT_HOURS", default=24)
+# Merchants are warned this many days before their business licence expires.
+MERCHANT_LICENCE_WARNING_DAYS = env.int("MERCHANT_LICENCE_WARNING_DAYS", default=30)
+# Listing photos: the largest upload accepted, and the longest side of the thumbnail.
+LISTING_PHOTO_MAX_BYTES = env.int("LISTING_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+LISTING_THUMBNAIL_PIXELS = env.int("LISTING_THUMBNAIL_PIXELS", default=400)
 # A stored response to an Idempotency-Key is replayed for this long.
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 
@@ -217,6 +228,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # django-celery-beat copies this schedule into the database when beat starts; edit it in the admin.
 CELERY_BEAT_SCHEDULE = {
     # Every day at 00:15 in TIME_ZONE (Beijing time; 22:15 of the day before in Almaty): flag overstays.
+    # Every day at 01:00 in TIME_ZONE: warn merchants whose licence expires soon, suspend expired ones.
+    "check-merchant-licences": {
+        "task": "merchants.tasks.check_licences",
+        "schedule": crontab(hour=1, minute=0),
+    },
     "mark-overstays": {
         "task": "crossings.tasks.mark_overstays",
         "schedule": crontab(hour=0, minute=15),

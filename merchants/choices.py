@@ -1,0 +1,39 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MerchantState(models.TextChoices):
+    PENDING = "pending", _("Pending approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class MemberRole(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    CLERK = "clerk", _("Clerk")
+
+
+class ZoneSide(models.TextChoices):
+    CN = "CN", _("Chinese side")
+    KZ = "KZ", _("Kazakh side")
+
+
+class ShopState(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class ListingState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class NotificationKind(models.TextChoices):
+    LICENCE_EXPIRING = "licence_expiring", _("Licence expires soon")
+    LICENCE_EXPIRED = "licence_expired", _("Licence expired: merchant suspended")
+    LISTING_APPROVED = "listing_approved", _("Listing approved")
+    LISTING_REJECTED = "listing_rejected", _("Listing rejected")
+    MERCHANT_STATE = "merchant_state", _("Merchant status changed")

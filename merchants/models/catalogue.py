@@ -1,0 +1,141 @@
+"""What merchants sell: listings, classified by the Harmonized System (HS 2022) reference data."""
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from merchants.choices import ListingState
+from merchants.models.registry import Shop
+
+LANGUAGE_SUFFIXES = ("en", "zh_hans", "kk", "ru")
+TITLE_FIELDS = tuple(f"title_{suffix}" for suffix in LANGUAGE_SUFFIXES)
+DESCRIPTION_FIELDS = tuple(f"description_{suffix}" for suffix in LANGUAGE_SUFFIXES)
+
+
+def catalogue_search_vector() -> SearchVector:
+    """Titles and descriptions in every language, as written (the `simple` configuration): the same
+    expression builds the GIN index and answers the catalogue's word queries."""
+    return SearchVector(*TITLE_FIELDS, *DESCRIPTION_FIELDS, config="simple")
+
+
+class HsChapter(models.Model):
+    """A chapter of the Harmonized System (two digits), named in the four languages."""
+
+    code = models.CharField(_("chapter"), max_length=2, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=400)
+    name_zh_hans = models.CharField(_("name in Chinese"), max_length=400)
+    name_kk = models.CharField(_("name in Kazakh"), max_length=400)
+    name_ru = models.CharField(_("name in Russian"), max_length=400)
+
+    class Meta:
+        verbose_name = _("HS chapter")
+        verbose_name_plural = _("HS chapters")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        language = (translation.get_language() or "en").replace("-", "_").lower()
+        return getattr(self, f"name_{language}", "") or self.name_en
+
+
+class HsHeading(models.Model):
+    """A heading of the Harmonized System (four digits): the first four digits of a listing's HS code."""
+
+    code = models.CharField(_("heading"), max_length=4, unique=True)
+    chapter = models.ForeignKey(HsChapter, verbose_name=_("chapter"), on_delete=models.PROTECT, related_name="headings")
+    name_en = models.CharField(_("name in English"), max_length=400)
+
+    class Meta:
+        verbose_name = _("HS heading")
+        verbose_name_plural = _("HS headings")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_en}"
+
+
+class Listing(models.Model):
+    """A product a shop sells: titled in at least one language, classified, priced in CNY, moderated.
+
+    draft → submitted → approved | rejected; an approved listing that is edited goes back to submitted.
+    """
+
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="listings")
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    title_zh_hans = models.CharField(_("title in Chinese"), max_length=200, blank=True)
+    title_kk = models.CharField(_("title in Kazakh"), max_length=200, blank=True)
+    title_ru = models.CharField(_("title in Russian"), max_length=200, blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    description_zh_hans = models.TextField(_("description in Chinese"), blank=True)
+    description_kk = models.TextField(_("description in Kazakh"), blank=True)
+    description_ru = models.TextField(_("description in Russian"), blank=True)
+    hs_code = models.CharField(
+        _("HS code"), max_length=6, validators=[RegexValidator(r"^[0-9]{6}$", _("An HS code has six digits."))]
+    )
+    hs_heading = models.ForeignKey(HsHeading, verbose_name=_("HS heading"), on_delete=models.PROTECT, related_name="+")
+    origin_country = CountryField(_("country of origin"))
+    price = models.DecimalField(_("price (CNY)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    unit_weight_kg = models.DecimalField(
+        _("unit weight (kg)"), max_digits=10, decimal_places=3, validators=[MinValueValidator(0)]
+    )
+    in_stock = models.BooleanField(_("in stock"), default=True)
+    photo = models.ImageField(_("photo"), upload_to="listings/%Y/%m/", blank=True)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="listings/thumbnails/%Y/%m/", blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=ListingState.choices, default=ListingState.DRAFT)
+    rejection_reason = models.CharField(_("rejection reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(title_en="", title_zh_hans="", title_kk="", title_ru=""),
+                name="listing_has_a_title",
+                violation_error_message=_("Give the listing a title in at least one language."),
+            ),
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="listing_price_not_negative"),
+            models.CheckConstraint(condition=models.Q(unit_weight_kg__gte=0), name="listing_weight_not_negative"),
+            models.CheckConstraint(condition=models.Q(state__in=ListingState.values), name="listing_state_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(state=ListingState.REJECTED) | ~models.Q(rejection_reason=""),
+                name="listing_rejection_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "shop"], name="listing_state_shop_idx"),
+            models.Index(fields=["origin_country", "state"], name="listing_origin_idx"),
+            models.Index(fields=["hs_code"], name="listing_hs_code_idx"),
+            models.Index(fields=["price"], name="listing_price_idx"),
+            GinIndex(catalogue_search_vector(), name="listing_search_idx"),
+            # Chinese has no spaces between words: substring search on titles runs on trigrams.
+            GinIndex(OpClass(Upper("title_zh_hans"), name="gin_trgm_ops"), name="listing_title_zh_trgm_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The title in the active language, else the first one the merchant wrote."""
+        language = (translation.get_language() or "en").replace("-", "_").lower()
+        preferred = getattr(self, f"title_{language}", "")
+        return preferred or next((getattr(self, field) for field in TITLE_FIELDS if getattr(self, field)), "")
+
+    @property
+    def description(self) -> str:
+        language = (translation.get_language() or "en").replace("-", "_").lower()
+        preferred = getattr(self, f"description_{language}", "")
+        return preferred or next((getattr(self, field) for field in DESCRIPTION_FIELDS if getattr(self, field)), "")

@@ -1,0 +1,196 @@
+"""Listings: merchants write and submit them, administrators moderate them; photos are made safe."""
+
+import io
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from horgos.audit import audit_record, changes_between
+from horgos.choices import Role
+from horgos.models import User
+from horgos.roles import require_role
+from merchants.choices import ListingState, MerchantState, NotificationKind
+from merchants.models import HsHeading, Listing, Shop
+from merchants.selectors import merchant_of
+from merchants.services.registry import notification_add
+
+NOT_YOUR_SHOP = _("You may change only your own merchant's shops and listings.")
+MERCHANT_NOT_ACTIVE = _("The merchant is %(state)s: its listings cannot be changed.")
+UNKNOWN_HS = _("%(code)s is not an HS 2022 code: its first four digits name no heading.")
+PHOTO_TOO_LARGE = _("The photo is larger than %(megabytes)s MB.")
+PHOTO_NOT_AN_IMAGE = _("The photo must be a JPEG, PNG or WebP image.")
+CANNOT_SUBMIT = _("Only a draft or rejected listing can be submitted for review.")
+CANNOT_REVIEW = _("Only a listing submitted for review can be approved or rejected.")
+REASON_REQUIRED = _("Give the reason for the rejection.")
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+EDITABLE_FIELDS = (
+    "title_en",
+    "title_zh_hans",
+    "title_kk",
+    "title_ru",
+    "description_en",
+    "description_zh_hans",
+    "description_kk",
+    "description_ru",
+    "hs_code",
+    "origin_country",
+    "price",
+    "unit_weight_kg",
+    "in_stock",
+)
+
+
+def _require_may_edit(user: User, shop: Shop) -> None:
+    """Members of the shop's merchant (and administrators) edit its listings, while the merchant trades."""
+    is_administrator = user.is_authenticated and user.is_active and user.role == Role.ADMINISTRATOR
+    if not is_administrator:
+        merchant = merchant_of(user)
+        if merchant is None or merchant.pk != shop.merchant_id:
+            raise PermissionDenied(NOT_YOUR_SHOP)
+    if shop.merchant.state != MerchantState.APPROVED:
+        raise ValidationError(MERCHANT_NOT_ACTIVE, params={"state": shop.merchant.get_state_display()})
+
+
+def _heading_for(hs_code: str) -> HsHeading:
+    heading = HsHeading.objects.filter(code=hs_code[:4]).first()
+    if heading is None or len(hs_code) != 6 or not hs_code.isdigit():
+        raise ValidationError({"hs_code": ValidationError(UNKNOWN_HS, params={"code": hs_code})})
+    return heading
+
+
+def _safe_photo(upload) -> tuple[ContentFile, ContentFile]:
+    """Decode the upload, re-encode its pixels without metadata (EXIF, GPS), and make a thumbnail."""
+    if upload.size > settings.LISTING_PHOTO_MAX_BYTES:
+        megabytes = settings.LISTING_PHOTO_MAX_BYTES // (1024 * 1024)
+        raise ValidationError({"photo": ValidationError(PHOTO_TOO_LARGE, params={"megabytes": megabytes})})
+    try:
+        image = Image.open(upload)
+        image_format = image.format
+        image.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise ValidationError({"photo": PHOTO_NOT_AN_IMAGE}) from error
+    if image_format not in ALLOWED_FORMATS:
+        raise ValidationError({"photo": PHOTO_NOT_AN_IMAGE})
+    mode = "RGBA" if image_format in ("PNG", "WEBP") and image.mode in ("RGBA", "LA", "P") else "RGB"
+    clean = Image.new(mode, image.size)
+    clean.paste(image.convert(mode))
+    stem = PurePath(upload.name).stem[:60] or "photo"
+    photo, thumbnail = io.BytesIO(), io.BytesIO()
+    clean.save(photo, format=image_format, quality=88)
+    clean.thumbnail((settings.LISTING_THUMBNAIL_PIXELS, settings.LISTING_THUMBNAIL_PIXELS))
+    clean.save(thumbnail, format=image_format, quality=85)
+    extension = ALLOWED_FORMATS[image_format]
+    return ContentFile(photo.getvalue(), name=f"{stem}.{extension}"), ContentFile(
+        thumbnail.getvalue(), name=f"{stem}-thumb.{extension}"
+    )
+
+
+def _attach_photo(listing: Listing, upload) -> None:
+    photo, thumbnail = _safe_photo(upload)
+    listing.photo.save(photo.name, photo, save=False)
+    listing.thumbnail.save(thumbnail.name, thumbnail, save=False)
+
+
+@transaction.atomic
+def listing_create(*, shop: Shop, acting_user: User, photo=None, **fields) -> Listing:
+    """A new listing, as a draft of the shop, until it is submitted for review."""
+    shop = Shop.objects.select_related("merchant").get(pk=shop.pk)
+    _require_may_edit(acting_user, shop)
+    fields = {name: value for name, value in fields.items() if name in EDITABLE_FIELDS}
+    listing = Listing(shop=shop, **fields)
+    listing.hs_heading = _heading_for(listing.hs_code)
+    if photo is not None:
+        _attach_photo(listing, photo)
+    listing.full_clean()
+    listing.save()
+    audit_record(actor=acting_user, action="listing.create", target=listing, changes={"state": listing.state})
+    return listing
+
+
+@transaction.atomic
+def listing_update(*, listing: Listing, acting_user: User, photo=None, **fields) -> Listing:
+    """Change a listing; an approved one goes back to review, so the public sees only checked text."""
+    listing = Listing.objects.select_for_update().select_related("shop__merchant").get(pk=listing.pk)
+    _require_may_edit(acting_user, listing.shop)
+    fields = {name: value for name, value in fields.items() if name in EDITABLE_FIELDS}
+    before = {name: getattr(listing, name) for name in fields}
+    for name, value in fields.items():
+        setattr(listing, name, value)
+    if "hs_code" in fields:
+        listing.hs_heading = _heading_for(listing.hs_code)
+    if photo is not None:
+        _attach_photo(listing, photo)
+    changes = changes_between(before, fields)
+    if listing.state == ListingState.APPROVED and (changes or photo is not None):
+        listing.state = ListingState.SUBMITTED
+        listing.submitted_at = timezone.now()
+        changes["state"] = {"before": ListingState.APPROVED, "after": ListingState.SUBMITTED}
+    listing.full_clean()
+    listing.save()
+    audit_record(actor=acting_user, action="listing.update", target=listing, changes=changes)
+    return listing
+
+
+@transaction.atomic
+def listing_submit(*, listing: Listing, acting_user: User) -> Listing:
+    listing = Listing.objects.select_for_update().select_related("shop__merchant").get(pk=listing.pk)
+    _require_may_edit(acting_user, listing.shop)
+    if listing.state not in (ListingState.DRAFT, ListingState.REJECTED):
+        raise ValidationError(CANNOT_SUBMIT)
+    return _set_state(listing, acting_user, ListingState.SUBMITTED, action="listing.submit")
+
+
+@transaction.atomic
+def listing_approve(*, listing: Listing, administrator: User) -> Listing:
+    require_role(administrator, Role.ADMINISTRATOR)
+    listing = Listing.objects.select_for_update().select_related("shop__merchant").get(pk=listing.pk)
+    if listing.state != ListingState.SUBMITTED:
+        raise ValidationError(CANNOT_REVIEW)
+    listing = _set_state(listing, administrator, ListingState.APPROVED, action="listing.approve")
+    notification_add(listing.shop.merchant, NotificationKind.LISTING_APPROVED, listing.title)
+    return listing
+
+
+@transaction.atomic
+def listing_reject(*, listing: Listing, administrator: User, reason: str) -> Listing:
+    require_role(administrator, Role.ADMINISTRATOR)
+    if not reason.strip():
+        raise ValidationError({"reason": REASON_REQUIRED})
+    listing = Listing.objects.select_for_update().select_related("shop__merchant").get(pk=listing.pk)
+    if listing.state != ListingState.SUBMITTED:
+        raise ValidationError(CANNOT_REVIEW)
+    listing = _set_state(listing, administrator, ListingState.REJECTED, action="listing.reject", reason=reason.strip())
+    notification_add(
+        listing.shop.merchant, NotificationKind.LISTING_REJECTED, f"{listing.title}: {listing.rejection_reason}"
+    )
+    return listing
+
+
+def _set_state(listing: Listing, user: User, state: str, *, action: str, reason: str = "") -> Listing:
+    before = listing.state
+    now = timezone.now()
+    listing.state = state
+    listing.rejection_reason = reason
+    if state == ListingState.SUBMITTED:
+        listing.submitted_at = now
+    else:
+        listing.reviewed_at = now
+    listing.save(update_fields=["state", "rejection_reason", "submitted_at", "reviewed_at", "updated_at"])
+    changes = {"state": {"before": before, "after": state}, **({"reason": reason} if reason else {})}
+    audit_record(actor=user, action=action, target=listing, changes=changes)
+    return listing
+
+
+@transaction.atomic
+def listing_delete(*, listing: Listing, acting_user: User) -> None:
+    """Remove a listing from the shop for good (its audit rows stay)."""
+    listing = Listing.objects.select_for_update().select_related("shop__merchant").get(pk=listing.pk)
+    _require_may_edit(acting_user, listing.shop)
+    audit_record(actor=acting_user, action="listing.delete", target=listing, changes={"title": listing.title})
+    listing.delete()
