@@ -5,11 +5,14 @@ from horgos.choices import Role
 
 
 def navigation(request):
-    """The navigation links of the signed-in user's role, for base.html."""
+    """The navigation links of the signed-in user's role, for base.html.
+
+    The apps' pages are reversed by URL name, so this package imports none of the apps.
+    """
     user = getattr(request, "user", None)
+    catalogue = (reverse("merchants:catalogue"), _("Catalogue"))
     if user is None or not user.is_authenticated:
-        return {"nav_links": [(reverse("landing"), _("About the zone")), (reverse("api-docs"), _("API"))]}
-    # URL names of the apps' pages, reversed by name so this package imports none of the apps.
+        return {"nav_links": [(reverse("landing"), _("About the zone")), catalogue, (reverse("api-docs"), _("API"))]}
     zone_pages = [
         (reverse("crossings:inside"), _("Inside the zone")),
         (reverse("crossings:overstays"), _("Overstays")),
@@ -24,10 +27,18 @@ def navigation(request):
             (reverse("crossings:desk"), _("Lane desk")),
             *zone_pages,
             (reverse("crossings:operations"), _("Operations")),
+            (reverse("merchants:registry-applications"), _("Merchants")),
+            (reverse("merchants:registry-moderation"), _("Moderation")),
+            (reverse("merchants:registry-shops"), _("Shops")),
             (reverse("admin:horgos_auditentry_changelist"), _("Audit log")),
             (reverse("admin:index"), _("Administration")),
         ]
     else:
-        links = [(reverse("home"), _("Home"))]
-    links += [(reverse("api-docs"), _("API")), (reverse("account"), _("Account"))]
+        links = [
+            (reverse("merchants:portal"), _("My merchant")),
+            (reverse("merchants:portal-shops"), _("Shops")),
+            (reverse("merchants:portal-listings"), _("Listings")),
+            (reverse("merchants:portal-members"), _("Staff")),
+        ]
+    links += [catalogue, (reverse("api-docs"), _("API")), (reverse("account"), _("Account"))]
     return {"nav_links": links}

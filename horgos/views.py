@@ -32,6 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role's own home page. An officer's is the lane desk, where the working day happens."""
     if request.user.role == Role.OFFICER:
         return redirect("crossings:desk")
+    if request.user.role == Role.MERCHANT:
+        return redirect("merchants:portal")
     context = {"api_token": Token.objects.filter(user=request.user).first()}
     if request.user.role == Role.ADMINISTRATOR:
         context["user_counts"] = selectors.user_counts_by_role()

@@ -120,8 +120,13 @@ class Listing(models.Model):
             models.Index(fields=["hs_code"], name="listing_hs_code_idx"),
             models.Index(fields=["price"], name="listing_price_idx"),
             GinIndex(catalogue_search_vector(), name="listing_search_idx"),
-            # Chinese has no spaces between words: substring search on titles runs on trigrams.
+            # Substring search on titles runs on trigrams: Chinese has no spaces between words, and a
+            # partial word ("сапог") should find its longer forms. One index per title, so the OR of
+            # the four becomes a bitmap OR of index scans, not a scan of every listing.
             GinIndex(OpClass(Upper("title_zh_hans"), name="gin_trgm_ops"), name="listing_title_zh_trgm_idx"),
+            GinIndex(OpClass(Upper("title_en"), name="gin_trgm_ops"), name="listing_title_en_trgm_idx"),
+            GinIndex(OpClass(Upper("title_kk"), name="gin_trgm_ops"), name="listing_title_kk_trgm_idx"),
+            GinIndex(OpClass(Upper("title_ru"), name="gin_trgm_ops"), name="listing_title_ru_trgm_idx"),
         ]
 
     def __str__(self) -> str:

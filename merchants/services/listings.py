@@ -105,9 +105,10 @@ def listing_create(*, shop: Shop, acting_user: User, photo=None, **fields) -> Li
     fields = {name: value for name, value in fields.items() if name in EDITABLE_FIELDS}
     listing = Listing(shop=shop, **fields)
     listing.hs_heading = _heading_for(listing.hs_code)
+    # Validate before the photo is written to storage, so refused input leaves no files behind.
+    listing.full_clean(exclude=["photo", "thumbnail"])
     if photo is not None:
         _attach_photo(listing, photo)
-    listing.full_clean()
     listing.save()
     audit_record(actor=acting_user, action="listing.create", target=listing, changes={"state": listing.state})
     return listing
@@ -124,6 +125,7 @@ def listing_update(*, listing: Listing, acting_user: User, photo=None, **fields)
         setattr(listing, name, value)
     if "hs_code" in fields:
         listing.hs_heading = _heading_for(listing.hs_code)
+    listing.full_clean(exclude=["photo", "thumbnail"])
     if photo is not None:
         _attach_photo(listing, photo)
     changes = changes_between(before, fields)
@@ -131,7 +133,6 @@ def listing_update(*, listing: Listing, acting_user: User, photo=None, **fields)
         listing.state = ListingState.SUBMITTED
         listing.submitted_at = timezone.now()
         changes["state"] = {"before": ListingState.APPROVED, "after": ListingState.SUBMITTED}
-    listing.full_clean()
     listing.save()
     audit_record(actor=acting_user, action="listing.update", target=listing, changes=changes)
     return listing

@@ -6,15 +6,23 @@ from django.urls import reverse
 from horgos.choices import Role
 from horgos.models import AuditEntry
 from tests.factories import TEST_PASSWORD, AdministratorFactory, MerchantUserFactory, OfficerFactory
+from tests.merchants.factories import OwnerFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_officer_lands_on_the_lane_desk_after_login(client):
-    officer = OfficerFactory()
-    response = client.post(reverse("login"), {"username": officer.username, "password": TEST_PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("crossings:desk")
-    assert "crossings/desk/desk.html" in [t.name for t in response.templates]
+@pytest.mark.parametrize(
+    ("factory", "page", "template"),
+    [
+        (OfficerFactory, "crossings:desk", "crossings/desk/desk.html"),
+        (MerchantUserFactory, "merchants:portal", "merchants/portal/no_membership.html"),
+    ],
+)
+def test_officers_and_merchants_land_on_their_working_page(client, factory, page, template):
+    user = factory()
+    response = client.post(reverse("login"), {"username": user.username, "password": TEST_PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse(page)
+    assert template in [t.name for t in response.templates]
 
 
 @pytest.mark.parametrize("factory", [OfficerFactory, MerchantUserFactory, AdministratorFactory])
@@ -29,7 +37,6 @@ def test_account_page_says_who_you_are(client, factory):
 @pytest.mark.parametrize(
     ("factory", "template", "phrase"),
     [
-        (MerchantUserFactory, "home/merchant.html", "merchant"),
         (AdministratorFactory, "home/administrator.html", "administrator"),
     ],
 )
@@ -125,9 +132,9 @@ def test_navigation_links_follow_the_role(client):
 
 
 def test_every_link_on_each_home_page_answers(client):
-    # Given each role's home page, every local link on it leads somewhere that answers
-    for factory in (OfficerFactory, MerchantUserFactory, AdministratorFactory):
-        client.force_login(factory())
+    # Given each role's home page (a merchant user on a merchant's staff), every local link answers
+    for user in (OfficerFactory(), OwnerFactory().user, AdministratorFactory()):
+        client.force_login(user)
         page = client.get(reverse("home"), follow=True).content.decode()
         for href in set(re.findall(r'href="(/[^"]*)"', page)):
             if href.startswith("/static/"):

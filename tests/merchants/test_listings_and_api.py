@@ -242,3 +242,11 @@ def test_catalogue_figures(catalogue, api_client):
         "shops": 2,
         "merchants": 2,
     }
+
+
+def test_refused_listing_leaves_no_photo_files_behind(market, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(ValidationError):
+        listings.listing_create(shop=market.shop_a, acting_user=market.owner_a, photo=jpeg_with_exif(),
+                                **{**NEW_LISTING, "price": "-1"})  # fmt: skip
+    assert not [path for path in tmp_path.rglob("*") if path.is_file()]

@@ -1,0 +1,237 @@
+"""Forms of the merchant portal. They check the shape of the input; the services enforce the rules.
+
+Fields are built from the models' own fields (labels, lengths, choices, and the models' format
+validators), so a label or a format is written once. `show_service_error` puts a service's
+ValidationError on the field it names where the form has that field, else above the form.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from horgos.choices import Role
+from horgos.models import User
+from merchants.choices import ListingState, MemberRole, ShopState, ZoneSide
+from merchants.models import Listing, Merchant, Shop
+from merchants.models.catalogue import DESCRIPTION_FIELDS, LANGUAGE_SUFFIXES, TITLE_FIELDS
+
+PASSWORDS_DIFFER = _("The two passwords differ.")
+PHOTO_TYPES = "image/jpeg,image/png,image/webp"
+# The HTML `lang` of the text typed into each language's title and description.
+INPUT_LANGUAGES = {"en": "en", "zh_hans": "zh-Hans", "kk": "kk", "ru": "ru"}
+
+TITLE_CONSTRAINT = next(
+    constraint for constraint in Listing._meta.constraints if constraint.name == "listing_has_a_title"
+)
+
+ALL = [("", _("All"))]
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def show_service_error(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    """Add a service's ValidationError to `form`: on the named field when the form has it, else above the form."""
+    field_map = field_map or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        field = field_map.get(name, name)
+        form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, errors)
+
+
+def model_field(model: type[models.Model], name: str, **kwargs) -> forms.Field:
+    """The form field of a model field, with the model's format checks (regular expressions) on it too."""
+    field = model._meta.get_field(name)
+    formats = [validator for validator in field.validators if isinstance(validator, RegexValidator)]
+    form_field = field.formfield(**kwargs)
+    form_field.validators = [*form_field.validators, *formats]
+    return form_field
+
+
+class UpperCaseCharField(forms.CharField):
+    """Text stored in capitals: typed in any case, checked once turned into capitals."""
+
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
+# --- Profile ------------------------------------------------------------------------------------
+
+
+class MerchantProfileForm(forms.Form):
+    """What an owner keeps up to date; the legal identity (names, registration) stays as approved."""
+
+    contact_person = model_field(Merchant, "contact_person")
+    phone = model_field(Merchant, "phone", widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+    email = model_field(Merchant, "email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    address = model_field(Merchant, "address")
+    licence_number = model_field(Merchant, "licence_number")
+    licence_valid_until = model_field(Merchant, "licence_valid_until", widget=DATE_INPUT)
+
+
+# --- Shops --------------------------------------------------------------------------------------
+
+
+class ShopOpenForm(forms.Form):
+    unit_code = model_field(
+        Shop,
+        "unit_code",
+        form_class=UpperCaseCharField,
+        help_text=_("Building-floor-unit, e.g. B2-1-015."),
+    )
+    side = forms.ChoiceField(label=_("Side of the zone"), choices=ZoneSide.choices)
+    name = model_field(Shop, "name")
+    area_m2 = model_field(Shop, "area_m2", min_value=1)
+    opened_on = model_field(Shop, "opened_on", widget=DATE_INPUT)
+
+
+# --- Listings -----------------------------------------------------------------------------------
+
+
+class ShopChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Shop) -> str:
+        if obj.state == ShopState.OPEN:
+            return f"{obj.unit_code} · {obj.name}"
+        return f"{obj.unit_code} · {obj.name} ({obj.get_state_display()})"
+
+
+class ListingFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), choices=ALL + ListingState.choices, required=False)
+    shop = ShopChoiceField(label=_("Shop"), queryset=Shop.objects.none(), required=False, empty_label=_("All"))
+    in_stock = forms.ChoiceField(
+        label=_("In stock"), choices=[*ALL, ("yes", _("In stock")), ("no", _("Out of stock"))], required=False
+    )
+
+    def __init__(self, *args, shops: models.QuerySet[Shop], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shop"].queryset = shops
+
+    def filters(self) -> dict:
+        """The queryset filters the valid choices ask for (an invalid choice filters nothing)."""
+        if not self.is_valid():
+            return {}
+        data, filters = self.cleaned_data, {}
+        if data["state"]:
+            filters["state"] = data["state"]
+        if data["shop"]:
+            filters["shop"] = data["shop"]
+        if data["in_stock"]:
+            filters["in_stock"] = data["in_stock"] == "yes"
+        return filters
+
+
+class ListingForm(forms.Form):
+    """A listing as its merchant writes it: the shop (new listings only; one of the merchant's own), the
+    texts in the four languages, classification, price, weight, stock and a photo."""
+
+    shop = ShopChoiceField(label=_("Shop"), queryset=Shop.objects.none())
+    hs_code = model_field(
+        Listing,
+        "hs_code",
+        help_text=_("Six digits of the Harmonized System (HS 2022), e.g. 090210 for green tea."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    origin_country = model_field(Listing, "origin_country")
+    price = model_field(Listing, "price", min_value=0)
+    unit_weight_kg = model_field(Listing, "unit_weight_kg", min_value=0)
+    in_stock = model_field(Listing, "in_stock")
+    photo = forms.FileField(label=_("Photo"), required=False, widget=forms.FileInput(attrs={"accept": PHOTO_TYPES}))
+
+    def __init__(self, *args, shops: models.QuerySet[Shop] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        texts = {}
+        for suffix in LANGUAGE_SUFFIXES:
+            for name in (f"title_{suffix}", f"description_{suffix}"):
+                field = model_field(Listing, name)
+                field.widget.attrs["lang"] = INPUT_LANGUAGES[suffix]
+                if name.startswith("description"):
+                    field.widget.attrs["rows"] = 3
+                texts[name] = field
+        texts[TITLE_FIELDS[0]].help_text = _("Give a title in at least one of the four languages.")
+        # The order on the page: shop, each language's title and description, then the rest.
+        rest = {name: field for name, field in self.fields.items() if name != "shop"}
+        self.fields = {**({"shop": self.fields["shop"]} if shops is not None else {}), **texts, **rest}
+        if shops is not None:
+            self.fields["shop"].queryset = shops
+        megabytes = settings.LISTING_PHOTO_MAX_BYTES // (1024 * 1024)
+        self.fields["photo"].help_text = _("JPEG, PNG or WebP, at most %(megabytes)s MB.") % {"megabytes": megabytes}
+
+    def clean(self):
+        cleaned = super().clean()
+        # The model's own "at least one title" constraint, checked before the service stores any photo.
+        titles = {name: cleaned.get(name) or "" for name in TITLE_FIELDS}
+        try:
+            TITLE_CONSTRAINT.validate(Listing, Listing(**titles))
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+    @staticmethod
+    def initial_for(listing: Listing) -> dict:
+        initial = {name: getattr(listing, name) for name in (*TITLE_FIELDS, *DESCRIPTION_FIELDS)}
+        initial.update(
+            hs_code=listing.hs_code,
+            origin_country=listing.origin_country.code,
+            price=listing.price,
+            unit_weight_kg=listing.unit_weight_kg,
+            in_stock=listing.in_stock,
+        )
+        return initial
+
+    def listing_fields(self, *, changed_only: bool = False) -> dict:
+        """The cleaned listing fields for the service (not the shop, not the photo); with `changed_only`,
+        only those that differ from the initial values, so an edit records (and reviews) what changed."""
+        names = [name for name in self.cleaned_data if name not in ("shop", "photo")]
+        if changed_only:
+            names = [name for name in names if name in self.changed_data]
+        return {name: self.cleaned_data[name] for name in names}
+
+
+# --- Members ------------------------------------------------------------------------------------
+
+
+class MemberInviteForm(forms.Form):
+    """A new member of staff: a merchant user account that belongs to this merchant only."""
+
+    username = forms.CharField(
+        label=_("Username"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=MemberRole.choices,
+        initial=MemberRole.CLERK,
+        help_text=_("Clerks keep listings up to date; owners also manage the profile, shops and staff."),
+    )
+    password1 = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, in the language of the request.
+        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+
+    def clean_password2(self):
+        password1, password2 = self.cleaned_data.get("password1"), self.cleaned_data["password2"]
+        if password1 and password1 != password2:
+            raise ValidationError(PASSWORDS_DIFFER, code="password_mismatch")
+        return password2
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password2")
+        if password and not self.has_error("password2"):
+            candidate = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""), role=Role.MERCHANT)
+            try:
+                password_validation.validate_password(password, user=candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

@@ -1,0 +1,100 @@
+"""Bulk imports of listings: one row per uploaded file, following it from upload to the listings it created."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from merchants.models.registry import Merchant
+
+
+class ListingImportState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be checked")
+    VALIDATING = "validating", _("Checking rows")
+    VALIDATED = "validated", _("Checked")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class ListingImportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class ListingImport(models.Model):
+    """A CSV or XLSX file of listings a merchant's staff uploaded, and what became of it.
+
+    pending → validating → validated → importing → done; any step may end in failed. Checking writes
+    nothing but this row (its counts and `errors`); only importing, which a person asks for after
+    reading the report, creates listings: the valid rows, as drafts, in one transaction.
+    """
+
+    merchant = models.ForeignKey(
+        Merchant, verbose_name=_("merchant"), on_delete=models.CASCADE, related_name="listing_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    file = models.FileField(_("file"), upload_to="listing-imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=4, choices=ListingImportFormat.choices)
+    # The language of the person who uploaded: a background check writes its messages in it.
+    language = models.CharField(_("language"), max_length=10, default="en")
+    state = models.CharField(
+        _("state"), max_length=10, choices=ListingImportState.choices, default=ListingImportState.PENDING
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    imported_rows = models.PositiveIntegerField(_("listings created"), default=0)
+    # [{"row": 7, "column": "price", "message": "..."}]: row as numbered in the file (header = 1).
+    errors = models.JSONField(_("problems"), default=list, blank=True)
+    failure = models.CharField(_("reason for the failure"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("listing import")
+        verbose_name_plural = _("listing imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=ListingImportState.values), name="listing_import_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(file_format__in=ListingImportFormat.values), name="listing_import_format_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(processed_rows__lte=models.F("total_rows"))
+                & models.Q(valid_rows__lte=models.F("total_rows"))
+                & models.Q(imported_rows__lte=models.F("valid_rows")),
+                name="listing_import_counts_consistent",
+            ),
+        ]
+        indexes = [models.Index(fields=["merchant", "-created_at"], name="listing_import_merchant_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_state_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        """Work is under way (or queued): the page keeps polling for progress."""
+        return self.state in (ListingImportState.PENDING, ListingImportState.VALIDATING, ListingImportState.IMPORTING)
+
+    @property
+    def invalid_rows(self) -> int:
+        return len({error["row"] for error in self.errors})
+
+    @property
+    def percent_done(self) -> int:
+        if self.state in (ListingImportState.VALIDATED, ListingImportState.DONE):
+            return 100
+        return round(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

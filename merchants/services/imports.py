@@ -1,0 +1,302 @@
+"""Bulk imports of listings: check every row of an uploaded file, report, then import the valid rows.
+
+upload (pending) → check (validating → validated) → the person reads the report and confirms
+(importing) → import (done); any step may end in failed. A file of up to SYNC_ROWS rows goes through
+every step during the request; a larger one through the Celery task `merchants.tasks.process_listing_import`
+while the page shows its progress. Both run the same functions, and each moves a job on only from the
+state it expects, under a row lock, so running a step again (a retried task) changes nothing.
+
+Checking writes nothing but the job: each row's listing is built in memory and validated as
+`listing_create` validates it (the HS heading, then `full_clean`). Importing calls `listing_create` for
+every valid row, as drafts, all in one transaction: if any row is refused by then, none is imported.
+"""
+
+import functools
+import uuid
+from pathlib import PurePath
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from horgos.audit import audit_record
+from horgos.models import User
+from merchants.choices import MerchantState
+from merchants.imports import COLUMNS, MAX_BYTES, Row, parse_row, read_rows
+from merchants.models import Listing, ListingImport, Merchant, Shop
+from merchants.models.imports import ListingImportFormat, ListingImportState
+from merchants.selectors import merchant_of
+from merchants.services.listings import MERCHANT_NOT_ACTIVE, _heading_for, listing_create
+
+# Files with more rows than this are checked and imported by a Celery task, with a progress bar.
+SYNC_ROWS = 200
+# A running check reports its progress (one UPDATE) every this many rows.
+PROGRESS_EVERY = 25
+
+NOT_ON_STAFF = _("Only a merchant's staff may import listings.")
+WRONG_TYPE = _("Upload a .csv or an .xlsx file.")
+TOO_LARGE = _("The file is larger than %(megabytes)s MB.")
+NOT_YOUR_SHOP_CODE = _("%(code)s is not one of your shops.")
+NOT_CHECKED_YET = _("The rows of this file are still being checked.")
+ALREADY_IMPORTED = _("This file has already been imported.")
+IMPORT_FAILED = _("This import failed; upload the file again.")
+NOTHING_TO_IMPORT = _("No row of this file can be imported.")
+ROW_REFUSED = _("Row %(row)s was refused: %(message)s Nothing was imported; upload the file again.")
+FILE_GONE = _("The uploaded file can no longer be read.")
+
+
+def _format_of(name: str) -> str:
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    if extension not in ListingImportFormat.values:
+        raise ValidationError({"file": ValidationError(WRONG_TYPE)})
+    return extension
+
+
+def _require_may_import(user: User) -> Merchant:
+    merchant = merchant_of(user)
+    if merchant is None or not user.is_active:
+        raise PermissionDenied(NOT_ON_STAFF)
+    if merchant.state != MerchantState.APPROVED:
+        raise ValidationError(MERCHANT_NOT_ACTIVE, params={"state": merchant.get_state_display()})
+    return merchant
+
+
+def listing_import_upload(*, acting_user: User, upload, language: str = "en") -> ListingImport:
+    """Store an uploaded file as a new import of the user's merchant and have its rows checked: now for a
+    small file (the job comes back validated or failed), by the task for a large one (it comes back pending).
+
+    The file as a whole is read first: wrong type, too large, unreadable, or a header that is not the
+    template's is a ValidationError on "file" and nothing is stored.
+    """
+    merchant = _require_may_import(acting_user)
+    file_format = _format_of(upload.name)
+    if upload.size > MAX_BYTES:
+        raise ValidationError({"file": ValidationError(TOO_LARGE, params={"megabytes": MAX_BYTES // (1024 * 1024)})})
+    upload.seek(0)
+    content = upload.read()
+    try:
+        rows = read_rows(content, file_format)
+    except ValidationError as error:
+        raise ValidationError({"file": error.error_list}) from error
+    upload.seek(0)
+    with transaction.atomic():
+        job = ListingImport(
+            merchant=merchant,
+            uploaded_by=acting_user,
+            original_name=PurePath(upload.name).name[:255],
+            file_format=file_format,
+            language=language,
+            total_rows=len(rows),
+        )
+        # The stored name is random: the original one (kept above) may say more than it should.
+        job.file.save(f"{uuid.uuid4().hex}.{file_format}", upload, save=False)
+        job.save()
+        audit_record(
+            actor=acting_user,
+            action="listing_import.upload",
+            target=job,
+            changes={"file": job.original_name, "rows": job.total_rows},
+        )
+        if job.total_rows > SYNC_ROWS:
+            transaction.on_commit(functools.partial(_enqueue, job.pk))
+    if job.total_rows <= SYNC_ROWS:
+        job = listing_import_check(listing_import=job)
+    return job
+
+
+def listing_import_process(*, listing_import_id: int) -> str:
+    """The task's work: the next step the job is waiting for, if any. Returns the job's state after it."""
+    job = ListingImport.objects.filter(pk=listing_import_id).first()
+    if job is None:
+        return ""
+    if job.state in (ListingImportState.PENDING, ListingImportState.VALIDATING):
+        job = listing_import_check(listing_import=job)
+    elif job.state == ListingImportState.IMPORTING:
+        job = listing_import_run(listing_import=job)
+    return job.state
+
+
+def listing_import_check(*, listing_import: ListingImport) -> ListingImport:
+    """Check every row of a pending job and record each problem (row, column, message); write nothing else.
+
+    Not one transaction: the job's progress is committed as it goes, for the page to show. A check that
+    was interrupted (a worker lost) starts again from the first row when the task is retried.
+    """
+    with transaction.atomic():
+        job = ListingImport.objects.select_for_update().get(pk=listing_import.pk)
+        if job.state not in (ListingImportState.PENDING, ListingImportState.VALIDATING):
+            return job
+        job.state = ListingImportState.VALIDATING
+        job.processed_rows = 0
+        job.save(update_fields=["state", "processed_rows"])
+    # A task knows no request: messages are written in the language of the person who uploaded.
+    with translation.override(job.language):
+        try:
+            rows = _stored_rows(job)
+        except ValidationError as error:
+            return _fail(job, " ".join(error.messages))
+        ListingImport.objects.filter(pk=job.pk).update(total_rows=len(rows))
+        shops = _shops_of(job.merchant)
+        errors: list[dict] = []
+        valid = 0
+        for checked, row in enumerate(rows, start=1):
+            problems = check_row(row, shops)
+            errors.extend(problems)
+            valid += not problems
+            if checked % PROGRESS_EVERY == 0:
+                ListingImport.objects.filter(pk=job.pk, state=ListingImportState.VALIDATING).update(
+                    processed_rows=checked
+                )
+    with transaction.atomic():
+        job = ListingImport.objects.select_for_update().get(pk=job.pk)
+        if job.state != ListingImportState.VALIDATING:
+            return job  # another run finished it first
+        job.state = ListingImportState.VALIDATED
+        job.total_rows = job.processed_rows = len(rows)
+        job.valid_rows = valid
+        job.errors = errors
+        job.save(update_fields=["state", "total_rows", "processed_rows", "valid_rows", "errors"])
+    return job
+
+
+def check_row(row: Row, shops: dict[str, Shop]) -> list[dict]:
+    """What is wrong with a row, as [{"row", "column", "message"}]; empty when it can become a listing.
+
+    Built in memory and validated as `listing_create` does: the shop must be one of the merchant's, the
+    HS code must name a heading, and the listing must pass `full_clean` (the model's fields and constraints).
+    """
+    parsed = parse_row(row)
+    problems = list(parsed.errors)
+    shop = shops.get(parsed.shop_code)
+    if parsed.shop_code and shop is None:
+        problems.append(("shop", str(NOT_YOUR_SHOP_CODE % {"code": parsed.shop_code})))
+    listing = Listing(shop=shop, **parsed.fields)
+    unread = {column for column, _message in problems}
+    exclude = {name for name in unread if name in COLUMNS}
+    if shop is None:
+        exclude.add("shop")
+    if "hs_code" not in exclude:
+        try:
+            listing.hs_heading = _heading_for(listing.hs_code)
+        except ValidationError as error:
+            problems.extend(_problems_in(error))
+            exclude.add("hs_code")
+    if listing.hs_heading_id is None:
+        exclude.add("hs_heading")
+    try:
+        listing.full_clean(exclude=exclude)
+    except ValidationError as error:
+        problems.extend(_problems_in(error))
+    return [{"row": row.number, "column": column, "message": message} for column, message in problems]
+
+
+def _problems_in(error: ValidationError) -> list[tuple[str, str]]:
+    """A model's ValidationError as (column, message) pairs; a message about no single column has column ""."""
+    if not hasattr(error, "error_dict"):
+        return [("", message) for message in error.messages]
+    problems = []
+    for name, messages in error.message_dict.items():
+        column = "hs_code" if name == "hs_heading" else name
+        column = column if column in COLUMNS and name != NON_FIELD_ERRORS else ""
+        problems.extend((column, message) for message in messages)
+    return problems
+
+
+@transaction.atomic
+def listing_import_confirm(*, listing_import: ListingImport, acting_user: User) -> ListingImport:
+    """The person read the report and asks for the valid rows to be imported (now, or by the task for a
+    large file: the job then comes back importing). Only once: a second confirmation is refused."""
+    job = ListingImport.objects.select_for_update().get(pk=listing_import.pk)
+    merchant = _require_may_import(acting_user)
+    if merchant.pk != job.merchant_id:
+        raise PermissionDenied(NOT_ON_STAFF)
+    if job.state in (ListingImportState.IMPORTING, ListingImportState.DONE):
+        raise ValidationError(ALREADY_IMPORTED)
+    if job.state == ListingImportState.FAILED:
+        raise ValidationError(IMPORT_FAILED)
+    if job.state != ListingImportState.VALIDATED:
+        raise ValidationError(NOT_CHECKED_YET)
+    if job.valid_rows == 0:
+        raise ValidationError(NOTHING_TO_IMPORT)
+    job.state = ListingImportState.IMPORTING
+    job.confirmed_by = acting_user
+    job.save(update_fields=["state", "confirmed_by"])
+    audit_record(actor=acting_user, action="listing_import.confirm", target=job, changes={"rows": job.valid_rows})
+    if job.total_rows > SYNC_ROWS:
+        transaction.on_commit(functools.partial(_enqueue, job.pk))
+        return job
+    return listing_import_run(listing_import=job)
+
+
+def listing_import_run(*, listing_import: ListingImport) -> ListingImport:
+    """Create a listing (a draft) through `listing_create` for each row the check found valid, in one
+    transaction with the job's move to done. A row refused now (the data changed since the check)
+    undoes every listing of the file and the job fails with that row's message."""
+    with transaction.atomic():
+        job = ListingImport.objects.select_for_update().get(pk=listing_import.pk)
+        if job.state != ListingImportState.IMPORTING:
+            return job
+        with translation.override(job.language):
+            try:
+                with transaction.atomic():
+                    created = _create_listings(job)
+            except ValidationError as error:
+                return _fail(job, " ".join(error.messages))
+        job.state = ListingImportState.DONE
+        job.imported_rows = job.processed_rows = created
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "imported_rows", "processed_rows", "finished_at"])
+        audit_record(actor=job.confirmed_by, action="listing_import.done", target=job, changes={"listings": created})
+    return job
+
+
+def _create_listings(job: ListingImport) -> int:
+    rows = _stored_rows(job)
+    invalid = {error["row"] for error in job.errors}
+    shops = _shops_of(job.merchant)
+    created = 0
+    for row in rows:
+        if row.number in invalid:
+            continue
+        parsed = parse_row(row)
+        try:
+            if parsed.errors or parsed.shop_code not in shops:
+                raise ValidationError(" ".join(problem["message"] for problem in check_row(row, shops)))
+            listing_create(shop=shops[parsed.shop_code], acting_user=job.confirmed_by, **parsed.fields)
+        except (ValidationError, PermissionDenied) as error:
+            message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            raise ValidationError(ROW_REFUSED, params={"row": row.number, "message": message}) from error
+        created += 1
+    return created
+
+
+def _stored_rows(job: ListingImport) -> list[Row]:
+    try:
+        with job.file.open("rb") as stored:
+            content = stored.read()
+    except OSError as error:
+        raise ValidationError(FILE_GONE) from error
+    return read_rows(content, job.file_format)
+
+
+def _shops_of(merchant: Merchant) -> dict[str, Shop]:
+    return {shop.unit_code: shop for shop in Shop.objects.filter(merchant=merchant).select_related("merchant")}
+
+
+def _fail(job: ListingImport, reason: str) -> ListingImport:
+    with transaction.atomic():
+        job = ListingImport.objects.select_for_update().get(pk=job.pk)
+        if job.state in (ListingImportState.DONE, ListingImportState.FAILED):
+            return job
+        job.state = ListingImportState.FAILED
+        job.failure = reason[:500]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "failure", "finished_at"])
+    return job
+
+
+def _enqueue(listing_import_id: int) -> None:
+    from merchants.tasks import process_listing_import  # the tasks module imports this one
+
+    process_listing_import.delay(listing_import_id)

@@ -1,0 +1,469 @@
+"""The administrators' registry pages: applications, merchants and their lifecycle, moderation, the shop map."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from horgos.models import AuditEntry
+from merchants.choices import ListingState, MerchantState, ShopState, ZoneSide
+from merchants.models import Listing, Merchant
+from merchants.services import listings as listing_services
+from merchants.services import registry as registry_services
+from merchants.views import operations
+from tests.merchants.factories import ListingFactory, MerchantFactory, OwnerFactory, ShopFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"merchants:{name}", args=args)
+
+
+@pytest.fixture
+def signed_in():
+    """A test client signed in as the given user (None: anonymous)."""
+
+    def sign_in(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def admin_client(market, signed_in):
+    return signed_in(market.administrator)
+
+
+def pending_merchant(trade_name: str, *, applied_days_ago: int = 0) -> Merchant:
+    merchant = OwnerFactory(merchant=MerchantFactory(trade_name=trade_name, state=MerchantState.PENDING)).merchant
+    Merchant.objects.filter(pk=merchant.pk).update(created_at=timezone.now() - timedelta(days=applied_days_ago))
+    return merchant
+
+
+def submitted(listing: Listing, *, by) -> Listing:
+    return listing_services.listing_submit(listing=listing, acting_user=by)
+
+
+def audit_count() -> int:
+    return AuditEntry.objects.count()
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+# --- permissions: every page and every POST, every kind of caller ------------------------------------
+
+CALLERS = [(None, 302), ("owner_a", 403), ("officer", 403), ("administrator", 200)]
+PAGES = ["registry-applications", "registry-merchants", "registry-merchant", "registry-moderation", "registry-shops"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize(("caller", "status"), CALLERS)
+def test_pages_are_for_administrators_only(market, signed_in, page, caller, status):
+    args = (market.a.pk,) if page == "registry-merchant" else ()
+    response = signed_in(getattr(market, caller) if caller else None).get(url(page, *args))
+    assert response.status_code == status
+    if caller is None:
+        assert response.url.startswith(reverse("login"))
+
+
+def write_request(name: str, market) -> tuple[str, dict]:
+    """The URL and body of one write of the registry pages, with the rows it needs."""
+    if name in ("approve", "reject"):
+        merchant = pending_merchant("Caravan Goods")
+        return url(f"registry-merchant-{name}", merchant.pk), {"reason": "Licence unreadable"}
+    if name == "suspend":
+        return url("registry-merchant-suspend", market.a.pk), {"reason": "Unpaid rent"}
+    if name == "reinstate":
+        registry_services.merchant_suspend(merchant=market.b, administrator=market.administrator, reason="Audit")
+        return url("registry-merchant-reinstate", market.b.pk), {}
+    listing = submitted(market.listing_a, by=market.owner_a)
+    return url(f"registry-listing-{name.removeprefix('listing-')}", listing.pk), {"reason": "Blurry photo"}
+
+
+WRITES = ["approve", "reject", "suspend", "reinstate", "listing-approve", "listing-reject"]
+
+
+@pytest.mark.parametrize("write", WRITES)
+@pytest.mark.parametrize(
+    ("caller", "status"), [(None, 302), ("owner_a", 403), ("officer", 403), ("administrator", 302)]
+)
+def test_writes_are_for_administrators_only(market, signed_in, write, caller, status):
+    # Given the rows the write needs
+    path, body = write_request(write, market)
+    audited_before = audit_count()
+    # When the caller posts it
+    response = signed_in(getattr(market, caller) if caller else None).post(path, body)
+    # Then only an administrator's write happens (every write is audited); the others write nothing
+    assert response.status_code == status
+    if caller is None:
+        assert response.url.startswith(reverse("login"))
+    if caller == "administrator":
+        assert audit_count() > audited_before
+        assert not response.url.startswith(reverse("login"))
+    else:
+        assert audit_count() == audited_before
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_write_endpoints_refuse_get(market, admin_client, write):
+    path, _body = write_request(write, market)
+    assert admin_client.get(path).status_code == 405
+
+
+# --- applications -------------------------------------------------------------------------------------
+
+
+def test_applications_lists_pending_merchants_oldest_first(market, admin_client):
+    # Given two applications (the older one created last) and approved merchants
+    newer = pending_merchant("Newer Caravan", applied_days_ago=1)
+    older = pending_merchant("Older Caravan", applied_days_ago=5)
+    # When the administrator opens the applications page
+    page = html(admin_client.get(url("registry-applications")))
+    # Then only the pending merchants are listed, oldest first, each with its approve and reject forms
+    assert page.index("Older Caravan") < page.index("Newer Caravan")
+    assert market.a.trade_name not in page
+    for merchant in (older, newer):
+        assert f'action="{url("registry-merchant-approve", merchant.pk)}"' in page
+        assert f'action="{url("registry-merchant-reject", merchant.pk)}"' in page
+        assert f'for="id_reject_{merchant.pk}_reason"' in page  # the reason input is labelled
+    assert 'action="/registry/merchants/' in page and "suspend/" not in page
+
+
+def test_approve_in_one_click_from_the_applications_page(market, admin_client):
+    merchant = pending_merchant("Caravan Goods")
+    applications = url("registry-applications")
+    # When the administrator clicks Approve
+    response = admin_client.post(url("registry-merchant-approve", merchant.pk), {"next": applications})
+    # Then the merchant is approved, audited, and the administrator is back on the list with a message
+    assert response.status_code == 302 and response.url == applications
+    merchant.refresh_from_db()
+    assert merchant.state == MerchantState.APPROVED
+    entry = AuditEntry.objects.get(action="merchant.approve", target_id=str(merchant.pk))
+    assert entry.actor == market.administrator
+    followed = html(admin_client.get(applications))
+    assert "Caravan Goods is approved." in followed
+    assert f'id="merchant-{merchant.pk}"' not in followed
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_reject_without_a_reason_shows_the_error_and_changes_nothing(market, admin_client, reason):
+    merchant = pending_merchant("Caravan Goods")
+    audited_before = audit_count()
+    # When the administrator rejects without a reason
+    response = admin_client.post(
+        url("registry-merchant-reject", merchant.pk),
+        {"reason": reason, "return_to": "applications", "next": url("registry-applications")},
+    )
+    # Then the applications page is shown again with the service's message beside the reason, nothing changed
+    assert response.status_code == 200
+    page = html(response)
+    assert str(registry_services.REASON_REQUIRED) in page
+    assert 'class="field field-invalid"' in page
+    assert "Merchant applications" in page
+    merchant.refresh_from_db()
+    assert (merchant.state, merchant.state_reason) == (MerchantState.PENDING, "")
+    assert audit_count() == audited_before
+    # and the re-shown forms come back to the applications page, not to the POST address
+    assert f'name="next" value="{url("registry-applications")}"' in page
+
+
+def test_reject_with_a_reason(market, admin_client):
+    merchant = pending_merchant("Caravan Goods")
+    response = admin_client.post(
+        url("registry-merchant-reject", merchant.pk),
+        {"reason": "Licence unreadable", "return_to": "applications", "next": url("registry-applications")},
+    )
+    assert response.status_code == 302
+    merchant.refresh_from_db()
+    assert (merchant.state, merchant.state_reason) == (MerchantState.REJECTED, "Licence unreadable")
+
+
+def test_a_move_the_state_does_not_allow_is_refused_in_the_page(market, admin_client):
+    # Given an approved merchant (approve starts from pending only)
+    audited_before = audit_count()
+    response = admin_client.post(url("registry-merchant-approve", market.a.pk), {"return_to": "merchant"})
+    # Then its page says why, and nothing changed
+    assert response.status_code == 200
+    page = html(response)
+    assert 'role="alert"' in page and "cannot be approved" in page
+    market.a.refresh_from_db()
+    assert market.a.state == MerchantState.APPROVED
+    assert audit_count() == audited_before
+
+
+# --- merchants list -----------------------------------------------------------------------------------
+
+
+def test_merchant_list_filters_by_state_country_and_search(market, admin_client):
+    pending_merchant("Caravan Goods")
+    chinese = MerchantFactory(trade_name="Dragon Gate", country="CN", registration_number="91650000X")
+
+    def names(query: dict) -> set[str]:
+        page = html(admin_client.get(url("registry-merchants"), query))
+        return {name for name in ("Caravan Goods", "Dragon Gate", market.a.trade_name) if name in page}
+
+    assert names({}) == {"Caravan Goods", "Dragon Gate", market.a.trade_name}
+    assert names({"state": "pending"}) == {"Caravan Goods"}
+    assert names({"country": "CN"}) == {"Dragon Gate"}
+    assert names({"q": "dragon"}) == {"Dragon Gate"}
+    assert names({"q": chinese.registration_number[:6].lower()}) == {"Dragon Gate"}
+    assert names({"state": "suspended"}) == set()
+
+
+def test_merchant_list_is_paginated(market, admin_client, monkeypatch):
+    monkeypatch.setattr(operations, "PAGE_SIZE", 2)
+    MerchantFactory(trade_name="Zz Last Merchant")
+    first = html(admin_client.get(url("registry-merchants")))
+    last = html(admin_client.get(url("registry-merchants"), {"page": 2}))
+    assert "Page 1 of 2" in first and "Zz Last Merchant" not in first
+    assert "Zz Last Merchant" in last
+
+
+def test_merchant_list_ignores_an_unknown_filter_value_without_failing(market, admin_client):
+    response = admin_client.get(url("registry-merchants"), {"state": "bogus", "country": "XX"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in html(response)
+
+
+# --- one merchant: profile, staff, shops, listing counts, history, lifecycle ----------------------------
+
+
+def test_merchant_page_shows_profile_staff_shops_and_listing_counts(market, admin_client):
+    ListingFactory(shop=market.shop_a, state=ListingState.APPROVED)
+    ListingFactory(shop=market.shop_a, state=ListingState.APPROVED)
+    page = html(admin_client.get(url("registry-merchant", market.a.pk)))
+    assert market.a.legal_name in page and market.a.registration_number in page
+    assert market.owner_a.username in page and "Owner" in page
+    assert market.shop_a.unit_code in page and market.shop_b.unit_code not in page
+    counts = dict(re.findall(r"<dt>([^<]+)</dt><dd class=\"num-left\">(\d+)</dd>", page))
+    assert counts == {"Draft": "1", "Submitted for review": "0", "Approved": "2", "Rejected": "0"}
+
+
+@pytest.mark.parametrize(
+    ("state", "allowed"),
+    [
+        (MerchantState.PENDING, {"approve", "reject"}),
+        (MerchantState.APPROVED, {"suspend"}),
+        (MerchantState.SUSPENDED, {"reinstate"}),
+        (MerchantState.REJECTED, set()),
+    ],
+)
+def test_merchant_page_offers_the_moves_of_its_state(market, admin_client, state, allowed):
+    merchant = MerchantFactory(state=state, state_reason="" if state in ("pending", "approved") else "Because")
+    page = html(admin_client.get(url("registry-merchant", merchant.pk)))
+    offered = {
+        action for action in operations.LIFECYCLE_ACTIONS if url(f"registry-merchant-{action}", merchant.pk) in page
+    }
+    assert offered == allowed
+
+
+def test_suspend_needs_a_reason_then_suspend_and_reinstate_from_the_merchant_page(market, admin_client):
+    detail = url("registry-merchant", market.a.pk)
+    audited_before = audit_count()
+    # When the administrator suspends without a reason
+    response = admin_client.post(url("registry-merchant-suspend", market.a.pk), {"reason": "", "next": detail})
+    # Then the merchant page shows the error and nothing changed
+    assert response.status_code == 200
+    assert str(registry_services.REASON_REQUIRED) in html(response)
+    assert f'for="id_suspend_{market.a.pk}_reason"' in html(response)
+    market.a.refresh_from_db()
+    assert market.a.state == MerchantState.APPROVED and audit_count() == audited_before
+    # When they give one
+    response = admin_client.post(
+        url("registry-merchant-suspend", market.a.pk), {"reason": "Unpaid rent", "next": detail}
+    )
+    assert response.status_code == 302 and response.url == detail
+    market.a.refresh_from_db()
+    assert (market.a.state, market.a.state_reason) == (MerchantState.SUSPENDED, "Unpaid rent")
+    # Then only reinstating is offered, and it works in one click
+    page = html(admin_client.get(detail))
+    assert url("registry-merchant-reinstate", market.a.pk) in page
+    assert url("registry-merchant-suspend", market.a.pk) not in page
+    admin_client.post(url("registry-merchant-reinstate", market.a.pk), {"next": detail})
+    market.a.refresh_from_db()
+    assert (market.a.state, market.a.state_reason) == (MerchantState.APPROVED, "")
+
+
+def test_merchant_history_is_its_audit_rows_newest_first(market, admin_client):
+    registry_services.merchant_suspend(merchant=market.a, administrator=market.administrator, reason="Unpaid rent")
+    registry_services.merchant_reinstate(merchant=market.a, administrator=market.administrator)
+    registry_services.merchant_suspend(merchant=market.b, administrator=market.administrator, reason="Other merchant")
+    page = html(admin_client.get(url("registry-merchant", market.a.pk)))
+    history = page[page.index('id="merchant-history"') :]
+    rows = re.findall(r'<tr class="reg-history-entry">(.*?)</tr>', history, re.S)
+    assert len(rows) == 2  # the merchant's own rows only
+    assert "Reinstated" in rows[0] and "Suspended" in rows[1]
+    assert market.administrator.username in rows[0]
+    assert "Unpaid rent" in rows[1] and "Approved → Suspended" in rows[1]
+    assert "Other merchant" not in page
+
+
+# --- moderation ---------------------------------------------------------------------------------------
+
+
+def test_moderation_lists_submitted_listings_oldest_first_with_their_details(market, admin_client):
+    market.listing_b.title_ru = "Войлочные сапоги"
+    market.listing_b.save()
+    later = submitted(market.listing_a, by=market.owner_a)
+    earlier = submitted(market.listing_b, by=market.owner_b)
+    Listing.objects.filter(pk=earlier.pk).update(submitted_at=later.submitted_at - timedelta(hours=1))
+    ListingFactory(shop=market.shop_a, title_en="Still a draft")
+    page = html(admin_client.get(url("registry-moderation")))
+    first, second = page.index(f'id="listing-{earlier.pk}"'), page.index(f'id="listing-{later.pk}"')
+    assert first < second
+    assert "Still a draft" not in page
+    item = page[first:second]
+    for text in ("Kazakh felt boots", "Войлочные сапоги", market.shop_b.unit_code, market.b.trade_name, "090210",
+                 "Coffee, tea, maté and spices", "China", "88.00 CNY", "No photo"):  # fmt: skip
+        assert text in item
+    assert 'hx-swap="outerHTML"' in item and f'hx-post="{url("registry-listing-approve", earlier.pk)}"' in item
+
+
+def test_moderation_approve_with_htmx_swaps_the_item(market, admin_client):
+    listing = submitted(market.listing_a, by=market.owner_a)
+    response = admin_client.post(url("registry-listing-approve", listing.pk), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    fragment = html(response)
+    assert fragment.lstrip().startswith(f'<li class="card reg-item reg-listing" id="listing-{listing.pk}">')
+    assert "<html" not in fragment and "Approved" in fragment and 'role="status"' in fragment
+    listing.refresh_from_db()
+    assert listing.state == ListingState.APPROVED
+
+
+def test_moderation_approve_without_javascript_goes_back(market, admin_client):
+    listing = submitted(market.listing_a, by=market.owner_a)
+    back = url("registry-moderation") + "?page=1"
+    response = admin_client.post(url("registry-listing-approve", listing.pk), {"next": back})
+    assert response.status_code == 302 and response.url == back
+    listing.refresh_from_db()
+    assert listing.state == ListingState.APPROVED
+    assert "Listing approved: Green tea from Fujian." in html(admin_client.get(back))
+
+
+def test_moderation_refuses_a_foreign_next(market, admin_client):
+    listing = submitted(market.listing_a, by=market.owner_a)
+    response = admin_client.post(url("registry-listing-approve", listing.pk), {"next": "https://evil.example/"})
+    assert response.url == url("registry-moderation")
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_moderation_reject_needs_a_reason(market, admin_client, htmx):
+    listing = submitted(market.listing_a, by=market.owner_a)
+    audited_before = audit_count()
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = admin_client.post(
+        url("registry-listing-reject", listing.pk), {"reason": " ", "next": url("registry-moderation")}, **headers
+    )
+    if htmx:
+        assert response.status_code == 200
+        page = html(response)
+    else:
+        assert response.status_code == 302
+        page = html(admin_client.get(response.url))
+    assert str(listing_services.REASON_REQUIRED) in page
+    listing.refresh_from_db()
+    assert listing.state == ListingState.SUBMITTED and audit_count() == audited_before
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_moderation_reject_with_a_reason(market, admin_client, htmx):
+    listing = submitted(market.listing_a, by=market.owner_a)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = admin_client.post(url("registry-listing-reject", listing.pk), {"reason": "Blurry photo"}, **headers)
+    listing.refresh_from_db()
+    assert (listing.state, listing.rejection_reason) == (ListingState.REJECTED, "Blurry photo")
+    if htmx:
+        assert "Rejected" in html(response) and "Blurry photo" in html(response)
+    else:
+        assert response.status_code == 302
+
+
+def test_moderating_a_listing_twice_says_why_not(market, admin_client):
+    listing = submitted(market.listing_a, by=market.owner_a)
+    admin_client.post(url("registry-listing-approve", listing.pk), HTTP_HX_REQUEST="true")
+    response = admin_client.post(url("registry-listing-reject", listing.pk), {"reason": "Late"}, HTTP_HX_REQUEST="true")
+    assert str(listing_services.CANNOT_REVIEW) in html(response)
+    listing.refresh_from_db()
+    assert listing.state == ListingState.APPROVED
+
+
+# --- the shop map -------------------------------------------------------------------------------------
+
+UNIT_GRID = re.compile(r'<ol class="reg-units" aria-labelledby="building-(\w+) floor-\w+-(\d+)">(.*?)</ol>', re.S)
+UNIT_CELL = re.compile(
+    r'<li class="reg-unit reg-unit-(\w+)">\s*<strong class="reg-unit-code">([^<]+)</strong>.*?'
+    r'<span class="reg-unit-state">(.*?)</span>\s*</li>',
+    re.S,
+)
+
+
+def shop_map(page: str) -> dict[tuple[str, int], list[tuple[str, str, str]]]:
+    """The map's cells by (building, floor): [(unit code, status, state text)]."""
+    return {
+        (building, int(floor)): [
+            (code, status, re.sub(r"<[^>]+>", "", text).strip()) for status, code, text in UNIT_CELL.findall(cells)
+        ]
+        for building, floor, cells in UNIT_GRID.findall(page)
+    }
+
+
+@pytest.fixture
+def zone_units(market):
+    """Besides the market's B2-1-xxx shops: a second floor of B2, a Kazakh-side building C1, a closed shop
+    and a suspended merchant's shop."""
+    ShopFactory(merchant=market.a, unit_code="B2-2-001", name="Second floor")
+    ShopFactory(merchant=market.a, unit_code="B2-1-900", name="Closed one", state=ShopState.CLOSED)
+    ShopFactory(merchant=market.b, unit_code="C1-3-010", name="Steppe shop", side=ZoneSide.KZ)
+    suspended = MerchantFactory(trade_name="Quiet Traders", state=MerchantState.SUSPENDED, state_reason="Audit")
+    ShopFactory(merchant=suspended, unit_code="B10-1-001", name="Suspended shop")
+    return market
+
+
+def test_shop_map_shows_units_by_building_and_floor(zone_units, admin_client):
+    market = zone_units
+    page = html(admin_client.get(url("registry-shops")))
+    grid = shop_map(page)
+    # Buildings in natural order (B2 before B10), floors in order, every unit in its own floor's grid
+    assert list(grid) == [("B2", 1), ("B2", 2), ("B10", 1), ("C1", 3)]
+    b2_first = [code for code, _status, _text in grid[("B2", 1)]]
+    assert b2_first == sorted([market.shop_a.unit_code, market.shop_b.unit_code, "B2-1-900"])
+    assert grid[("B2", 2)] == [("B2-2-001", "trading", "● Trading")]
+    # A closed shop is vacant and a suspended merchant's shop inactive, said in words and not only by colour
+    assert ("B2-1-900", "vacant", "○ Vacant · Shop closed") in grid[("B2", 1)]
+    assert grid[("B10", 1)] == [("B10-1-001", "inactive", "◌ Inactive · Merchant suspended")]
+    # Each cell names the shop and its merchant
+    cell = page[page.index("B2-2-001") : page.index("B2-2-001") + 400]
+    assert "Second floor" in cell and market.a.trade_name in cell
+    # The table below lists the same units
+    table = page[page.index('id="shop-table"') :]
+    assert all(code in table for code in ("B2-2-001", "B2-1-900", "C1-3-010", "B10-1-001"))
+
+
+@pytest.mark.parametrize(
+    ("query", "units"),
+    [
+        ({"side": "KZ"}, {"C1-3-010"}),
+        ({"building": "B10"}, {"B10-1-001"}),
+        ({"building": "B2", "side": "KZ"}, set()),
+    ],
+)
+def test_shop_filters_narrow_the_map_and_the_table(zone_units, admin_client, query, units):
+    page = html(admin_client.get(url("registry-shops"), query))
+    on_map = {code for cells in shop_map(page).values() for code, _status, _text in cells}
+    table = page[page.index('id="shop-table"') :]
+    in_table = set(re.findall(r'<th scope="row"><code>([^<]+)</code></th>', table))
+    assert on_map == units and in_table == units
+
+
+def test_shop_filter_with_an_unknown_building_is_a_form_error(zone_units, admin_client):
+    response = admin_client.get(url("registry-shops"), {"building": "Z9"})
+    assert response.status_code == 200 and "Select a valid choice" in html(response)
