@@ -235,3 +235,32 @@ class MemberInviteForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+# --- Applying to trade in the zone ------------------------------------------------------------------
+
+
+class MerchantApplicationForm(forms.Form):
+    """A business applying to trade in the zone, with the owner's sign-in for following the application."""
+
+    legal_name = model_field(Merchant, "legal_name")
+    trade_name = model_field(Merchant, "trade_name")
+    country = model_field(Merchant, "country")
+    registration_number = model_field(Merchant, "registration_number")
+    licence_number = model_field(Merchant, "licence_number")
+    licence_valid_until = model_field(Merchant, "licence_valid_until", widget=DATE_INPUT)
+    contact_person = model_field(Merchant, "contact_person")
+    phone = model_field(Merchant, "phone", widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+    email = model_field(Merchant, "email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    address = model_field(Merchant, "address")
+    username = forms.CharField(label=_("Username for signing in"), max_length=150)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password_again = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return cleaned

@@ -1,5 +1,11 @@
-from merchants.views import catalogue, imports, operations, portal
+from merchants.views import applications, catalogue, imports, operations, portal
 
 app_name = "merchants"
 
-urlpatterns = [*portal.urlpatterns, *imports.urlpatterns, *operations.urlpatterns, *catalogue.urlpatterns]
+urlpatterns = [
+    *applications.urlpatterns,
+    *portal.urlpatterns,
+    *imports.urlpatterns,
+    *operations.urlpatterns,
+    *catalogue.urlpatterns,
+]
