@@ -27,7 +27,7 @@ from merchants.imports import COLUMNS, MAX_BYTES, Row, parse_row, read_rows
 from merchants.models import Listing, ListingImport, Merchant, Shop
 from merchants.models.imports import ListingImportFormat, ListingImportState
 from merchants.selectors import merchant_of
-from merchants.services.listings import MERCHANT_NOT_ACTIVE, _heading_for, listing_create
+from merchants.services.listings import MERCHANT_NOT_ACTIVE, hs_heading_for, listing_create
 
 # Files with more rows than this are checked and imported by a Celery task, with a progress bar.
 SYNC_ROWS = 200
@@ -178,7 +178,7 @@ def check_row(row: Row, shops: dict[str, Shop]) -> list[dict]:
         exclude.add("shop")
     if "hs_code" not in exclude:
         try:
-            listing.hs_heading = _heading_for(listing.hs_code)
+            listing.hs_heading = hs_heading_for(listing.hs_code)
         except ValidationError as error:
             problems.extend(_problems_in(error))
             exclude.add("hs_code")

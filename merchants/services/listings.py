@@ -57,7 +57,7 @@ def _require_may_edit(user: User, shop: Shop) -> None:
         raise ValidationError(MERCHANT_NOT_ACTIVE, params={"state": shop.merchant.get_state_display()})
 
 
-def _heading_for(hs_code: str) -> HsHeading:
+def hs_heading_for(hs_code: str) -> HsHeading:
     heading = HsHeading.objects.filter(code=hs_code[:4]).first()
     if heading is None or len(hs_code) != 6 or not hs_code.isdigit():
         raise ValidationError({"hs_code": ValidationError(UNKNOWN_HS, params={"code": hs_code})})
@@ -104,7 +104,7 @@ def listing_create(*, shop: Shop, acting_user: User, photo=None, **fields) -> Li
     _require_may_edit(acting_user, shop)
     fields = {name: value for name, value in fields.items() if name in EDITABLE_FIELDS}
     listing = Listing(shop=shop, **fields)
-    listing.hs_heading = _heading_for(listing.hs_code)
+    listing.hs_heading = hs_heading_for(listing.hs_code)
     # Validate before the photo is written to storage, so refused input leaves no files behind.
     listing.full_clean(exclude=["photo", "thumbnail"])
     if photo is not None:
@@ -124,7 +124,7 @@ def listing_update(*, listing: Listing, acting_user: User, photo=None, **fields)
     for name, value in fields.items():
         setattr(listing, name, value)
     if "hs_code" in fields:
-        listing.hs_heading = _heading_for(listing.hs_code)
+        listing.hs_heading = hs_heading_for(listing.hs_code)
     listing.full_clean(exclude=["photo", "thumbnail"])
     if photo is not None:
         _attach_photo(listing, photo)
