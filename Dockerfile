@@ -17,9 +17,9 @@ RUN pip install -r requirements.txt
 
 COPY . .
 # Build-time only values: collectstatic and compilemessages need settings that load, not real secrets.
-RUN SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build \
+RUN DEBUG=false SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build \
         python manage.py collectstatic --no-input \
-    && SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build \
+    && DEBUG=false SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build \
         python manage.py compilemessages --ignore ".venv/*" \
     && useradd --system --uid 1000 --home-dir /app horgos \
     && mkdir -p /app/var/media \

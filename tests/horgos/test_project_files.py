@@ -98,3 +98,10 @@ def test_runtime_requirements_are_pinned_and_dev_servers_stay_out_of_production(
 def test_openapi_schema_generates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
     assert "openapi: 3" in (tmp_path / "schema.yml").read_text()
+
+
+def test_dockerfile_collects_static_files_with_debug_off():
+    # With DEBUG on, collectstatic would skip the manifest that whitenoise needs in production.
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "DEBUG=false SECRET_KEY=build-only" in dockerfile
+    assert 'DEBUG: "false"' in (ROOT / "docker-compose.yml").read_text()
