@@ -9,7 +9,17 @@ from django.urls import reverse
 
 from horgos.models import AuditEntry
 from merchants.choices import ListingState
-from merchants.imports import COLUMNS, MISSING_COLUMNS, NO_ROWS, NOT_A_NUMBER, NOT_UTF8, NOT_XLSX, REQUIRED
+from merchants.imports import (
+    COLUMNS,
+    MISSING_COLUMNS,
+    NO_ROWS,
+    NOT_A_NUMBER,
+    NOT_UTF8,
+    NOT_XLSX,
+    REQUIRED,
+    unprotect_text,
+    write_csv,
+)
 from merchants.models import HsHeading, Listing, ListingImport
 from merchants.models.imports import ListingImportState
 from merchants.services import imports as import_services
@@ -383,7 +393,10 @@ def test_export_holds_only_the_merchants_own_listings_in_both_formats(client, ma
 
     csv_rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
     assert as_csv["Content-Disposition"].startswith('attachment; filename="listings-')
-    assert sorted(item["title_en"] for item in csv_rows) == ["=HYPERLINK(1)", "Green tea from Fujian"]
+    assert sorted(item["title_en"] for item in csv_rows) == [
+        "'=HYPERLINK(1)",
+        "Green tea from Fujian",
+    ]  # kept as text in a spreadsheet
     assert {item["shop"] for item in csv_rows} == {market.shop_a.unit_code}
     tea = next(item for item in csv_rows if item["title_ru"] == "Чай")
     assert (tea["hs_code"], tea["price"], tea["in_stock"], tea["origin_country"]) == ("090210", "12.30", "no", "CN")
@@ -461,3 +474,11 @@ def test_import_page_lists_the_merchants_shops_and_recent_imports(client, market
     assert market.shop_a.unit_code in page and market.shop_b.unit_code not in page
     assert "mine.csv" in page and "b.csv" not in page
     assert 'enctype="multipart/form-data"' in page and '<label for="id_file">' in page
+
+
+def test_csv_export_keeps_formula_like_titles_as_text_and_the_import_reads_them_back():
+    row = ["B2-1-001", "=SUM(A1:A9)", "", "", "", "", "", "", "", "090210", "CN", "1", "1", "yes"]
+    exported = write_csv([row]).decode("utf-8-sig").splitlines()[1]
+    assert exported.split(",")[1] == "'=SUM(A1:A9)"
+    assert unprotect_text("'=SUM(A1:A9)") == "=SUM(A1:A9)"
+    assert unprotect_text("'quoted") == "'quoted"
