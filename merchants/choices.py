@@ -37,3 +37,17 @@ class NotificationKind(models.TextChoices):
     LISTING_APPROVED = "listing_approved", _("Listing approved")
     LISTING_REJECTED = "listing_rejected", _("Listing rejected")
     MERCHANT_STATE = "merchant_state", _("Merchant status changed")
+
+
+class ListingImportState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be checked")
+    VALIDATING = "validating", _("Checking rows")
+    VALIDATED = "validated", _("Checked")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class ListingImportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"

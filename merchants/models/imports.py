@@ -4,21 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from merchants.choices import ListingImportFormat, ListingImportState
 from merchants.models.registry import Merchant
-
-
-class ListingImportState(models.TextChoices):
-    PENDING = "pending", _("Waiting to be checked")
-    VALIDATING = "validating", _("Checking rows")
-    VALIDATED = "validated", _("Checked")
-    IMPORTING = "importing", _("Importing")
-    DONE = "done", _("Imported")
-    FAILED = "failed", _("Failed")
-
-
-class ListingImportFormat(models.TextChoices):
-    CSV = "csv", "CSV"
-    XLSX = "xlsx", "XLSX"
 
 
 class ListingImport(models.Model):

@@ -22,10 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from horgos.audit import audit_record
 from horgos.models import User
-from merchants.choices import MerchantState
+from merchants.choices import ListingImportFormat, ListingImportState, MerchantState
 from merchants.imports import COLUMNS, MAX_BYTES, Row, parse_row, read_rows
 from merchants.models import Listing, ListingImport, Merchant, Shop
-from merchants.models.imports import ListingImportFormat, ListingImportState
 from merchants.selectors import merchant_of
 from merchants.services.listings import MERCHANT_NOT_ACTIVE, hs_heading_for, listing_create
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from horgos.models import AuditEntry
-from merchants.choices import ListingState
+from merchants.choices import ListingImportState, ListingState
 from merchants.imports import (
     COLUMNS,
     MISSING_COLUMNS,
@@ -21,7 +21,6 @@ from merchants.imports import (
     write_csv,
 )
 from merchants.models import HsHeading, Listing, ListingImport
-from merchants.models.imports import ListingImportState
 from merchants.services import imports as import_services
 from merchants.services.imports import ALREADY_IMPORTED, NOT_YOUR_SHOP_CODE, SYNC_ROWS, TOO_LARGE, WRONG_TYPE
 from merchants.services.listings import UNKNOWN_HS
