@@ -32,6 +32,7 @@ from crossings.selectors import lists as list_selectors
 from crossings.selectors import visits_inside
 from crossings.services.documents import document_reveal
 from horgos.choices import Role
+from horgos.pages import is_htmx
 from horgos.roles import RoleRequiredMixin, role_required
 
 STAFF = (Role.OFFICER, Role.ADMINISTRATOR)
@@ -287,7 +288,7 @@ def document_number(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
     if document is None:
         raise Http404
     number = document_reveal(document=document, officer=request.user)
-    template = "_document_number.html" if request.headers.get("HX-Request") == "true" else "document_reveal.html"
+    template = "_document_number.html" if is_htmx(request) else "document_reveal.html"
     context = {"document": document, "traveller": document.traveller, "number": number}
     return render(request, f"crossings/lists/{template}", context)
 

@@ -7,13 +7,11 @@ shown on the form (or as a message for a button). The reads only these pages nee
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -35,42 +33,16 @@ from crossings.services import reference
 from crossings.services.watchlist import alert_acknowledge, watchlist_add, watchlist_deactivate
 from horgos.choices import Role
 from horgos.models import User
+from horgos.pages import is_htmx, paginate, posted, redirect_back, show_error
 from horgos.roles import role_required
 from horgos.services import user_deactivate, user_reactivate
 
 administrators_only = role_required(Role.ADMINISTRATOR)
 
-PAGE_SIZE = 50
 WEEKDAYS = OpeningHours._meta.get_field("weekday").choices
 
 
 # --- Helpers -------------------------------------------------------------------------------------------
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    """Back to the page the button was on (its `next`, same site only, keeping filters), else to `default`."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
-
-
-def _show_error(request: HttpRequest, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
-
-
-def _page(request: HttpRequest, queryset: QuerySet) -> Page:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
 
 
 def _hours_table(bound: tuple[str, int, OpeningHoursForm] | None = None) -> list[dict]:
@@ -112,7 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def lanes(request: HttpRequest) -> HttpResponse:
     """Both checkpoints' lanes with an open/close button each; POST adds a lane."""
-    form = LaneForm(_posted(request), prefix="lane")
+    form = LaneForm(posted(request), prefix="lane")
     if request.method == "POST" and form.is_valid():
         try:
             lane = reference.lane_create(acting_user=request.user, **form.cleaned_data)
@@ -141,7 +113,7 @@ def lane_state(request: HttpRequest, pk: int) -> HttpResponse:
         lane = reference.lane_update(lane=lane, acting_user=request.user, is_open=form.is_open)
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "crossings/operations/_lane_row.html", {"lane": lane, "error": error, "changed": True})
     if error:
         messages.error(request, error)
@@ -228,7 +200,7 @@ def closure_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         reference.closure_remove(closure=closure, acting_user=request.user)
     except ValidationError as error:
-        _show_error(request, error)
+        show_error(request, error)
     else:
         messages.success(
             request,
@@ -245,7 +217,7 @@ def closure_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def watchlist(request: HttpRequest) -> HttpResponse:
     """Active and ended watchlist entries with their hits; POST adds an entry."""
-    form = WatchlistEntryForm(_posted(request), prefix="entry", time_zone_name=timezone.get_current_timezone_name())
+    form = WatchlistEntryForm(posted(request), prefix="entry", time_zone_name=timezone.get_current_timezone_name())
     if request.method == "POST" and form.is_valid():
         try:
             entry = watchlist_add(added_by=request.user, **form.cleaned_data)
@@ -262,7 +234,7 @@ def watchlist(request: HttpRequest) -> HttpResponse:
         "active_entries": operations_selectors.watchlist_entries_with_hits()
         .filter(not_ended)
         .order_by("-added_at", "-id"),
-        "inactive_page": _page(
+        "inactive_page": paginate(
             request,
             operations_selectors.watchlist_entries_with_hits().exclude(not_ended).order_by("-active_until", "-id"),
         ),
@@ -278,7 +250,7 @@ def watchlist_entry(request: HttpRequest, pk: int) -> HttpResponse:
     hits = entry.alerts.select_related(
         "crossing__lane__checkpoint", "crossing__traveller", "crossing__document", "acknowledged_by"
     ).order_by("-raised_at", "-id")
-    context = {"entry": entry, "is_active": entry.is_active_at(timezone.now()), "hits": _page(request, hits)}
+    context = {"entry": entry, "is_active": entry.is_active_at(timezone.now()), "hits": paginate(request, hits)}
     return render(request, "crossings/operations/watchlist_entry.html", context)
 
 
@@ -289,10 +261,10 @@ def watchlist_entry_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         watchlist_deactivate(entry=entry, acting_user=request.user)
     except ValidationError as error:
-        _show_error(request, error)
+        show_error(request, error)
     else:
         messages.success(request, _("Watchlist entry deactivated: %(entry)s.") % {"entry": entry})
-    return _back(request, "crossings:operations-watchlist")
+    return redirect_back(request, "crossings:operations-watchlist")
 
 
 # --- Users ---------------------------------------------------------------------------------------------
@@ -302,7 +274,7 @@ def watchlist_entry_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def users(request: HttpRequest) -> HttpResponse:
     """Every user, filtered by role and status; POST creates a border officer at a checkpoint."""
-    create_form = OfficerCreateForm(_posted(request), prefix="officer")
+    create_form = OfficerCreateForm(posted(request), prefix="officer")
     if request.method == "POST" and create_form.is_valid():
         data = create_form.cleaned_data
         try:
@@ -325,7 +297,7 @@ def users(request: HttpRequest) -> HttpResponse:
             return redirect("crossings:operations-users")
     filter_form = UserFilterForm(request.GET)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    page = _page(
+    page = paginate(
         request, operations_selectors.users_list(role=filters.get("role", ""), active=filters.get("active", ""))
     )
     rows = [
@@ -354,44 +326,41 @@ def user_checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
     form = OfficerCheckpointForm(request.POST, prefix=f"user-{officer.pk}")
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("checkpoint", [_("Choose a checkpoint.")])))
-        return _back(request, "crossings:operations-users")
+        return redirect_back(request, "crossings:operations-users")
     try:
         reference.officer_assign(officer=officer, checkpoint=form.cleaned_data["checkpoint"], acting_user=request.user)
     except ValidationError as error:
-        _show_error(request, error)
+        show_error(request, error)
     else:
         messages.success(
             request,
             _("%(username)s now works at %(checkpoint)s.")
             % {"username": officer.username, "checkpoint": form.cleaned_data["checkpoint"].code},
         )
-    return _back(request, "crossings:operations-users")
+    return redirect_back(request, "crossings:operations-users")
+
+
+def _set_user_active(request: HttpRequest, pk: int, service, success: str) -> HttpResponse:
+    user = get_object_or_404(User, pk=pk)
+    try:
+        service(user=user, acting_user=request.user)
+    except ValidationError as error:
+        show_error(request, error)
+    else:
+        messages.success(request, success % {"username": user.username})
+    return redirect_back(request, "crossings:operations-users")
 
 
 @administrators_only
 @require_POST
 def user_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_object_or_404(User, pk=pk)
-    try:
-        user_deactivate(user=user, acting_user=request.user)
-    except ValidationError as error:
-        _show_error(request, error)
-    else:
-        messages.success(request, _("%(username)s can no longer sign in.") % {"username": user.username})
-    return _back(request, "crossings:operations-users")
+    return _set_user_active(request, pk, user_deactivate, _("%(username)s can no longer sign in."))
 
 
 @administrators_only
 @require_POST
 def user_reactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_object_or_404(User, pk=pk)
-    try:
-        user_reactivate(user=user, acting_user=request.user)
-    except ValidationError as error:
-        _show_error(request, error)
-    else:
-        messages.success(request, _("%(username)s can sign in again.") % {"username": user.username})
-    return _back(request, "crossings:operations-users")
+    return _set_user_active(request, pk, user_reactivate, _("%(username)s can sign in again."))
 
 
 # --- Alerts --------------------------------------------------------------------------------------------
@@ -405,7 +374,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     context = {
         "filter_form": filter_form,
-        "page": _page(
+        "page": paginate(
             request,
             operations_selectors.alerts_for_review(
                 state=filters.get("state", ""), checkpoint=filters.get("checkpoint")
@@ -423,10 +392,10 @@ def alert_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         alert_acknowledge(alert=alert, officer=request.user)
     except ValidationError as error:
-        _show_error(request, error)
+        show_error(request, error)
     else:
         messages.success(request, _("Alert acknowledged."))
-    return _back(request, "crossings:operations-alerts")
+    return redirect_back(request, "crossings:operations-alerts")
 
 
 urlpatterns = [

@@ -9,7 +9,7 @@ page of rows at a time, with the related rows it shows joined in (no query per r
 from typing import Any
 
 from django import forms
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from horgos.pages import paginate
 from merchants.choices import MerchantState, ShopState, ZoneSide
 from merchants.models import HsChapter, Listing, Merchant, Shop
 from merchants.selectors import catalogue_figures, catalogue_listings, catalogue_search, hs_chapters_in_use
@@ -114,7 +115,7 @@ def _with_languages(listing: Listing) -> Listing:
 
 
 def _page(request: HttpRequest, listings: QuerySet[Listing]) -> Page:
-    page = Paginator(listings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, listings, size=PAGE_SIZE)
     page.object_list = [_with_languages(listing) for listing in page.object_list]
     return page
 

@@ -13,12 +13,10 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -27,6 +25,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from horgos.choices import Role
 from horgos.models import AuditEntry
+from horgos.pages import is_htmx, paginate, posted_next, redirect_back
 from horgos.roles import role_required
 from merchants.choices import ListingState, MerchantState, ShopState, ZoneSide
 from merchants.models import Listing, Merchant, Shop
@@ -37,7 +36,6 @@ from merchants.views.catalogue import titles_of
 
 administrators_only = role_required(Role.ADMINISTRATOR)
 
-PAGE_SIZE = 50
 HISTORY_PAGE_SIZE = 25
 MERCHANT_TARGET_TYPE = Merchant._meta.label_lower  # "merchants.merchant": the merchant's rows in the audit log
 
@@ -141,35 +139,12 @@ def _add_service_error(form: forms.Form, error: ValidationError) -> None:
 # --- Helpers -------------------------------------------------------------------------------------------
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _posted_next(request: HttpRequest) -> str:
-    """The page a button was on (its `next`), when it is on this site; else ""."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    """Back to the page the button was on (keeping its filters and page), else to `default`."""
-    return redirect(_posted_next(request) or default)
-
-
 def _next_url(request: HttpRequest, page_url: str) -> str:
     """Where the page's buttons come back to: the page itself; for a page shown again after a refused POST,
     the page that POST came from (the POST's own address only accepts POSTs)."""
     if request.method == "POST":
-        return _posted_next(request) or page_url
+        return posted_next(request) or page_url
     return request.get_full_path()
-
-
-def _page(request: HttpRequest, rows: QuerySet | list, *, size: int | None = None) -> Page:
-    return Paginator(rows, size or PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @dataclass
@@ -345,7 +320,7 @@ def _shop_map(cells: list[UnitCell]) -> list[dict[str, Any]]:
 
 
 def _render_applications(request: HttpRequest, failed: FailedAction | None = None) -> HttpResponse:
-    page = _page(request, _pending_merchants(request.user))
+    page = paginate(request, _pending_merchants(request.user))
     rows = [{"merchant": merchant, "buttons": _lifecycle_forms(merchant, failed)} for merchant in page]
     context = {
         "page": page,
@@ -373,12 +348,12 @@ def merchant_list(request: HttpRequest) -> HttpResponse:
     """Every merchant, filtered by state, country, and name or registration number."""
     filter_form = MerchantFilterForm(request.GET)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    page = _page(request, _merchants_filtered(request.user, filters))
+    page = paginate(request, _merchants_filtered(request.user, filters))
     return render(request, "merchants/operations/merchants.html", {"filter_form": filter_form, "page": page})
 
 
 def _render_merchant(request: HttpRequest, merchant: Merchant, failed: FailedAction | None = None) -> HttpResponse:
-    history = _page(request, _merchant_history(merchant).select_related("actor"), size=HISTORY_PAGE_SIZE)
+    history = paginate(request, _merchant_history(merchant).select_related("actor"), size=HISTORY_PAGE_SIZE)
     entries = [
         {"entry": entry, "action": AUDIT_ACTIONS.get(entry.action, entry.action), "lines": change_lines(entry.changes)}
         for entry in history
@@ -421,7 +396,7 @@ def _lifecycle_view(action: str):
                 _add_service_error(form, error)
             else:
                 messages.success(request, LIFECYCLE_DONE[action] % {"merchant": merchant})
-                return _back(request, reverse("merchants:registry-merchant", args=[merchant.pk]))
+                return redirect_back(request, reverse("merchants:registry-merchant", args=[merchant.pk]))
         # Refused: the page the form came from, again, with the error beside the button and above the page.
         failed = FailedAction(
             merchant=merchant,
@@ -454,7 +429,7 @@ def _moderation_item(listing: Listing, *, form: ReasonForm | None = None) -> dic
 @require_GET
 def moderation(request: HttpRequest) -> HttpResponse:
     """Listings submitted for review, oldest first, each with Approve and Reject (with a reason)."""
-    page = _page(request, _submitted_listings(request.user))
+    page = paginate(request, _submitted_listings(request.user))
     items = [_moderation_item(listing) for listing in page]
     context = {"page": page, "items": items, "next_url": request.get_full_path()}
     return render(request, "merchants/operations/moderation.html", context)
@@ -476,7 +451,7 @@ def _moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except ValidationError as error:
             _add_service_error(form, error)
     done = not form.errors
-    if _is_htmx(request):
+    if is_htmx(request):
         listing = get_object_or_404(listings_visible_to(request.user), pk=pk)
         context = {
             **_moderation_item(listing, form=form),
@@ -489,7 +464,7 @@ def _moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
         messages.error(request, f"{listing.title}: {errors}")
-    return _back(request, reverse("merchants:registry-moderation"))
+    return redirect_back(request, reverse("merchants:registry-moderation"))
 
 
 @administrators_only
@@ -523,7 +498,7 @@ def shops(request: HttpRequest) -> HttpResponse:
     context = {
         "filter_form": filter_form,
         "shop_map": _shop_map(cells),
-        "table": _page(request, cells),
+        "table": paginate(request, cells),
         "shop_count": len(cells),
     }
     return render(request, "merchants/operations/shops.html", context)

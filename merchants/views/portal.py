@@ -14,18 +14,17 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from horgos.choices import Role
+from horgos.pages import paginate, posted, redirect_back, show_error
 from horgos.roles import role_required
 from merchants.choices import ListingState, MemberRole, ShopState
 from merchants.forms import (
@@ -51,7 +50,6 @@ from merchants.services.registry import (
 
 merchant_users_only = role_required(Role.MERCHANT)
 
-PAGE_SIZE = 50
 LATEST_NOTIFICATIONS = 5
 SUBMITTABLE = (ListingState.DRAFT, ListingState.REJECTED)
 
@@ -77,28 +75,6 @@ def require_owner(membership: MerchantMember) -> None:
     """Owners only (the services check again): a clerk's POST is refused before any input is read."""
     if membership.role != MemberRole.OWNER:
         raise PermissionDenied
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    """Back to the page the button was on (its `next`, same site only, keeping filters), else to `default`."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
-
-
-def _show_error(request: HttpRequest, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
-
-
-def _page(request: HttpRequest, queryset: QuerySet) -> Page:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
 
 
 # --- Reads ---------------------------------------------------------------------------------------------
@@ -166,7 +142,7 @@ def profile(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
     form = None
     if is_owner:
         initial = {name: getattr(merchant, name) for name in MerchantProfileForm.base_fields}
-        form = MerchantProfileForm(_posted(request), initial=initial)
+        form = MerchantProfileForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         if not changed:
@@ -193,7 +169,7 @@ def shops(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
     is_owner = membership.role == MemberRole.OWNER
     if request.method == "POST":
         require_owner(membership)
-    form = ShopOpenForm(_posted(request), prefix="shop") if is_owner else None
+    form = ShopOpenForm(posted(request), prefix="shop") if is_owner else None
     if request.method == "POST" and form.is_valid():
         try:
             shop = shop_open(merchant=membership.merchant, acting_user=request.user, **form.cleaned_data)
@@ -218,7 +194,7 @@ def _shop_state(request: HttpRequest, membership: MerchantMember, pk: int, *, cl
     try:
         shop = (shop_close if close else shop_reopen)(shop=shop, acting_user=request.user)
     except ValidationError as error:
-        _show_error(request, error)
+        show_error(request, error)
     else:
         message = _("Shop %(shop)s is closed.") if close else _("Shop %(shop)s is open again.")
         messages.success(request, message % {"shop": shop})
@@ -246,7 +222,7 @@ def listings(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
     """The merchant's listings, filtered by state, shop and stock, with a submit button for drafts."""
     own_shops = _own_shops(request, membership)
     filter_form = ListingFilterForm(request.GET, shops=own_shops)
-    listings_page = _page(request, _own_listings(request, membership).filter(**filter_form.filters()))
+    listings_page = paginate(request, _own_listings(request, membership).filter(**filter_form.filters()))
     context = {
         "membership": membership,
         "merchant": membership.merchant,
@@ -262,7 +238,7 @@ def listings(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def listing_new(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
     """A new listing, saved as a draft of one of the merchant's own shops."""
-    form = ListingForm(_posted(request), request.FILES or None, shops=_own_shops(request, membership))
+    form = ListingForm(posted(request), request.FILES or None, shops=_own_shops(request, membership))
     if request.method == "POST" and form.is_valid():
         try:
             listing = listing_create(
@@ -289,7 +265,7 @@ def listing_new(request: HttpRequest, membership: MerchantMember) -> HttpRespons
 def listing_edit(request: HttpRequest, membership: MerchantMember, pk: int) -> HttpResponse:
     """Change a listing; an approved one goes back to review when anything changes."""
     listing = get_object_or_404(_own_listings(request, membership), pk=pk)
-    form = ListingForm(_posted(request), request.FILES or None, initial=ListingForm.initial_for(listing))
+    form = ListingForm(posted(request), request.FILES or None, initial=ListingForm.initial_for(listing))
     if request.method == "POST" and form.is_valid():
         was_approved = listing.state == ListingState.APPROVED
         photo = form.cleaned_data["photo"]
@@ -325,10 +301,10 @@ def listing_submit_view(request: HttpRequest, membership: MerchantMember, pk: in
     try:
         listing = listing_submit(listing=listing, acting_user=request.user)
     except ValidationError as error:
-        _show_error(request, error)
+        show_error(request, error)
     else:
         messages.success(request, _("Listing “%(title)s” submitted for review.") % {"title": listing.title})
-    return _back(request, "merchants:portal-listings")
+    return redirect_back(request, "merchants:portal-listings")
 
 
 @members_only
@@ -339,7 +315,7 @@ def listing_delete_view(request: HttpRequest, membership: MerchantMember, pk: in
     try:
         listing_delete(listing=listing, acting_user=request.user)
     except ValidationError as error:
-        _show_error(request, error)
+        show_error(request, error)
         return redirect("merchants:portal-listing-edit", pk=listing.pk)
     messages.success(request, _("Listing “%(title)s” deleted.") % {"title": title})
     return redirect("merchants:portal-listings")
@@ -355,7 +331,7 @@ def members(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
     is_owner = membership.role == MemberRole.OWNER
     if request.method == "POST":
         require_owner(membership)
-    form = MemberInviteForm(_posted(request), prefix="member") if is_owner else None
+    form = MemberInviteForm(posted(request), prefix="member") if is_owner else None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -395,7 +371,7 @@ def member_remove_view(request: HttpRequest, membership: MerchantMember, pk: int
     try:
         member_remove(member=member, acting_user=request.user)
     except ValidationError as error:
-        _show_error(request, error)
+        show_error(request, error)
     else:
         messages.success(
             request,
@@ -415,7 +391,7 @@ def notifications(request: HttpRequest, membership: MerchantMember) -> HttpRespo
     context = {
         "membership": membership,
         "merchant": membership.merchant,
-        "page": _page(request, all_notifications),
+        "page": paginate(request, all_notifications),
         "unread_count": all_notifications.filter(read_at__isnull=True).count(),
     }
     return render(request, "merchants/portal/notifications.html", context)
@@ -433,7 +409,7 @@ def notifications_read(request: HttpRequest, membership: MerchantMember) -> Http
         )
     else:
         messages.info(request, _("There were no unread notifications."))
-    return _back(request, "merchants:portal-notifications")
+    return redirect_back(request, "merchants:portal-notifications")
 
 
 urlpatterns = [

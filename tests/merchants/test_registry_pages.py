@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from horgos import pages
 from horgos.models import AuditEntry
 from merchants.choices import ListingState, MerchantState, ShopState, ZoneSide
 from merchants.models import Listing, Merchant
@@ -220,7 +221,7 @@ def test_merchant_list_filters_by_state_country_and_search(market, admin_client)
 
 
 def test_merchant_list_is_paginated(market, admin_client, monkeypatch):
-    monkeypatch.setattr(operations, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
     MerchantFactory(trade_name="Zz Last Merchant")
     first = html(admin_client.get(url("registry-merchants")))
     last = html(admin_client.get(url("registry-merchants"), {"page": 2}))

@@ -1,0 +1,44 @@
+"""Small helpers every app's pages share: htmx requests, going back after a button, paging, errors."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+PAGE_SIZE = 50
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def posted_next(request: HttpRequest) -> str:
+    """The page a button was on (its `next` field), when that is on this site; else ""."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def redirect_back(request: HttpRequest, default: str) -> HttpResponse:
+    """Back to the page the button was on (keeping its filters and page), else to `default`."""
+    return redirect(posted_next(request) or default)
+
+
+def show_error(request: HttpRequest, error: ValidationError) -> None:
+    """A service's refusal of a button's action, as a message on the page the user returns to."""
+    messages.error(request, " ".join(error.messages))
+
+
+def paginate(request: HttpRequest, rows: QuerySet | list, *, size: int | None = None) -> Page:
+    return Paginator(rows, size or PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def posted(request: HttpRequest):
+    """The form data of a POST, None for a GET: `Form(posted(request))` is bound only when submitted."""
+    return request.POST if request.method == "POST" else None
