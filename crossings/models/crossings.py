@@ -3,12 +3,31 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from crossings.choices import CrossingKind, Direction, Outcome, RefusalReason, VisitState
 from crossings.models.reference import Checkpoint, Lane
 from crossings.models.travellers import TravelDocument, Traveller, WatchlistEntry
+
+
+class TimeRange(models.Func):
+    """PostgreSQL's tstzrange(lower, upper, bounds); an upper of NULL is an open end (a visit still open)."""
+
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+class VisitQuerySet(models.QuerySet):
+    def open(self) -> "VisitQuerySet":
+        """Visits of people inside the zone now."""
+        return self.filter(state=VisitState.OPEN)
+
+    def ended_after(self, moment: datetime) -> "VisitQuerySet":
+        """Visits closed by an exit later than `moment`: an entry at `moment` would come before that exit."""
+        return self.filter(state=VisitState.CLOSED, exited_at__gt=moment)
 
 
 class Visit(models.Model):
@@ -32,6 +51,8 @@ class Visit(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=VisitState.choices, default=VisitState.OPEN)
     overstay_flagged_at = models.DateTimeField(_("overstay flagged at"), null=True, blank=True)
 
+    objects = VisitQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
@@ -54,6 +75,22 @@ class Visit(models.Model):
                 condition=models.Q(must_leave_by__gt=models.F("entered_at")), name="visit_leave_after_entry"
             ),
             models.CheckConstraint(condition=models.Q(state__in=VisitState.values), name="visit_state_valid"),
+            models.CheckConstraint(
+                condition=models.Q(exited_at__isnull=True) | models.Q(exited_at__gte=models.F("entered_at")),
+                name="visit_exit_not_before_entry",
+                violation_error_message=_("An exit cannot be earlier than the entry of its visit."),
+            ),
+            # A person is in one place at a time: the traveller's visits (a cancelled one never happened) never
+            # overlap, even when crossings are typed in late and out of order.
+            ExclusionConstraint(
+                name="visit_never_overlaps",
+                expressions=[
+                    ("traveller", RangeOperators.EQUAL),
+                    (TimeRange("entered_at", "exited_at", RangeBoundary()), RangeOperators.OVERLAPS),
+                ],
+                condition=~models.Q(state=VisitState.CANCELLED),
+                violation_error_message=_("The traveller's visits to the zone cannot overlap."),
+            ),
         ]
         indexes = [
             models.Index(
@@ -73,6 +110,13 @@ class Visit(models.Model):
         """Whole local days left before must_leave_by, in the entry checkpoint's zone (0 on the last day)."""
         zone = self.checkpoint.zone
         return (self.must_leave_by.astimezone(zone).date() - moment.astimezone(zone).date()).days
+
+
+class CrossingQuerySet(models.QuerySet):
+    def counted(self) -> "CrossingQuerySet":
+        """The crossings every figure counts: records that no reversal cancelled. A reversed record and its reversal
+        count nowhere, on the day of the record and on the day of the reversal alike."""
+        return self.filter(kind=CrossingKind.RECORD, reversal__isnull=True)
 
 
 class Crossing(models.Model):
@@ -105,6 +149,8 @@ class Crossing(models.Model):
         related_name="reversal",
     )
     correction_reason = models.CharField(_("correction reason"), max_length=300, blank=True)
+
+    objects = CrossingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("crossing")

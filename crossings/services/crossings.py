@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from crossings import rules
@@ -26,6 +27,19 @@ CANNOT_REVERSE_REVERSAL = _("A reversal cannot itself be reversed; record the cr
 REVERSE_EXIT_FIRST = _("The visit this entry opened has ended; reverse its exit first.")
 LATER_VISIT_OPEN = _("The traveller has entered again since; reverse that entry first.")
 REASON_REQUIRED = _("Give the reason for the correction.")
+EXIT_BEFORE_ENTRY = _(
+    "The traveller entered the zone at %(time)s (%(checkpoint)s); an exit cannot be recorded before that time."
+)
+ENTRY_BEFORE_LAST_EXIT = _(
+    "The traveller left the zone at %(time)s (%(checkpoint)s); an entry cannot be recorded before that time."
+)
+VISITS_OVERLAP = _("The traveller's visits to the zone cannot overlap.")
+EXIT_NOT_BEFORE_ENTRY = _("An exit cannot be earlier than the entry of its visit.")
+# The database constraints that keep a traveller's history in order, and the message each one means.
+HISTORY_ORDER_CONSTRAINTS = {
+    "visit_never_overlaps": {"occurred_at": VISITS_OVERLAP},
+    "visit_exit_not_before_entry": {"occurred_at": EXIT_NOT_BEFORE_ENTRY},
+}
 
 
 def _occurred_at(at: datetime | None) -> datetime:
@@ -44,6 +58,15 @@ def _occurred_at(at: datetime | None) -> datetime:
             }
         )
     return at
+
+
+def _out_of_order(message, *, moment: datetime, checkpoint: Checkpoint) -> ValidationError:
+    """A crossing typed in late would come before a moment of the traveller's history: say which, in the local time of
+    the checkpoint where it happened."""
+    local_time = date_format(checkpoint.local(moment), "SHORT_DATETIME_FORMAT")
+    return ValidationError(
+        {"occurred_at": ValidationError(message, params={"time": local_time, "checkpoint": checkpoint.name})}
+    )
 
 
 def must_leave_by(*, checkpoint: Checkpoint, entered_at: datetime) -> datetime:
@@ -92,7 +115,10 @@ def crossing_record_entry(
     if not user_may_act_on_lane(officer, lane):
         raise PermissionDenied(NOT_YOUR_LANE)
     at = _occurred_at(at)
-    traveller = Traveller.objects.select_for_update().get(pk=document.traveller_id)
+    traveller = Traveller.objects.select_for_update(of=("self",)).get(pk=document.traveller_id)
+    later_exit = traveller.visits.ended_after(at).select_related("checkpoint").order_by("-exited_at").first()
+    if later_exit is not None:
+        raise _out_of_order(ENTRY_BEFORE_LAST_EXIT, moment=later_exit.exited_at, checkpoint=later_exit.checkpoint)
     open_visit = traveller_open_visit(traveller)
     hit = rules.watchlist_match(traveller, document, at)
     reason = rules.entry_refusal(
@@ -112,7 +138,8 @@ def crossing_record_entry(
     if hit is not None:
         Alert.objects.create(watchlist_entry=hit, crossing=crossing)
     if outcome == Outcome.ADMITTED:
-        with constraint_messages({"visit_one_open_per_traveller": _("The traveller is already inside the zone.")}):
+        already_inside = {"visit_one_open_per_traveller": _("The traveller is already inside the zone.")}
+        with constraint_messages({**already_inside, **HISTORY_ORDER_CONSTRAINTS}):
             Visit.objects.create(
                 traveller=traveller,
                 checkpoint=lane.checkpoint,
@@ -132,8 +159,10 @@ def crossing_record_exit(
     if not user_may_act_on_lane(officer, lane):
         raise PermissionDenied(NOT_YOUR_LANE)
     at = _occurred_at(at)
-    traveller = Traveller.objects.select_for_update().get(pk=document.traveller_id)
+    traveller = Traveller.objects.select_for_update(of=("self",)).get(pk=document.traveller_id)
     open_visit = traveller_open_visit(traveller)
+    if open_visit is not None and at < open_visit.entered_at:
+        raise _out_of_order(EXIT_BEFORE_ENTRY, moment=open_visit.entered_at, checkpoint=open_visit.checkpoint)
     reason = rules.exit_refusal(lane=lane, traveller=traveller, document=document, at=at, open_visit=open_visit)
     crossing = _record(
         traveller=traveller,
@@ -149,7 +178,8 @@ def crossing_record_exit(
         open_visit.exit_crossing = crossing
         open_visit.exited_at = at
         open_visit.state = VisitState.CLOSED
-        open_visit.save(update_fields=["exit_crossing", "exited_at", "state"])
+        with constraint_messages(HISTORY_ORDER_CONSTRAINTS):
+            open_visit.save(update_fields=["exit_crossing", "exited_at", "state"])
     _audit_crossing(crossing, officer, "crossing.exit")
     return crossing
 
@@ -160,7 +190,7 @@ def crossing_correct(*, crossing: Crossing, reason: str, administrator: User) ->
     require_role(administrator, Role.ADMINISTRATOR)
     if not reason.strip():
         raise ValidationError({"reason": REASON_REQUIRED})
-    Traveller.objects.select_for_update().get(pk=crossing.traveller_id)
+    Traveller.objects.select_for_update(of=("self",)).get(pk=crossing.traveller_id)
     crossing = Crossing.objects.select_related("lane__checkpoint").get(pk=crossing.pk)
     if crossing.kind == CrossingKind.REVERSAL:
         raise ValidationError(CANNOT_REVERSE_REVERSAL)
@@ -176,7 +206,8 @@ def crossing_correct(*, crossing: Crossing, reason: str, administrator: User) ->
         else:
             visit = Visit.objects.get(exit_crossing=crossing)
             visit.state, visit.exit_crossing, visit.exited_at = VisitState.OPEN, None, None
-            with constraint_messages({"visit_one_open_per_traveller": LATER_VISIT_OPEN}):
+            later_visit = {"visit_one_open_per_traveller": LATER_VISIT_OPEN, "visit_never_overlaps": LATER_VISIT_OPEN}
+            with constraint_messages(later_visit):
                 visit.save(update_fields=["state", "exit_crossing", "exited_at"])
     with constraint_messages({"crossings_crossing_corrects_id_key": ALREADY_REVERSED}):
         reversal = _record(
@@ -201,7 +232,7 @@ def visit_mark_overstays(*, now: datetime | None = None) -> int:
     """Flag open visits past their must_leave_by; already flagged ones stay as they are (idempotent)."""
     now = now or timezone.now()
     overdue = list(
-        Visit.objects.select_for_update()
+        Visit.objects.select_for_update(of=("self",))
         .filter(state=VisitState.OPEN, must_leave_by__lt=now, overstay_flagged_at__isnull=True)
         .select_related("traveller", "checkpoint")
     )
