@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crossings.choices import CrossingKind, VisitState
+from crossings.choices import VisitState
 from crossings.models import (
     Checkpoint,
     Crossing,
@@ -153,20 +153,17 @@ def crossings_list() -> QuerySet[Crossing]:
 
 
 def crossing_counts_today(*, checkpoint: Checkpoint, now: datetime | None = None) -> list[dict]:
-    """Today's crossings (local day of the checkpoint) by lane, direction and outcome; reversals subtract."""
+    """Today's crossings (local day of the checkpoint) by lane, direction and outcome, as every figure counts them:
+    a reversed record and its reversal count nowhere, whichever day the reversal was made."""
     today = checkpoint.local_date(now or timezone.now())
     rows = (
-        Crossing.objects.filter(lane__checkpoint=checkpoint, local_date=today)
-        .values("lane__code", "direction", "outcome", "kind")
+        Crossing.objects.counted()
+        .filter(lane__checkpoint=checkpoint, local_date=today)
+        .values("lane__code", "direction", "outcome")
         .annotate(count=Count("id"))
         .order_by("lane__code", "direction", "outcome")
     )
-    totals: dict[tuple[str, str, str], int] = {}
-    for row in rows:
-        key = (row["lane__code"], row["direction"], row["outcome"])
-        sign = -1 if row["kind"] == CrossingKind.REVERSAL else 1
-        totals[key] = totals.get(key, 0) + sign * row["count"]
     return [
-        {"lane": lane, "direction": direction, "outcome": outcome, "count": count}
-        for (lane, direction, outcome), count in totals.items()
+        {"lane": row["lane__code"], "direction": row["direction"], "outcome": row["outcome"], "count": row["count"]}
+        for row in rows
     ]

@@ -5,26 +5,39 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from crossings.choices import CrossingKind, Outcome, VisitState
-from crossings.models import Alert, Checkpoint, Lane, Visit
+from crossings.choices import Outcome, VisitState
+from crossings.models import Alert, Checkpoint, Crossing, Lane, Visit
 from crossings.selectors import crossing_counts_today
 
 RECENT_MINUTES = 15
 
 
 def recent_crossings_by_lane(*, checkpoint: Checkpoint, now: datetime | None = None) -> list[dict]:
-    """Every lane of the checkpoint with its admitted and refused crossings of the last 15 minutes."""
+    """Every lane of the checkpoint with its admitted and refused crossings of the last 15 minutes (counted ones)."""
     since = (now or timezone.now()) - timedelta(minutes=RECENT_MINUTES)
-    recent = Q(crossings__occurred_at__gte=since, crossings__kind=CrossingKind.RECORD)
-    return list(
-        Lane.objects.filter(checkpoint=checkpoint)
+    counts = {
+        row["lane_id"]: row
+        for row in Crossing.objects.counted()
+        .filter(lane__checkpoint=checkpoint, occurred_at__gte=since)
+        .values("lane_id")
         .annotate(
-            admitted=Count("crossings", filter=recent & Q(crossings__outcome=Outcome.ADMITTED)),
-            refused=Count("crossings", filter=recent & Q(crossings__outcome=Outcome.REFUSED)),
+            admitted=Count("id", filter=Q(outcome=Outcome.ADMITTED)),
+            refused=Count("id", filter=Q(outcome=Outcome.REFUSED)),
         )
-        .order_by("direction", "code")
-        .values("code", "direction", "group", "is_open", "admitted", "refused")
-    )
+        .order_by()
+    }
+    lanes = Lane.objects.filter(checkpoint=checkpoint).order_by("direction", "code")
+    return [
+        {
+            "code": lane.code,
+            "direction": lane.direction,
+            "group": lane.group,
+            "is_open": lane.is_open,
+            "admitted": counts.get(lane.pk, {}).get("admitted", 0),
+            "refused": counts.get(lane.pk, {}).get("refused", 0),
+        }
+        for lane in lanes
+    ]
 
 
 def inside_now_by_nationality() -> dict[str, list[dict]]:

@@ -11,7 +11,7 @@ from django.db.models import Case, Count, DateField, Func, IntegerField, Q, Quer
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
-from crossings.choices import CheckpointCode, CrossingKind, Direction, Outcome, VisitState
+from crossings.choices import CheckpointCode, Direction, Outcome, VisitState
 from crossings.models import Alert, Checkpoint, Crossing, TravelDocument, Traveller, Visit
 from crossings.selectors import (
     crossing_counts_today,
@@ -132,7 +132,7 @@ def crossings_of_today(*, checkpoint: Checkpoint, now: datetime | None = None) -
 
 
 def crossing_summary_today(*, checkpoint: Checkpoint, now: datetime | None = None) -> list[dict]:
-    """Admitted and refused crossings of the checkpoint's local day, one row per direction; reversals subtract."""
+    """Admitted and refused crossings of the checkpoint's local day, one row per direction (counted ones)."""
     totals = {direction: {Outcome.ADMITTED: 0, Outcome.REFUSED: 0} for direction in Direction.values}
     for row in crossing_counts_today(checkpoint=checkpoint, now=now):
         totals[row["direction"]][row["outcome"]] += row["count"]
@@ -149,8 +149,7 @@ def crossing_summary_today(*, checkpoint: Checkpoint, now: datetime | None = Non
 def admitted_per_local_hour(days: dict[Checkpoint, date]) -> dict[int, list[int]]:
     """Admitted entries and exits per local hour (0–23) of one local day per checkpoint, in one grouped query.
 
-    A record that a reversal cancelled counts in no hour: its +1 and the reversal's -1 meet in the hour the
-    record happened, and an hourly figure never goes below zero because of a later correction.
+    A reversed record and its reversal count in no hour (`Crossing.objects.counted()`, as every figure).
     Returns {checkpoint id: [count of hour 0, ..., count of hour 23]}.
     """
     counts = {checkpoint.pk: [0] * len(HOURS_OF_DAY) for checkpoint in days}
@@ -167,7 +166,8 @@ def admitted_per_local_hour(days: dict[Checkpoint, date]) -> dict[int, list[int]
         output_field=IntegerField(),
     )
     rows = (
-        Crossing.objects.filter(of_the_day, kind=CrossingKind.RECORD, outcome=Outcome.ADMITTED, reversal__isnull=True)
+        Crossing.objects.counted()
+        .filter(of_the_day, outcome=Outcome.ADMITTED)
         .annotate(hour=local_hour)
         .values("lane__checkpoint_id", "hour")
         .annotate(count=Count("id"))
