@@ -227,15 +227,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # django-celery-beat copies this schedule into the database when beat starts; edit it in the admin.
 CELERY_BEAT_SCHEDULE = {
-    # Every day at 00:15 in TIME_ZONE (Beijing time; 22:15 of the day before in Almaty): flag overstays.
     # Every day at 01:00 in TIME_ZONE: warn merchants whose licence expires soon, suspend expired ones.
     "check-merchant-licences": {
         "task": "merchants.tasks.check_licences",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Every hour at five past: flag the visits whose must_leave_by has passed. A visit ends at the end of a local
+    # day in its checkpoint's zone (midnight in Beijing is 21:00 in Almaty, UTC+5), so a run every hour flags each
+    # one within the hour, whichever checkpoint it entered by.
     "mark-overstays": {
         "task": "crossings.tasks.mark_overstays",
-        "schedule": crontab(hour=0, minute=15),
+        "schedule": crontab(minute=5),
     },
     # Every day at 00:05 in TIME_ZONE: drop Idempotency-Key records older than their replay window.
     "purge-expired-idempotency-keys": {
