@@ -70,7 +70,7 @@ def user_reactivate(*, user: User, acting_user: User) -> User:
 
 
 def _user_set_active(*, user: User, is_active: bool, acting_user: User, action: str) -> User:
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     if user.is_active == is_active:
         return user
     before = user.is_active

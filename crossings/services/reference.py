@@ -48,7 +48,7 @@ def lane_create(
 def _update_audited(instance, *, fields: dict, acting_user: User, action: str):
     """Change some fields of a locked row, validate it, and audit the before and after values."""
     require_role(acting_user, Role.ADMINISTRATOR)
-    instance = type(instance).objects.select_for_update().get(pk=instance.pk)
+    instance = type(instance).objects.select_for_update(of=("self",)).get(pk=instance.pk)
     before = {name: getattr(instance, name) for name in fields}
     for name, value in fields.items():
         setattr(instance, name, value)
@@ -137,7 +137,7 @@ def opening_hours_set(
         raise ValidationError({"weekday": WEEKDAY_INVALID})
     if (opens_at is None) != (closes_at is None):
         raise ValidationError(HOURS_BOTH_OR_NEITHER)
-    hours = OpeningHours.objects.select_for_update().filter(checkpoint=checkpoint, weekday=weekday).first()
+    hours = OpeningHours.objects.select_for_update(of=("self",)).filter(checkpoint=checkpoint, weekday=weekday).first()
     before = {"opens_at": hours.opens_at, "closes_at": hours.closes_at} if hours else {}
     changes = changes_between(before, {"opens_at": opens_at, "closes_at": closes_at})
     if not changes:
@@ -202,7 +202,7 @@ def closure_add(
 def closure_remove(*, closure: Closure, acting_user: User) -> None:
     """Remove a closure; the checkpoint follows its weekly hours again for that time."""
     require_role(acting_user, Role.ADMINISTRATOR)
-    closure = Closure.objects.select_for_update().select_related("checkpoint").filter(pk=closure.pk).first()
+    closure = Closure.objects.select_for_update(of=("self",)).select_related("checkpoint").filter(pk=closure.pk).first()
     if closure is None:
         raise ValidationError(CLOSURE_GONE)
     before = {"starts_at": closure.starts_at, "ends_at": closure.ends_at, "reason": closure.reason}

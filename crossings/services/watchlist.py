@@ -59,7 +59,7 @@ def watchlist_add(
 @transaction.atomic
 def watchlist_deactivate(*, entry: WatchlistEntry, acting_user: User) -> WatchlistEntry:
     require_role(acting_user, Role.ADMINISTRATOR)
-    entry = WatchlistEntry.objects.select_for_update().get(pk=entry.pk)
+    entry = WatchlistEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
     now = timezone.now()
     if not entry.is_active_at(now) and entry.active_until is not None:
         raise ValidationError(WATCHLIST_ALREADY_INACTIVE)
@@ -78,7 +78,7 @@ def watchlist_deactivate(*, entry: WatchlistEntry, acting_user: User) -> Watchli
 @transaction.atomic
 def alert_acknowledge(*, alert: Alert, officer: User) -> Alert:
     """An officer of the alert's checkpoint, or an administrator, confirms they have dealt with the hit."""
-    alert = Alert.objects.select_for_update().select_related("crossing__lane__checkpoint").get(pk=alert.pk)
+    alert = Alert.objects.select_for_update(of=("self",)).select_related("crossing__lane__checkpoint").get(pk=alert.pk)
     if not user_may_act_on_lane(officer, alert.crossing.lane):
         raise PermissionDenied(NOT_YOUR_ALERT)
     if alert.is_acknowledged:

@@ -123,7 +123,7 @@ def listing_import_check(*, listing_import: ListingImport) -> ListingImport:
     was interrupted (a worker lost) starts again from the first row when the task is retried.
     """
     with transaction.atomic():
-        job = ListingImport.objects.select_for_update().get(pk=listing_import.pk)
+        job = ListingImport.objects.select_for_update(of=("self",)).get(pk=listing_import.pk)
         if job.state not in (ListingImportState.PENDING, ListingImportState.VALIDATING):
             return job
         job.state = ListingImportState.VALIDATING
@@ -148,7 +148,7 @@ def listing_import_check(*, listing_import: ListingImport) -> ListingImport:
                     processed_rows=checked
                 )
     with transaction.atomic():
-        job = ListingImport.objects.select_for_update().get(pk=job.pk)
+        job = ListingImport.objects.select_for_update(of=("self",)).get(pk=job.pk)
         if job.state != ListingImportState.VALIDATING:
             return job  # another run finished it first
         job.state = ListingImportState.VALIDATED
@@ -206,7 +206,7 @@ def _problems_in(error: ValidationError) -> list[tuple[str, str]]:
 def listing_import_confirm(*, listing_import: ListingImport, acting_user: User) -> ListingImport:
     """The person read the report and asks for the valid rows to be imported (now, or by the task for a
     large file: the job then comes back importing). Only once: a second confirmation is refused."""
-    job = ListingImport.objects.select_for_update().get(pk=listing_import.pk)
+    job = ListingImport.objects.select_for_update(of=("self",)).get(pk=listing_import.pk)
     merchant = _require_may_import(acting_user)
     if merchant.pk != job.merchant_id:
         raise PermissionDenied(NOT_ON_STAFF)
@@ -233,7 +233,7 @@ def listing_import_run(*, listing_import: ListingImport) -> ListingImport:
     transaction with the job's move to done. A row refused now (the data changed since the check)
     undoes every listing of the file and the job fails with that row's message."""
     with transaction.atomic():
-        job = ListingImport.objects.select_for_update().get(pk=listing_import.pk)
+        job = ListingImport.objects.select_for_update(of=("self",)).get(pk=listing_import.pk)
         if job.state != ListingImportState.IMPORTING:
             return job
         with translation.override(job.language):
@@ -285,7 +285,7 @@ def _shops_of(merchant: Merchant) -> dict[str, Shop]:
 
 def _fail(job: ListingImport, reason: str) -> ListingImport:
     with transaction.atomic():
-        job = ListingImport.objects.select_for_update().get(pk=job.pk)
+        job = ListingImport.objects.select_for_update(of=("self",)).get(pk=job.pk)
         if job.state in (ListingImportState.DONE, ListingImportState.FAILED):
             return job
         job.state = ListingImportState.FAILED

@@ -117,7 +117,7 @@ def listing_create(*, shop: Shop, acting_user: User, photo=None, **fields) -> Li
 @transaction.atomic
 def listing_update(*, listing: Listing, acting_user: User, photo=None, **fields) -> Listing:
     """Change a listing; an approved one goes back to review, so the public sees only checked text."""
-    listing = Listing.objects.select_for_update().select_related("shop__merchant").get(pk=listing.pk)
+    listing = Listing.objects.select_for_update(of=("self",)).select_related("shop__merchant").get(pk=listing.pk)
     _require_may_edit(acting_user, listing.shop)
     fields = {name: value for name, value in fields.items() if name in EDITABLE_FIELDS}
     before = {name: getattr(listing, name) for name in fields}
@@ -140,7 +140,7 @@ def listing_update(*, listing: Listing, acting_user: User, photo=None, **fields)
 
 @transaction.atomic
 def listing_submit(*, listing: Listing, acting_user: User) -> Listing:
-    listing = Listing.objects.select_for_update().select_related("shop__merchant").get(pk=listing.pk)
+    listing = Listing.objects.select_for_update(of=("self",)).select_related("shop__merchant").get(pk=listing.pk)
     _require_may_edit(acting_user, listing.shop)
     if listing.state not in (ListingState.DRAFT, ListingState.REJECTED):
         raise ValidationError(CANNOT_SUBMIT)
@@ -150,7 +150,7 @@ def listing_submit(*, listing: Listing, acting_user: User) -> Listing:
 @transaction.atomic
 def listing_approve(*, listing: Listing, administrator: User) -> Listing:
     require_role(administrator, Role.ADMINISTRATOR)
-    listing = Listing.objects.select_for_update().select_related("shop__merchant").get(pk=listing.pk)
+    listing = Listing.objects.select_for_update(of=("self",)).select_related("shop__merchant").get(pk=listing.pk)
     if listing.state != ListingState.SUBMITTED:
         raise ValidationError(CANNOT_REVIEW)
     listing = _set_state(listing, administrator, ListingState.APPROVED, action="listing.approve")
@@ -163,7 +163,7 @@ def listing_reject(*, listing: Listing, administrator: User, reason: str) -> Lis
     require_role(administrator, Role.ADMINISTRATOR)
     if not reason.strip():
         raise ValidationError({"reason": REASON_REQUIRED})
-    listing = Listing.objects.select_for_update().select_related("shop__merchant").get(pk=listing.pk)
+    listing = Listing.objects.select_for_update(of=("self",)).select_related("shop__merchant").get(pk=listing.pk)
     if listing.state != ListingState.SUBMITTED:
         raise ValidationError(CANNOT_REVIEW)
     listing = _set_state(listing, administrator, ListingState.REJECTED, action="listing.reject", reason=reason.strip())
@@ -191,7 +191,7 @@ def _set_state(listing: Listing, user: User, state: str, *, action: str, reason:
 @transaction.atomic
 def listing_delete(*, listing: Listing, acting_user: User) -> None:
     """Remove a listing from the shop for good (its audit rows stay)."""
-    listing = Listing.objects.select_for_update().select_related("shop__merchant").get(pk=listing.pk)
+    listing = Listing.objects.select_for_update(of=("self",)).select_related("shop__merchant").get(pk=listing.pk)
     _require_may_edit(acting_user, listing.shop)
     audit_record(actor=acting_user, action="listing.delete", target=listing, changes={"title": listing.title})
     listing.delete()

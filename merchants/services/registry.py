@@ -110,7 +110,7 @@ def _move(*, merchant: Merchant, action: str, administrator: User | None, reason
     if administrator is not None:
         require_role(administrator, Role.ADMINISTRATOR)
     sources, target, needs_reason = TRANSITIONS[action]
-    merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+    merchant = Merchant.objects.select_for_update(of=("self",)).get(pk=merchant.pk)
     if merchant.state not in sources:
         params = {"state": merchant.get_state_display(), "action": ACTION_LABELS[action]}
         raise ValidationError(WRONG_STATE, params=params)
@@ -163,7 +163,7 @@ def merchant_update_profile(*, merchant: Merchant, acting_user: User, **fields) 
         raise ValidationError(
             _("These fields cannot be changed here: %(fields)s"), params={"fields": ", ".join(unknown)}
         )
-    merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+    merchant = Merchant.objects.select_for_update(of=("self",)).get(pk=merchant.pk)
     before = {name: getattr(merchant, name) for name in fields}
     for name, value in fields.items():
         setattr(merchant, name, value)
@@ -195,7 +195,7 @@ def member_invite(
 @transaction.atomic
 def member_remove(*, member: MerchantMember, acting_user: User) -> None:
     """Take someone off the staff: their account is deactivated (history keeps their name)."""
-    merchant = Merchant.objects.select_for_update().get(pk=member.merchant_id)
+    merchant = Merchant.objects.select_for_update(of=("self",)).get(pk=member.merchant_id)
     require_owner_or_administrator(acting_user, merchant)
     if (
         member.role == MemberRole.OWNER
@@ -222,7 +222,7 @@ def shop_open(
 ) -> Shop:
     """An approved merchant opens a shop in a free unit of the zone."""
     # Read the merchant again, locked: a suspension a moment ago must stop this.
-    merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+    merchant = Merchant.objects.select_for_update(of=("self",)).get(pk=merchant.pk)
     require_owner_or_administrator(acting_user, merchant)
     require_approved(merchant)
     shop = Shop(
@@ -250,7 +250,7 @@ def shop_reopen(*, shop: Shop, acting_user: User) -> Shop:
 
 
 def _set_shop_state(*, shop: Shop, acting_user: User, state: str) -> Shop:
-    shop = Shop.objects.select_for_update().select_related("merchant").get(pk=shop.pk)
+    shop = Shop.objects.select_for_update(of=("self",)).select_related("merchant").get(pk=shop.pk)
     require_owner_or_administrator(acting_user, shop.merchant)
     require_approved(shop.merchant)
     if shop.state == state:
@@ -279,7 +279,7 @@ def merchant_check_licences(*, today: date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     warned = suspended = 0
     warning_until = today + timedelta(days=settings.MERCHANT_LICENCE_WARNING_DAYS)
-    for merchant in Merchant.objects.select_for_update().filter(
+    for merchant in Merchant.objects.select_for_update(of=("self",)).filter(
         state=MerchantState.APPROVED, licence_valid_until__lt=today
     ):
         reason = str(LICENCE_EXPIRED % {"day": merchant.licence_valid_until})
