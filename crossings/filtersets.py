@@ -1,10 +1,20 @@
-"""One FilterSet per model, shared by the API and the pages."""
+"""One FilterSet per list, shared by the API and the pages, with the caps that keep every value valid."""
+
+from datetime import datetime
 
 import django_filters
+from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from crossings.choices import CheckpointCode, CrossingKind, Direction, LaneGroup, Outcome, RefusalReason, VisitState
 from crossings.models import Alert, Crossing, Lane, Visit, WatchlistEntry
+from crossings.selectors import visits_inside
+
+# Far beyond any stay limit, and small enough that "today + N days" stays a valid date.
+DAYS_LEFT_MAX = 3660
+YES, NO = "true", "false"
 
 
 class LaneFilterSet(django_filters.FilterSet):
@@ -63,3 +73,61 @@ class WatchlistFilterSet(django_filters.FilterSet):
     class Meta:
         model = WatchlistEntry
         fields = ["match", "document_type"]
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class CountryCodeField(django_filters.fields.ChoiceField):
+    """A country code in either case, as API clients send it ("kz" is KZ)."""
+
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
+class CountryCodeFilter(django_filters.ChoiceFilter):
+    field_class = CountryCodeField
+
+
+class InsideFilterSet(django_filters.FilterSet):
+    """Who is inside the zone now: the page `/crossings/inside/` and the API `visits/inside/` alike. Days left and
+    overstay narrow through crossings.selectors.visits_inside, the one place that counts them (local days of the
+    entry checkpoint)."""
+
+    nationality = CountryCodeFilter(
+        field_name="traveller__nationality", choices=countries, label=_("Nationality"), empty_label=_("Any")
+    )
+    checkpoint = django_filters.ChoiceFilter(
+        field_name="checkpoint__code", choices=CheckpointCode.choices, label=_("Checkpoint"), empty_label=_("Any")
+    )
+    days_left_at_most = IntegerFilter(
+        label=_("Days left, at most"), min_value=0, max_value=DAYS_LEFT_MAX, method="filter_days_left"
+    )
+    overstay = django_filters.ChoiceFilter(
+        choices=[(YES, _("Yes")), (NO, _("No"))], label=_("Overstay"), empty_label=_("Any"), method="filter_overstay"
+    )
+
+    class Meta:
+        model = Visit
+        fields = ["nationality", "checkpoint", "days_left_at_most", "overstay"]
+
+    def __init__(self, *args, now: datetime | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
+
+    def filter_days_left(self, queryset, name, value):
+        return queryset & visits_inside(days_left_at_most=value, now=self.now)
+
+    def filter_overstay(self, queryset, name, value):
+        return queryset & visits_inside(overstay=value == YES, now=self.now)
+
+
+class OverstayFilterSet(InsideFilterSet):
+    """Overstays: the page `/crossings/overstays/` and the API `visits/overstays/`."""
+
+    days_left_at_most = None
+    overstay = None
+
+    class Meta(InsideFilterSet.Meta):
+        fields = ["nationality", "checkpoint"]

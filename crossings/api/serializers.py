@@ -6,7 +6,7 @@ from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from crossings.choices import CheckpointCode, Direction, DocumentType, LaneGroup, Sex, WatchlistMatch
+from crossings.choices import Direction, DocumentType, LaneGroup, Sex, WatchlistMatch
 from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, Traveller, Visit, WatchlistEntry
 from crossings.selectors import document_get
 
@@ -205,13 +205,6 @@ class VisitSerializer(VisitSummarySerializer):
 
     class Meta(VisitSummarySerializer.Meta):
         fields = [*VisitSummarySerializer.Meta.fields, "traveller", "entry_crossing", "exit_crossing"]
-
-
-class InsideQuerySerializer(serializers.Serializer):
-    checkpoint = serializers.ChoiceField(choices=CheckpointCode.choices, required=False)
-    nationality = serializers.CharField(required=False, min_length=2, max_length=2)
-    days_left_at_most = serializers.IntegerField(required=False, min_value=0)
-    overstay = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 class WatchlistEntrySerializer(serializers.ModelSerializer):

@@ -11,7 +11,6 @@ from crossings.api.serializers import (
     CrossingRequestSerializer,
     CrossingSerializer,
     DocumentInputSerializer,
-    InsideQuerySerializer,
     LaneSerializer,
     LaneUpdateSerializer,
     TravelDocumentSerializer,
@@ -21,7 +20,15 @@ from crossings.api.serializers import (
     VisitSerializer,
     WatchlistEntrySerializer,
 )
-from crossings.filtersets import AlertFilterSet, CrossingFilterSet, LaneFilterSet, VisitFilterSet, WatchlistFilterSet
+from crossings.filtersets import (
+    AlertFilterSet,
+    CrossingFilterSet,
+    InsideFilterSet,
+    LaneFilterSet,
+    OverstayFilterSet,
+    VisitFilterSet,
+    WatchlistFilterSet,
+)
 from crossings.models import Alert, Checkpoint, Lane, Traveller, Visit, WatchlistEntry
 from crossings.services import crossings as crossing_services
 from crossings.services import reference as reference_services
@@ -241,22 +248,16 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsOfficerOrAdministrator]
     filterset_class = VisitFilterSet
 
-    @extend_schema(parameters=[InsideQuerySerializer], responses=VisitSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @extend_schema(responses=VisitSerializer(many=True))
+    @action(detail=False, methods=["get"], filterset_class=InsideFilterSet)
     def inside(self, request):
-        query = InsideQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = dict(query.validated_data)
-        code = params.pop("checkpoint", None)
-        checkpoint = Checkpoint.objects.filter(code=code).first() if code else None
-        visits = selectors.visits_inside(checkpoint=checkpoint, **params)
-        page = self.paginate_queryset(visits)
+        page = self.paginate_queryset(self.filter_queryset(selectors.visits_inside()))
         return self.get_paginated_response(VisitSerializer(page, many=True).data)
 
     @extend_schema(responses=VisitSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], filterset_class=OverstayFilterSet)
     def overstays(self, request):
-        page = self.paginate_queryset(selectors.visits_overstaying())
+        page = self.paginate_queryset(self.filter_queryset(selectors.visits_overstaying()))
         return self.get_paginated_response(VisitSerializer(page, many=True).data)
 
 

@@ -7,10 +7,8 @@ document service (the audited reveal) and crossings.tables (how rows render and 
 
 import csv
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 
 import django_filters
-from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -20,16 +18,14 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_countries import countries
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from crossings import tables
 from crossings.choices import CheckpointCode
-from crossings.filtersets import CrossingFilterSet
-from crossings.models import Traveller, Visit
+from crossings.filtersets import CrossingFilterSet, InsideFilterSet, OverstayFilterSet
+from crossings.models import Traveller
 from crossings.selectors import lists as list_selectors
-from crossings.selectors import visits_inside
 from crossings.services.documents import document_reveal
 from horgos.choices import Role
 from horgos.pages import is_htmx
@@ -38,56 +34,9 @@ from horgos.roles import RoleRequiredMixin, role_required
 STAFF = (Role.OFFICER, Role.ADMINISTRATOR)
 PAGE_SIZE = 50
 HISTORY_PAGE_SIZE = 20
-YES, NO = "yes", "no"
-# Far beyond any stay limit, and small enough that "today + N days" stays a valid date.
-DAYS_LEFT_MAX = 3660
 
 
-# --- filters ----------------------------------------------------------------------------------------
-
-
-class IntegerFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-
-class InsideFilterSet(django_filters.FilterSet):
-    """The inside-the-zone filters. Days left and overstay narrow through crossings.selectors.visits_inside,
-    the one place that counts them (local days of the entry checkpoint)."""
-
-    nationality = django_filters.ChoiceFilter(
-        field_name="traveller__nationality", choices=countries, label=_("Nationality"), empty_label=_("Any")
-    )
-    checkpoint = django_filters.ChoiceFilter(
-        field_name="checkpoint__code", choices=CheckpointCode.choices, label=_("Checkpoint"), empty_label=_("Any")
-    )
-    days_left = IntegerFilter(
-        label=_("Days left, at most"), min_value=0, max_value=DAYS_LEFT_MAX, method="filter_days_left"
-    )
-    overstay = django_filters.ChoiceFilter(
-        choices=[(YES, _("Yes")), (NO, _("No"))], label=_("Overstay"), empty_label=_("Any"), method="filter_overstay"
-    )
-
-    class Meta:
-        model = Visit
-        fields = ["nationality", "checkpoint", "days_left", "overstay"]
-
-    def __init__(self, *args, now: datetime | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.now = now or timezone.now()
-
-    def filter_days_left(self, queryset, name, value):
-        return queryset & visits_inside(days_left_at_most=value, now=self.now)
-
-    def filter_overstay(self, queryset, name, value):
-        return queryset & visits_inside(overstay=value == YES, now=self.now)
-
-
-class OverstayFilterSet(InsideFilterSet):
-    days_left = None
-    overstay = None
-
-    class Meta(InsideFilterSet.Meta):
-        fields = ["nationality", "checkpoint"]
+# --- filters ---------------------------------------------------------------------------------------
 
 
 class TodayFilterSet(CrossingFilterSet):

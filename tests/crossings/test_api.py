@@ -402,3 +402,38 @@ def test_audit_log_never_keeps_a_document_number(zone, api_client_for):
     assert api_client_for(zone.cn_officer).post("/api/v1/travellers/", body, format="json").status_code == 201
     for entry in AuditEntry.objects.all():
         assert "7654321" not in f"{entry.target_repr} {entry.changes}"
+
+
+@pytest.mark.parametrize("value", ["3000000", "3661", "-1", "soon"])
+def test_days_left_beyond_the_cap_is_400_on_the_api_and_a_form_error_on_the_page(zone, value, api_client_for, client):
+    # Given the one filter definition of the inside list, whose cap keeps "today + N days" a valid date
+    response = api_client_for(zone.cn_officer).get("/api/v1/visits/inside/", {"days_left_at_most": value})
+    # Then the API answers 400 naming the field, never a 500
+    assert response.status_code == 400
+    assert "days_left_at_most" in response.json()["error"]["fields"]
+    # And the page shows the same error in its form
+    client.force_login(zone.cn_officer)
+    page = client.get("/crossings/inside/", {"days_left_at_most": value})
+    assert page.status_code == 200
+    assert "days_left_at_most" in page.context["filter"].errors
+
+
+def test_inside_and_overstays_use_the_pages_filtersets():
+    from crossings.api.views import VisitViewSet
+    from crossings.filtersets import InsideFilterSet, OverstayFilterSet
+    from crossings.views.lists import InsideView, OverstaysView
+
+    assert VisitViewSet.inside.kwargs["filterset_class"] is InsideView.filterset_class is InsideFilterSet
+    assert VisitViewSet.overstays.kwargs["filterset_class"] is OverstaysView.filterset_class is OverstayFilterSet
+
+
+def test_overstays_filter_by_checkpoint_and_nationality(zone, kazakh, chinese, at, api_client_for):
+    at(beijing(2026, 4, 1, 10, 0))
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-C01"), officer=zone.cn_officer)
+    at(beijing(2026, 5, 12, 10, 0))
+    client = api_client_for(zone.cn_officer)
+    assert client.get("/api/v1/visits/overstays/").json()["count"] == 2
+    assert client.get("/api/v1/visits/overstays/", {"nationality": "CN"}).json()["count"] == 1
+    assert client.get("/api/v1/visits/overstays/", {"checkpoint": "KZ"}).json()["count"] == 0
+    assert client.get("/api/v1/visits/overstays/", {"nationality": "ZZ"}).status_code == 400
