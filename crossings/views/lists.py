@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_countries import countries
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
@@ -28,6 +27,7 @@ from crossings import tables
 from crossings.choices import CheckpointCode
 from crossings.filtersets import CrossingFilterSet
 from crossings.models import Traveller, Visit
+from crossings.nationalities import nationalities
 from crossings.selectors import lists as list_selectors
 from crossings.selectors import visits_inside
 from crossings.services.documents import document_reveal
@@ -55,7 +55,7 @@ class InsideFilterSet(django_filters.FilterSet):
     the one place that counts them (local days of the entry checkpoint)."""
 
     nationality = django_filters.ChoiceFilter(
-        field_name="traveller__nationality", choices=countries, label=_("Nationality"), empty_label=_("Any")
+        field_name="traveller__nationality", choices=nationalities, label=_("Nationality"), empty_label=_("Any")
     )
     checkpoint = django_filters.ChoiceFilter(
         field_name="checkpoint__code", choices=CheckpointCode.choices, label=_("Checkpoint"), empty_label=_("Any")
