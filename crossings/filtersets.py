@@ -6,10 +6,10 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from crossings.choices import CheckpointCode, CrossingKind, Direction, LaneGroup, Outcome, RefusalReason, VisitState
 from crossings.models import Alert, Crossing, Lane, Visit, WatchlistEntry
+from crossings.nationalities import nationalities
 from crossings.selectors import visits_inside
 
 # Far beyond any stay limit, and small enough that "today + N days" stays a valid date.
@@ -96,7 +96,7 @@ class InsideFilterSet(django_filters.FilterSet):
     entry checkpoint)."""
 
     nationality = CountryCodeFilter(
-        field_name="traveller__nationality", choices=countries, label=_("Nationality"), empty_label=_("Any")
+        field_name="traveller__nationality", choices=nationalities, label=_("Nationality"), empty_label=_("Any")
     )
     checkpoint = django_filters.ChoiceFilter(
         field_name="checkpoint__code", choices=CheckpointCode.choices, label=_("Checkpoint"), empty_label=_("Any")

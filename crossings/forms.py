@@ -18,6 +18,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from crossings.choices import Direction, DocumentType, LaneGroup, Sex, WatchlistMatch
 from crossings.models import Checkpoint, Lane
+from crossings.nationalities import nationalities
 from crossings.services.reference import CLOSURE_ENDS_BEFORE_START, HOURS_BOTH_OR_NEITHER
 from horgos.choices import Role
 from horgos.models import User
@@ -320,6 +321,6 @@ class RegisterForm(forms.Form):
     given_names = forms.CharField(label=_("Given names (Latin)"), max_length=100, required=False)
     family_name_native = forms.CharField(label=_("Family name (native script)"), max_length=100, required=False)
     given_names_native = forms.CharField(label=_("Given names (native script)"), max_length=100, required=False)
-    nationality = LazyTypedChoiceField(label=_("Nationality"), choices=countries)
+    nationality = LazyTypedChoiceField(label=_("Nationality"), choices=nationalities)
     birth_date = forms.DateField(label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"}))
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)

@@ -1,13 +1,50 @@
 """The one way services record who did what: `audit_record`, called inside the service's transaction."""
 
+import enum
 from typing import Any
 
+from django.core.files import File
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.transaction import TransactionManagementError
+from django_countries.fields import Country
 
 from horgos.models import AuditEntry, User
 
 AUDIT_OUTSIDE_TRANSACTION = "audit_record must be called inside the transaction of the change it records."
+AUDIT_VALUE_NOT_PLAIN = "%(path)s: a %(type)s cannot be recorded in the audit log; pass a plain value."
+
+
+def plain(value: Any, path: str = "changes") -> Any:
+    """`value` as JSON holds it: the values services have at hand (a model field's Country, Decimal, dates and
+    times, a model instance, a stored file, a lazy text, a choice) become strings, numbers and lists.
+
+    The row then reads back exactly as it was written, and every caller can pass what its fields hold. Dates,
+    times and Decimals take DjangoJSONEncoder's form, which the older rows have. A value that has no plain form
+    raises TypeError naming where it sits, rather than being stored as some text nobody can read back.
+    """
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, enum.Enum):  # TextChoices and IntegerChoices members
+        return plain(value.value, path)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, Country):
+        return value.code
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, File):  # an upload, or a FileField's stored file: its name in the storage
+        return value.name or ""
+    if isinstance(value, dict):
+        return {str(key): plain(item, f"{path}.{key}") for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item, f"{path}[{index}]") for index, item in enumerate(value)]
+    if isinstance(value, set | frozenset):
+        return sorted((plain(item, path) for item in value), key=repr)
+    try:
+        return DjangoJSONEncoder().default(value)  # dates, times, durations, Decimal, UUID, lazy texts
+    except TypeError:
+        raise TypeError(AUDIT_VALUE_NOT_PLAIN % {"path": path, "type": type(value).__name__}) from None
 
 
 def audit_record(
@@ -16,8 +53,9 @@ def audit_record(
     """Append an audit row for `action` on `target` by `actor` (None for the system itself).
 
     `changes` maps a field name to {"before": ..., "after": ...} (see `changes_between`), or holds
-    whatever else explains the action (a reason, a count). The row commits or rolls back with the
-    caller's transaction, so a change is never recorded without its audit row or the other way round.
+    whatever else explains the action (a reason, a count); its values are stored as `plain` makes them.
+    The row commits or rolls back with the caller's transaction, so a change is never recorded without
+    its audit row or the other way round.
     """
     if not transaction.get_connection().in_atomic_block:
         raise TransactionManagementError(AUDIT_OUTSIDE_TRANSACTION)
@@ -28,7 +66,7 @@ def audit_record(
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         target_repr=str(target)[:255],
-        changes=changes or {},
+        changes=plain(changes or {}),
     )
 
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from crossings.choices import Direction, DocumentType, LaneGroup, Sex, WatchlistMatch
 from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, Traveller, Visit, WatchlistEntry
+from crossings.nationalities import nationalities
 from crossings.selectors import document_get
 
 DOCUMENT_NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,29}$")
@@ -55,7 +56,7 @@ class TravelDocumentSerializer(serializers.ModelSerializer):
 
 
 class TravellerSerializer(serializers.ModelSerializer):
-    nationality = CountryField()
+    nationality = CountryField(countries=nationalities)
     documents = TravelDocumentSerializer(many=True, read_only=True)
     guardians = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -87,7 +88,7 @@ class TravellerRegisterSerializer(serializers.Serializer):
     given_names = serializers.CharField(max_length=100, allow_blank=True, default="")
     family_name_native = serializers.CharField(max_length=100, allow_blank=True, default="")
     given_names_native = serializers.CharField(max_length=100, allow_blank=True, default="")
-    nationality = CountryField()
+    nationality = CountryField(countries=nationalities)
     birth_date = serializers.DateField()
     sex = serializers.ChoiceField(choices=Sex.choices)
     document = DocumentInputSerializer()
@@ -139,7 +140,7 @@ class VisitSummarySerializer(serializers.ModelSerializer):
 
 
 class TravellerSummarySerializer(serializers.ModelSerializer):
-    nationality = CountryField()
+    nationality = CountryField(countries=nationalities)
 
     class Meta:
         model = Traveller

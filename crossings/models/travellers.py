@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from crossings.choices import DocumentType, Sex, WatchlistMatch
+from crossings.nationalities import Nationalities
 
 
 class Traveller(models.Model):
@@ -19,7 +20,8 @@ class Traveller(models.Model):
     given_names = models.CharField(_("given names (Latin)"), max_length=100, blank=True)
     family_name_native = models.CharField(_("family name (native script)"), max_length=100, blank=True)
     given_names_native = models.CharField(_("given names (native script)"), max_length=100, blank=True)
-    nationality = CountryField(_("nationality"))
+    # Stateless persons and refugees too; a document's issuing country stays a country.
+    nationality = CountryField(_("nationality"), countries=Nationalities)
     birth_date = models.DateField(_("birth date"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     guardians = models.ManyToManyField(

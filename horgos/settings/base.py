@@ -198,6 +198,7 @@ SPECTACULAR_SETTINGS = {
     # One name for each choice set used by several fields.
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "django_countries.countries",
+        "NationalityEnum": "crossings.nationalities.nationalities",
         "CheckpointCodeEnum": "crossings.choices.CheckpointCode",
         "VisitStateEnum": "crossings.choices.VisitState",
         "MerchantStateEnum": "merchants.choices.MerchantState",

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from horgos.audit import audit_record
 from horgos.models import User
+from horgos.storage import atomic_with_stored_files
 from merchants.choices import ListingImportFormat, ListingImportState, MerchantState
 from merchants.imports import COLUMNS, MAX_BYTES, Row, parse_row, read_rows
 from merchants.models import Listing, ListingImport, Merchant, Shop
@@ -79,7 +80,7 @@ def listing_import_upload(*, acting_user: User, upload, language: str = "en") ->
     except ValidationError as error:
         raise ValidationError({"file": error.error_list}) from error
     upload.seek(0)
-    with transaction.atomic():
+    with atomic_with_stored_files() as stored:
         job = ListingImport(
             merchant=merchant,
             uploaded_by=acting_user,
@@ -90,6 +91,7 @@ def listing_import_upload(*, acting_user: User, upload, language: str = "en") ->
         )
         # The stored name is random: the original one (kept above) may say more than it should.
         job.file.save(f"{uuid.uuid4().hex}.{file_format}", upload, save=False)
+        stored.add(job.file)
         job.save()
         audit_record(
             actor=acting_user,

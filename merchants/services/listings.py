@@ -15,6 +15,7 @@ from horgos.audit import audit_record, changes_between
 from horgos.choices import Role
 from horgos.models import User
 from horgos.roles import require_role
+from horgos.storage import StoredFiles, atomic_with_stored_files, delete_stored_files_on_commit
 from merchants.choices import ListingState, MerchantState, NotificationKind
 from merchants.models import HsHeading, Listing, Shop
 from merchants.selectors import merchant_of
@@ -91,51 +92,57 @@ def _safe_photo(upload) -> tuple[ContentFile, ContentFile]:
     )
 
 
-def _attach_photo(listing: Listing, upload) -> None:
+def _attach_photo(listing: Listing, upload, stored: StoredFiles) -> None:
+    """Store the cleaned photo and its thumbnail (their names on `listing`, not yet saved), noting each in `stored`."""
     photo, thumbnail = _safe_photo(upload)
-    listing.photo.save(photo.name, photo, save=False)
-    listing.thumbnail.save(thumbnail.name, thumbnail, save=False)
+    for field_file, content in ((listing.photo, photo), (listing.thumbnail, thumbnail)):
+        field_file.save(content.name, content, save=False)
+        stored.add(field_file)
 
 
-@transaction.atomic
 def listing_create(*, shop: Shop, acting_user: User, photo=None, **fields) -> Listing:
     """A new listing, as a draft of the shop, until it is submitted for review."""
-    shop = Shop.objects.select_related("merchant").get(pk=shop.pk)
-    _require_may_edit(acting_user, shop)
-    fields = {name: value for name, value in fields.items() if name in EDITABLE_FIELDS}
-    listing = Listing(shop=shop, **fields)
-    listing.hs_heading = hs_heading_for(listing.hs_code)
-    # Validate before the photo is written to storage, so refused input leaves no files behind.
-    listing.full_clean(exclude=["photo", "thumbnail"])
-    if photo is not None:
-        _attach_photo(listing, photo)
-    listing.save()
-    audit_record(actor=acting_user, action="listing.create", target=listing, changes={"state": listing.state})
-    return listing
-
-
-@transaction.atomic
-def listing_update(*, listing: Listing, acting_user: User, photo=None, **fields) -> Listing:
-    """Change a listing; an approved one goes back to review, so the public sees only checked text."""
-    listing = Listing.objects.select_for_update(of=("self",)).select_related("shop__merchant").get(pk=listing.pk)
-    _require_may_edit(acting_user, listing.shop)
-    fields = {name: value for name, value in fields.items() if name in EDITABLE_FIELDS}
-    before = {name: getattr(listing, name) for name in fields}
-    for name, value in fields.items():
-        setattr(listing, name, value)
-    if "hs_code" in fields:
+    with atomic_with_stored_files() as stored:
+        shop = Shop.objects.select_related("merchant").get(pk=shop.pk)
+        _require_may_edit(acting_user, shop)
+        fields = {name: value for name, value in fields.items() if name in EDITABLE_FIELDS}
+        listing = Listing(shop=shop, **fields)
         listing.hs_heading = hs_heading_for(listing.hs_code)
-    listing.full_clean(exclude=["photo", "thumbnail"])
-    if photo is not None:
-        _attach_photo(listing, photo)
-    changes = changes_between(before, fields)
-    if listing.state == ListingState.APPROVED and (changes or photo is not None):
-        listing.state = ListingState.SUBMITTED
-        listing.submitted_at = timezone.now()
-        changes["state"] = {"before": ListingState.APPROVED, "after": ListingState.SUBMITTED}
-    listing.save()
-    audit_record(actor=acting_user, action="listing.update", target=listing, changes=changes)
-    return listing
+        # Validate before the photo is written to storage, so refused input does not even write it.
+        listing.full_clean(exclude=["photo", "thumbnail"])
+        if photo is not None:
+            _attach_photo(listing, photo, stored)
+        listing.save()
+        audit_record(actor=acting_user, action="listing.create", target=listing, changes={"state": listing.state})
+        return listing
+
+
+def listing_update(*, listing: Listing, acting_user: User, photo=None, **fields) -> Listing:
+    """Change a listing; an approved one goes back to review, so the public sees only checked text.
+
+    A new photo replaces the old one, whose files are deleted once the change has committed.
+    """
+    with atomic_with_stored_files() as stored:
+        listing = Listing.objects.select_for_update(of=("self",)).select_related("shop__merchant").get(pk=listing.pk)
+        _require_may_edit(acting_user, listing.shop)
+        fields = {name: value for name, value in fields.items() if name in EDITABLE_FIELDS}
+        before = {name: getattr(listing, name) for name in fields}
+        for name, value in fields.items():
+            setattr(listing, name, value)
+        if "hs_code" in fields:
+            listing.hs_heading = hs_heading_for(listing.hs_code)
+        listing.full_clean(exclude=["photo", "thumbnail"])
+        if photo is not None:
+            delete_stored_files_on_commit(listing.photo, listing.thumbnail)
+            _attach_photo(listing, photo, stored)
+        changes = changes_between(before, fields)
+        if listing.state == ListingState.APPROVED and (changes or photo is not None):
+            listing.state = ListingState.SUBMITTED
+            listing.submitted_at = timezone.now()
+            changes["state"] = {"before": ListingState.APPROVED, "after": ListingState.SUBMITTED}
+        listing.save()
+        audit_record(actor=acting_user, action="listing.update", target=listing, changes=changes)
+        return listing
 
 
 @transaction.atomic
@@ -190,8 +197,9 @@ def _set_state(listing: Listing, user: User, state: str, *, action: str, reason:
 
 @transaction.atomic
 def listing_delete(*, listing: Listing, acting_user: User) -> None:
-    """Remove a listing from the shop for good (its audit rows stay)."""
+    """Remove a listing from the shop for good (its audit rows stay; its photo files go once this commits)."""
     listing = Listing.objects.select_for_update(of=("self",)).select_related("shop__merchant").get(pk=listing.pk)
     _require_may_edit(acting_user, listing.shop)
+    delete_stored_files_on_commit(listing.photo, listing.thumbnail)
     audit_record(actor=acting_user, action="listing.delete", target=listing, changes={"title": listing.title})
     listing.delete()

@@ -1,8 +1,16 @@
+import io
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
 import pytest
+from django.core.files import File
 from django.db import DatabaseError, connection, transaction
 from django.db.transaction import TransactionManagementError
+from django.utils.translation import gettext_lazy
+from django_countries.fields import Country
 
 from horgos.audit import AUDIT_OUTSIDE_TRANSACTION, audit_record, changes_between
+from horgos.choices import Role
 from horgos.models import AuditEntry
 from tests.factories import AdministratorFactory, OfficerFactory
 
@@ -73,3 +81,47 @@ def test_audit_log_is_read_only_in_the_admin(client):
     assert client.get(f"/admin/horgos/auditentry/{entry.pk}/change/").status_code == 200
     assert client.post(f"/admin/horgos/auditentry/{entry.pk}/delete/").status_code == 403
     assert client.get("/admin/horgos/auditentry/add/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_audit_changes_hold_plain_values_whatever_the_caller_passes():
+    # given the values services hold: model field values, instances, files, lazy texts, choices and collections
+    target = OfficerFactory()
+    changes = {
+        "origin_country": {"before": Country("KZ"), "after": Country("CN")},
+        "price": Decimal("12.50"),
+        "valid_until": date(2031, 5, 1),
+        "at": datetime(2026, 5, 12, 2, 0, tzinfo=UTC),
+        "officer": target,
+        "photo": File(io.BytesIO(b""), name="listings/2026/05/boots.jpg"),
+        "label": gettext_lazy("Passport"),
+        "role": Role.OFFICER,
+        "guardians": (3, 1),
+        "codes": {"KZ"},
+    }
+    expected = {
+        "origin_country": {"before": "KZ", "after": "CN"},
+        "price": "12.50",
+        "valid_until": "2031-05-01",
+        "at": "2026-05-12T02:00:00Z",
+        "officer": target.pk,
+        "photo": "listings/2026/05/boots.jpg",
+        "label": "Passport",
+        "role": "officer",
+        "guardians": [3, 1],
+        "codes": ["KZ"],
+    }
+    # when they are recorded
+    with transaction.atomic():
+        entry = audit_record(actor=None, action="system.tick", target=target, changes=changes)
+    # then the row holds plain JSON values, the same in memory as read back
+    assert entry.changes == expected
+    assert AuditEntry.objects.get().changes == expected
+    assert type(entry.changes["role"]) is str
+
+
+@pytest.mark.django_db
+def test_audit_refuses_a_value_it_cannot_record_and_writes_nothing():
+    with pytest.raises(TypeError, match="cannot be recorded in the audit log"), transaction.atomic():
+        audit_record(actor=None, action="system.tick", target=OfficerFactory(), changes={"odd": object()})
+    assert not AuditEntry.objects.exists()

@@ -5,6 +5,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.urls import reverse
 
 from horgos.models import AuditEntry
@@ -334,6 +335,21 @@ def test_file_larger_than_5_mb_is_refused(client, market):
 
     assert str(TOO_LARGE % {"megabytes": 5}) in response.content.decode()
     assert ListingImport.objects.count() == 0
+
+
+def test_upload_failing_after_the_file_is_stored_leaves_no_file(market, tmp_path, monkeypatch):
+    # given an upload whose change fails after its file was stored (here: the database refuses the audit row)
+    def refuse(**kwargs):
+        raise IntegrityError("forced")
+
+    monkeypatch.setattr(import_services, "audit_record", refuse)
+    # when it is uploaded, then nothing is saved, and the stored file is gone again
+    with pytest.raises(IntegrityError):
+        import_services.listing_import_upload(
+            acting_user=market.owner_a, upload=csv_upload([row(market.shop_a.unit_code)])
+        )
+    assert ListingImport.objects.count() == 0
+    assert not [path for path in tmp_path.rglob("*") if path.is_file()]
 
 
 def test_suspended_merchant_cannot_import(client, market):

@@ -4,6 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
+from django.urls import reverse
 from PIL import Image
 
 from horgos.models import AuditEntry
@@ -250,3 +252,92 @@ def test_refused_listing_leaves_no_photo_files_behind(market, settings, tmp_path
         listings.listing_create(shop=market.shop_a, acting_user=market.owner_a, photo=jpeg_with_exif(),
                                 **{**NEW_LISTING, "price": "-1"})  # fmt: skip
     assert not [path for path in tmp_path.rglob("*") if path.is_file()]
+
+
+# --- audit values and photo files follow the transaction ------------------------------------------------
+
+
+def media_files(root) -> set[str]:
+    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+
+
+def test_patching_the_country_of_origin_answers_200_and_audits_the_codes(market, api_client_for):
+    listing = listings.listing_create(shop=market.shop_a, acting_user=market.owner_a, **NEW_LISTING)  # from KZ
+    response = api_client_for(market.owner_a).patch(
+        f"/api/v1/listings/{listing.pk}/", {"origin_country": "CN"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["origin_country"] == "CN"
+    entry = AuditEntry.objects.filter(action="listing.update").get()
+    assert entry.changes == {"origin_country": {"before": "KZ", "after": "CN"}}
+
+
+def test_portal_edit_of_the_country_with_a_new_photo_keeps_only_the_new_photo(
+    market, client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    # given a listing with a photo
+    settings.MEDIA_ROOT = tmp_path
+    listing = listings.listing_create(shop=market.shop_a, acting_user=market.owner_a, photo=jpeg_with_exif(),
+                                      **NEW_LISTING)  # fmt: skip
+    old_files = media_files(tmp_path)
+    assert len(old_files) == 2
+    # when its owner changes the country of origin and the photo in the portal
+    client.force_login(market.owner_a)
+    body = {**NEW_LISTING, "description_en": "", "origin_country": "CN", "in_stock": "on",
+            "photo": jpeg_with_exif(size=(800, 600))}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("merchants:portal-listing-edit", args=[listing.pk]), body)
+    # then the change is saved and audited with plain values, and the replaced files are gone
+    assert response.status_code == 302
+    listing.refresh_from_db()
+    assert listing.origin_country == "CN"
+    assert AuditEntry.objects.get(action="listing.update").changes["origin_country"] == {"before": "KZ", "after": "CN"}
+    assert media_files(tmp_path) == {listing.photo.name, listing.thumbnail.name}
+    assert not old_files & media_files(tmp_path)
+
+
+def test_edit_failing_after_the_photo_is_stored_leaves_no_new_file_and_keeps_the_old_photo(
+    market, settings, tmp_path, monkeypatch
+):
+    # given a listing with a photo
+    settings.MEDIA_ROOT = tmp_path
+    listing = listings.listing_create(shop=market.shop_a, acting_user=market.owner_a, photo=jpeg_with_exif(),
+                                      **NEW_LISTING)  # fmt: skip
+    old_files, old_photo = media_files(tmp_path), listing.photo.name
+
+    # when the edit fails after its new photo was processed and stored (here: the database refuses the audit row)
+    def refuse(**kwargs):
+        raise IntegrityError("forced")
+
+    monkeypatch.setattr(listings, "audit_record", refuse)
+    with pytest.raises(IntegrityError):
+        listings.listing_update(listing=listing, acting_user=market.owner_a, photo=jpeg_with_exif(), price="99.00")
+    # then nothing new is on disk, and the listing still shows its old photo
+    assert media_files(tmp_path) == old_files
+    listing.refresh_from_db()
+    assert listing.photo.name == old_photo and listing.price == Decimal("120.00")
+    assert listing.photo.storage.exists(old_photo)
+
+
+def test_create_failing_after_the_photo_is_stored_leaves_no_file(market, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+
+    def refuse(**kwargs):
+        raise IntegrityError("forced")
+
+    monkeypatch.setattr(listings, "audit_record", refuse)
+    with pytest.raises(IntegrityError):
+        listings.listing_create(shop=market.shop_a, acting_user=market.owner_a, photo=jpeg_with_exif(), **NEW_LISTING)
+    assert media_files(tmp_path) == set()
+    assert not Listing.objects.filter(title_en="Felt boots").exists()
+
+
+def test_deleting_a_listing_removes_its_photo_files_once_committed(
+    market, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    listing = listings.listing_create(shop=market.shop_a, acting_user=market.owner_a, photo=jpeg_with_exif(),
+                                      **NEW_LISTING)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        listings.listing_delete(listing=listing, acting_user=market.owner_a)
+    assert media_files(tmp_path) == set()
