@@ -216,6 +216,10 @@ LISTING_PHOTO_MAX_BYTES = env.int("LISTING_PHOTO_MAX_BYTES", default=5 * 1024 * 
 LISTING_THUMBNAIL_PIXELS = env.int("LISTING_THUMBNAIL_PIXELS", default=400)
 # A stored response to an Idempotency-Key is replayed for this long.
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+# An Idempotency-Key claimed by a request that never finished (its process or the database died) is
+# abandoned after this many seconds: a retry may then take it over. Longer than any request may run
+# (gunicorn kills a worker's request after 30 s), so a request still running is never overtaken.
+IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS = env.int("IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS", default=60)
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_TIMEZONE = TIME_ZONE
