@@ -94,13 +94,16 @@ class IdempotencyKey(models.Model):
     """A client's Idempotency-Key for one endpoint, with the first response to replay.
 
     The unique constraint on (user, endpoint, key) makes two simultaneous requests with the same
-    key race in the database, where exactly one wins.
+    key race in the database, where exactly one wins. A row without a response is a claim: its request
+    is running, or died and left it to be taken over (see `horgos.api.idempotency`).
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     endpoint = models.CharField(max_length=255)
     key = models.CharField(max_length=255)
     request_fingerprint = models.CharField(max_length=64)
+    # When the request that holds the key claimed it (a retry that takes an abandoned claim over sets it
+    # anew): the claim timeout and the replay window run from it, and it tells that request's claim apart.
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)

@@ -217,6 +217,19 @@ LISTING_PHOTO_MAX_BYTES = env.int("LISTING_PHOTO_MAX_BYTES", default=5 * 1024 * 
 LISTING_THUMBNAIL_PIXELS = env.int("LISTING_THUMBNAIL_PIXELS", default=400)
 # A stored response to an Idempotency-Key is replayed for this long.
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+# An Idempotency-Key claimed by a request that never finished (its process or the database died) is
+# abandoned after this many seconds: a retry may then take it over. Longer than any request may run
+# (gunicorn kills a worker's request after 30 s), so a request still running is never overtaken.
+IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS = env.int("IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS", default=60)
+
+# Listing imports (merchants/services/imports.py): a running job without progress for this many minutes
+# lost its worker, and the sweeper hands it to the task again (a check reports progress every 25 rows).
+IMPORT_STALL_MINUTES = env.int("IMPORT_STALL_MINUTES", default=5)
+# A job whose step began this many times without finishing fails, rather than killing a worker forever.
+IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=3)
+# The import task is stopped after this many seconds (it gets a minute's warning to record its failure):
+# a file of the largest size allowed (10,000 rows) is checked or imported well within it.
+IMPORT_TASK_TIME_LIMIT_SECONDS = env.int("IMPORT_TASK_TIME_LIMIT_SECONDS", default=15 * 60)
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_TIMEZONE = TIME_ZONE
@@ -225,6 +238,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With acks_late, a task's message stays unacknowledged in Redis while it runs (or, retried, while it
+# waits for its countdown, at most 10 minutes), and Redis gives it to another worker once the visibility
+# timeout passes. So it must outlast the longest task, the listing import (IMPORT_TASK_TIME_LIMIT_SECONDS),
+# or that task would run twice; five minutes more is the margin. A killed worker's message comes back only
+# after this long, which is why the import sweeper does not wait for it. A task allowed to run longer
+# must raise this with it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": IMPORT_TASK_TIME_LIMIT_SECONDS + 5 * 60}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # django-celery-beat copies this schedule into the database when beat starts; edit it in the admin.
 CELERY_BEAT_SCHEDULE = {
@@ -244,6 +264,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-idempotency-keys": {
         "task": "horgos.tasks.purge_expired_idempotency_keys",
         "schedule": crontab(hour=0, minute=5),
+    },
+    # Every minute, all day: hand listing imports that stalled, or never reached the broker, to the task again.
+    "sweep-listing-imports": {
+        "task": "merchants.tasks.sweep_listing_imports",
+        "schedule": crontab(minute="*"),
     },
 }
 

@@ -2,10 +2,14 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from merchants.choices import ListingImportFormat, ListingImportState
 from merchants.models.registry import Merchant
+
+# States in which work is queued or under way; a job left in one of them by a fault is handed to the task again.
+RUNNING_STATES = (ListingImportState.PENDING, ListingImportState.VALIDATING, ListingImportState.IMPORTING)
 
 
 class ListingImport(models.Model):
@@ -47,6 +51,15 @@ class ListingImport(models.Model):
     failure = models.CharField(_("reason for the failure"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The last sign of life of the work: upload, a step begun, rows checked, a hand-over to the task.
+    # A running job without one for IMPORT_STALL_MINUTES lost its worker, and the sweeper hands it over again.
+    progress_at = models.DateTimeField(_("last progress"), default=timezone.now)
+    # Runs of the current step begun (check, or import): a file that kills its worker each time is
+    # failed after IMPORT_MAX_ATTEMPTS instead of being handed over forever.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The job service (the Celery broker) could not be reached to start the current step: the page says
+    # so, and the sweeper hands the job over as soon as the broker answers again.
+    enqueue_failed = models.BooleanField(_("waiting for the job service"), default=False)
 
     class Meta:
         verbose_name = _("listing import")
@@ -66,7 +79,13 @@ class ListingImport(models.Model):
                 name="listing_import_counts_consistent",
             ),
         ]
-        indexes = [models.Index(fields=["merchant", "-created_at"], name="listing_import_merchant_idx")]
+        indexes = [
+            models.Index(fields=["merchant", "-created_at"], name="listing_import_merchant_idx"),
+            # The sweeper's query, every minute: running jobs by their last progress.
+            models.Index(
+                fields=["progress_at"], condition=models.Q(state__in=RUNNING_STATES), name="listing_import_running_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_state_display()})"
@@ -74,7 +93,7 @@ class ListingImport(models.Model):
     @property
     def is_running(self) -> bool:
         """Work is under way (or queued): the page keeps polling for progress."""
-        return self.state in (ListingImportState.PENDING, ListingImportState.VALIDATING, ListingImportState.IMPORTING)
+        return self.state in RUNNING_STATES
 
     @property
     def invalid_rows(self) -> int:

@@ -9,16 +9,28 @@ state it expects, under a row lock, so running a step again (a retried task) cha
 Checking writes nothing but the job: each row's listing is built in memory and validated as
 `listing_create` validates it (the HS heading, then `full_clean`). Importing calls `listing_create` for
 every valid row, as drafts, all in one transaction: if any row is refused by then, none is imported.
+
+Faults leave nothing half-done. A job is handed to the task after its transaction commits; when the
+broker cannot be reached, the request still answers, the job waits (`enqueue_failed`, said on its page)
+and the sweeper (`listing_import_sweep`, every minute) hands it over once the broker answers. A worker
+lost mid-step leaves its job without progress: after IMPORT_STALL_MINUTES the sweeper hands it over
+again. A check then starts from the first row; an import's transaction died with its worker, so the
+import runs again whole. A duplicate delivery of the task leaves a step under way to the run doing it.
 """
 
 import functools
+import logging
 import uuid
+from datetime import timedelta
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
 from horgos.audit import audit_record
 from horgos.models import User
@@ -26,6 +38,7 @@ from horgos.storage import atomic_with_stored_files
 from merchants.choices import ListingImportFormat, ListingImportState, MerchantState
 from merchants.imports import COLUMNS, MAX_BYTES, Row, parse_row, read_rows
 from merchants.models import Listing, ListingImport, Merchant, Shop
+from merchants.models.imports import RUNNING_STATES
 from merchants.selectors import merchant_of
 from merchants.services.listings import MERCHANT_NOT_ACTIVE, hs_heading_for, listing_create
 
@@ -33,6 +46,8 @@ from merchants.services.listings import MERCHANT_NOT_ACTIVE, hs_heading_for, lis
 SYNC_ROWS = 200
 # A running check reports its progress (one UPDATE) every this many rows.
 PROGRESS_EVERY = 25
+
+logger = logging.getLogger(__name__)
 
 NOT_ON_STAFF = _("Only a merchant's staff may import listings.")
 WRONG_TYPE = _("Upload a .csv or an .xlsx file.")
@@ -44,6 +59,11 @@ IMPORT_FAILED = _("This import failed; upload the file again.")
 NOTHING_TO_IMPORT = _("No row of this file can be imported.")
 ROW_REFUSED = _("Row %(row)s was refused: %(message)s Nothing was imported; upload the file again.")
 FILE_GONE = _("The uploaded file can no longer be read.")
+QUEUED_FOR_JOB_SERVICE = _(
+    "Queued: the job service cannot be reached just now. The work starts by itself when it is back."
+)
+INTERRUPTED = _("This import was interrupted too many times. Upload the file again, or split it into smaller files.")
+TOO_SLOW = _("This file took too long to process. Split it into smaller files and upload them again.")
 
 
 def _format_of(name: str) -> str:
@@ -121,16 +141,21 @@ def listing_import_process(*, listing_import_id: int) -> str:
 def listing_import_check(*, listing_import: ListingImport) -> ListingImport:
     """Check every row of a pending job and record each problem (row, column, message); write nothing else.
 
-    Not one transaction: the job's progress is committed as it goes, for the page to show. A check that
-    was interrupted (a worker lost) starts again from the first row when the task is retried.
+    Not one transaction: the job's progress is committed as it goes, for the page to show, and tells the
+    sweeper the check is alive; a second run meanwhile leaves the job to it. A check that was interrupted
+    (a worker lost) starts again from the first row when the sweeper hands the job over again.
     """
     with transaction.atomic():
         job = ListingImport.objects.select_for_update(of=("self",)).get(pk=listing_import.pk)
+        if job.state == ListingImportState.VALIDATING and job.progress_at >= _stalled_before():
+            return job  # another run is checking it (a duplicate delivery of the task)
         if job.state not in (ListingImportState.PENDING, ListingImportState.VALIDATING):
             return job
         job.state = ListingImportState.VALIDATING
         job.processed_rows = 0
-        job.save(update_fields=["state", "processed_rows"])
+        job.attempts += 1
+        job.progress_at = timezone.now()
+        job.save(update_fields=["state", "processed_rows", "attempts", "progress_at"])
     # A task knows no request: messages are written in the language of the person who uploaded.
     with translation.override(job.language):
         try:
@@ -147,7 +172,7 @@ def listing_import_check(*, listing_import: ListingImport) -> ListingImport:
             valid += not problems
             if checked % PROGRESS_EVERY == 0:
                 ListingImport.objects.filter(pk=job.pk, state=ListingImportState.VALIDATING).update(
-                    processed_rows=checked
+                    processed_rows=checked, progress_at=timezone.now()
                 )
     with transaction.atomic():
         job = ListingImport.objects.select_for_update(of=("self",)).get(pk=job.pk)
@@ -222,7 +247,9 @@ def listing_import_confirm(*, listing_import: ListingImport, acting_user: User) 
         raise ValidationError(NOTHING_TO_IMPORT)
     job.state = ListingImportState.IMPORTING
     job.confirmed_by = acting_user
-    job.save(update_fields=["state", "confirmed_by"])
+    job.attempts = 0
+    job.progress_at = timezone.now()
+    job.save(update_fields=["state", "confirmed_by", "attempts", "progress_at"])
     audit_record(actor=acting_user, action="listing_import.confirm", target=job, changes={"rows": job.valid_rows})
     if job.total_rows > SYNC_ROWS:
         transaction.on_commit(functools.partial(_enqueue, job.pk))
@@ -233,7 +260,24 @@ def listing_import_confirm(*, listing_import: ListingImport, acting_user: User) 
 def listing_import_run(*, listing_import: ListingImport) -> ListingImport:
     """Create a listing (a draft) through `listing_create` for each row the check found valid, in one
     transaction with the job's move to done. A row refused now (the data changed since the check)
-    undoes every listing of the file and the job fails with that row's message."""
+    undoes every listing of the file and the job fails with that row's message.
+
+    The run is counted first, in a transaction of its own: the import's transaction is undone with a
+    worker that dies in it, the count is not. The import holds the job's row lock to its end, so a
+    duplicate delivery meanwhile finds the row locked and leaves at once, and one after it finds the job
+    done: nothing is imported twice.
+    """
+    with transaction.atomic():
+        job = (
+            ListingImport.objects.select_for_update(of=("self",), skip_locked=True).filter(pk=listing_import.pk).first()
+        )
+        if job is None:
+            return ListingImport.objects.get(pk=listing_import.pk)  # another run is importing it
+        if job.state != ListingImportState.IMPORTING:
+            return job
+        job.attempts += 1
+        job.progress_at = timezone.now()
+        job.save(update_fields=["attempts", "progress_at"])
     with transaction.atomic():
         job = ListingImport.objects.select_for_update(of=("self",)).get(pk=listing_import.pk)
         if job.state != ListingImportState.IMPORTING:
@@ -285,6 +329,61 @@ def _shops_of(merchant: Merchant) -> dict[str, Shop]:
     return {shop.unit_code: shop for shop in Shop.objects.filter(merchant=merchant).select_related("merchant")}
 
 
+def listing_import_give_up(*, listing_import_id: int, reason: str) -> str:
+    """Fail a job whose step cannot finish (the task ran out of time); a finished job stays as it is.
+    Returns the job's state after it."""
+    job = ListingImport.objects.filter(pk=listing_import_id).first()
+    if job is None:
+        return ""
+    if job.state not in RUNNING_STATES:
+        return job.state
+    with translation.override(job.language):
+        return _fail(job, str(reason)).state
+
+
+def listing_import_sweep() -> dict[str, int]:
+    """Hand each running job that lost its way to the task again; the sweeper task runs it every minute.
+
+    A job is handed over when the broker could not be reached to start it (`enqueue_failed`), or when
+    it showed no progress for IMPORT_STALL_MINUTES (its worker died, or its message was lost). A check
+    that stalled goes back to pending, to start again from the first row. A job whose step has already
+    begun IMPORT_MAX_ATTEMPTS times fails instead: the file is likely what kills the worker. Jobs whose
+    row is locked, by an import under way in its transaction, are skipped rather than waited for.
+    Returns {"requeued": n, "failed": n}.
+    """
+    now = timezone.now()
+    requeued: list[int] = []
+    failed = 0
+    with transaction.atomic():
+        stalled = (
+            ListingImport.objects.select_for_update(of=("self",), skip_locked=True)
+            .filter(state__in=RUNNING_STATES)
+            .filter(models.Q(enqueue_failed=True) | models.Q(progress_at__lt=_stalled_before()))
+            .order_by("pk")
+        )
+        for job in stalled:
+            if job.attempts >= settings.IMPORT_MAX_ATTEMPTS:
+                with translation.override(job.language):
+                    _fail(job, str(INTERRUPTED))
+                failed += 1
+                continue
+            if job.state == ListingImportState.VALIDATING:
+                job.state = ListingImportState.PENDING
+                job.processed_rows = 0
+            # A new stall period starts with the hand-over, so the next sweeps leave the job to its task.
+            job.progress_at = now
+            job.save(update_fields=["state", "processed_rows", "progress_at"])
+            requeued.append(job.pk)
+            transaction.on_commit(functools.partial(_enqueue, job.pk))
+    if requeued or failed:
+        logger.warning("Listing imports handed to the task again: %s; failed as interrupted: %s", requeued, failed)
+    return {"requeued": len(requeued), "failed": failed}
+
+
+def _stalled_before():
+    return timezone.now() - timedelta(minutes=settings.IMPORT_STALL_MINUTES)
+
+
 def _fail(job: ListingImport, reason: str) -> ListingImport:
     with transaction.atomic():
         job = ListingImport.objects.select_for_update(of=("self",)).get(pk=job.pk)
@@ -298,6 +397,15 @@ def _fail(job: ListingImport, reason: str) -> ListingImport:
 
 
 def _enqueue(listing_import_id: int) -> None:
+    """Hand a job to the task (after its transaction committed). With the broker unreachable the job
+    is marked as waiting for it, for its page and the sweeper, and the request goes on as usual."""
     from merchants.tasks import process_listing_import  # the tasks module imports this one
 
-    process_listing_import.delay(listing_import_id)
+    try:
+        process_listing_import.delay(listing_import_id)
+    except (KombuError, RedisError) as error:
+        # Logged without the traceback: while the broker is down, the sweeper tries again every minute.
+        logger.error("Listing import %s not handed to the broker (%s); the sweeper retries", listing_import_id, error)
+        ListingImport.objects.filter(pk=listing_import_id).update(enqueue_failed=True)
+    else:
+        ListingImport.objects.filter(pk=listing_import_id, enqueue_failed=True).update(enqueue_failed=False)

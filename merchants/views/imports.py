@@ -28,7 +28,12 @@ from merchants.forms import show_service_error
 from merchants.imports import COLUMN_HELP, COLUMNS, MAX_BYTES, listing_cells, listing_imports_of, write_csv, write_xlsx
 from merchants.models import Merchant, Shop
 from merchants.selectors import listings_visible_to, merchant_of
-from merchants.services.imports import SYNC_ROWS, listing_import_confirm, listing_import_upload
+from merchants.services.imports import (
+    QUEUED_FOR_JOB_SERVICE,
+    SYNC_ROWS,
+    listing_import_confirm,
+    listing_import_upload,
+)
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,6 +89,8 @@ def _status_context(job) -> dict:
         "job": job,
         "problems": problems[:PROBLEMS_SHOWN],
         "problems_hidden": max(0, len(problems) - PROBLEMS_SHOWN),
+        # The broker was down when the job was to start: say why nothing moves (the sweeper starts it later).
+        "waiting_notice": QUEUED_FOR_JOB_SERVICE if job.is_running and job.enqueue_failed else "",
     }
 
 

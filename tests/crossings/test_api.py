@@ -1,13 +1,17 @@
+from datetime import timedelta
+
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from crossings.choices import VisitState, WatchlistMatch
 from crossings.models import Alert, Crossing, Lane, Traveller, Visit
 from crossings.services.crossings import crossing_record_entry
 from crossings.services.watchlist import watchlist_add
-from horgos.models import AuditEntry
+from horgos.api import idempotency
+from horgos.models import AuditEntry, IdempotencyKey
 from tests.crossings.conftest import beijing
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +197,54 @@ def test_idempotent_retry_records_once(zone, kazakh, at, api_client_for):
     assert retry.status_code == 201
     assert retry.json() == first.json()
     assert Crossing.objects.count() == 1
+
+
+def test_idempotent_refusal_is_stored_and_replayed(zone, kazakh, at, api_client_for):
+    # Given an entry refused by a rule (the refusal is a record, written with its stored response)
+    at(beijing(2026, 5, 12, 10, 0))
+    client = api_client_for(zone.cn_officer)
+    body = entry_body(zone, kazakh, lane="E-C01")
+    first = client.post("/api/v1/crossings/entry/", body, format="json", HTTP_IDEMPOTENCY_KEY="scan-1")
+    assert (first.status_code, first.json()["outcome"]) == (201, "refused")
+    # When the lane device retries with the same key
+    retry = client.post("/api/v1/crossings/entry/", body, format="json", HTTP_IDEMPOTENCY_KEY="scan-1")
+    # Then the refusal is replayed, and recorded once
+    assert (retry.status_code, retry.json()) == (201, first.json())
+    assert Crossing.objects.filter(outcome="refused").count() == 1
+    assert AuditEntry.objects.filter(action__startswith="crossing").count() == 1
+
+
+def test_database_lost_before_the_response_is_stored_records_nothing_and_the_retry_records_once(
+    zone, kazakh, at, api_client_for, monkeypatch, settings
+):
+    # Given the database goes away after the entry was recorded, before its response is stored
+    at(beijing(2026, 5, 12, 10, 0))
+    client = api_client_for(zone.cn_officer)
+
+    def database_lost(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(idempotency, "idempotency_complete", database_lost)
+    monkeypatch.setattr(idempotency, "idempotency_release", database_lost)
+    # When the lane device sends the scan
+    with pytest.raises(OperationalError):
+        client.post("/api/v1/crossings/entry/", entry_body(zone, kazakh), format="json", HTTP_IDEMPOTENCY_KEY="scan-1")
+    # Then nothing of it was committed: no crossing, no visit, no audit entry
+    assert not Crossing.objects.exists()
+    assert not Visit.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="crossing").exists()
+    # When the device retries after the claim timeout (without the key it would now be a second scan)
+    monkeypatch.undo()
+    IdempotencyKey.objects.update(
+        created_at=timezone.now() - timedelta(seconds=settings.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS + 1)
+    )
+    retry = client.post(
+        "/api/v1/crossings/entry/", entry_body(zone, kazakh), format="json", HTTP_IDEMPOTENCY_KEY="scan-1"
+    )
+    # Then the entry is admitted and recorded exactly once
+    assert (retry.status_code, retry.json()["outcome"]) == (201, "admitted")
+    assert Crossing.objects.count() == 1
+    assert Visit.objects.count() == 1
 
 
 def test_register_a_traveller_then_record_their_entry(zone, at, api_client_for):

@@ -2,12 +2,22 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from horgos.api.idempotency import KEY_IN_USE, KEY_INVALID, KEY_REUSED, REPLAYED_HEADER, idempotency_purge_expired
+from horgos.api import idempotency
+from horgos.api.idempotency import (
+    KEY_IN_USE,
+    KEY_INVALID,
+    KEY_REUSED,
+    REPLAYED_HEADER,
+    idempotency_purge_expired,
+    request_fingerprint,
+)
 from horgos.models import IdempotencyKey, User
+from horgos.tasks import purge_expired_idempotency_keys
 from tests.factories import OfficerFactory
 from tests.horgos import urls as test_urls
 
@@ -17,6 +27,15 @@ ENDPOINT = "/api/v1/test-users/"
 
 def post(client, body, key):
     return client.post(ENDPOINT, body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+
+
+def claimed_ago(key, seconds):
+    """Move the claim of `key` back in time, as if its request had started `seconds` ago."""
+    IdempotencyKey.objects.filter(key=key).update(created_at=timezone.now() - timedelta(seconds=seconds))
+
+
+def database_lost(**kwargs):
+    raise OperationalError("server closed the connection unexpectedly")
 
 
 @pytest.fixture
@@ -106,6 +125,117 @@ def test_purge_removes_only_expired_keys(client_of_officer):
     assert idempotency_purge_expired() == 1
     assert idempotency_purge_expired() == 0
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_purge_task_removes_expired_keys_and_claims_abandoned_as_long_ago(db, settings):
+    # Given a completed key and an abandoned claim, both past the replay window, and a recent key
+    officer = OfficerFactory()
+    for key, hours_ago, status in (("old", 25, 201), ("abandoned", 25, None), ("recent", 23, 201)):
+        IdempotencyKey.objects.create(user=officer, endpoint=f"POST {ENDPOINT}", key=key, request_fingerprint="x",
+                                      response_status=status)  # fmt: skip
+        IdempotencyKey.objects.filter(key=key).update(created_at=timezone.now() - timedelta(hours=hours_ago))
+    # When beat's task runs (twice: the second run finds nothing more)
+    assert purge_expired_idempotency_keys.delay().get() == 2
+    assert purge_expired_idempotency_keys.delay().get() == 0
+    # Then only the recent key is left, and the task is on the beat schedule
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["recent"]
+    scheduled = settings.CELERY_BEAT_SCHEDULE["purge-expired-idempotency-keys"]
+    assert scheduled["task"] == purge_expired_idempotency_keys.name
+
+
+def test_a_request_runs_no_purge_query(client_of_officer):
+    # Given an expired key of the same user (the purge is the beat task's job, not the request's)
+    post(client_of_officer, {"username": "a1", "role": "officer"}, "old")
+    IdempotencyKey.objects.filter(key="old").update(created_at=timezone.now() - timedelta(hours=25))
+    # When a request with a new key comes
+    with CaptureQueriesContext(connection) as queries:
+        assert post(client_of_officer, {"username": "a2", "role": "officer"}, "new").status_code == 201
+    # Then it deleted nothing, and the expired key is still there for the purge
+    assert not [query["sql"] for query in queries.captured_queries if query["sql"].upper().startswith("DELETE")]
+    assert IdempotencyKey.objects.filter(key="old").exists()
+
+
+# --- Faults: nothing half-done ----------------------------------------------------------------------
+
+
+def test_database_lost_before_the_response_is_stored_writes_nothing_and_the_retry_writes_once(
+    db, settings, monkeypatch
+):
+    officer = OfficerFactory()
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(officer)
+    body = {"username": "amina", "role": "officer"}
+    # Given the database goes away after the view ran, before its response is stored (so releasing fails too)
+    monkeypatch.setattr(idempotency, "idempotency_complete", database_lost)
+    monkeypatch.setattr(idempotency, "idempotency_release", database_lost)
+    # When the request is sent
+    crashed = post(client, body, "key-1")
+    # Then the client is told the service is unavailable, and the view's write did not commit either
+    assert crashed.status_code == 503
+    assert not User.objects.filter(username="amina").exists()
+    monkeypatch.undo()
+    # When the client retries at once, the lost attempt's claim is still fresh: retry later
+    assert post(client, body, "key-1").status_code == 409
+    # When it retries after the claim timeout, the retry takes the key over and writes once
+    claimed_ago("key-1", settings.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS + 1)
+    retry = post(client, body, "key-1")
+    assert retry.status_code == 201
+    assert User.objects.filter(username="amina").count() == 1
+    # And from then on the key replays that response
+    replay = post(client, body, "key-1")
+    assert (replay.status_code, replay.json(), replay.headers[REPLAYED_HEADER]) == (201, retry.json(), "true")
+    assert User.objects.filter(username="amina").count() == 1
+
+
+def test_abandoned_claim_is_taken_over_after_the_timeout_and_a_fresh_one_is_409(db, settings, api_client_for):
+    # Given two incomplete claims of this user and body: one left by a request that died long ago, one just made
+    officer = OfficerFactory()
+    client = api_client_for(officer)
+    body = {"username": "amina", "role": "officer"}
+    for key in ("abandoned", "fresh"):
+        IdempotencyKey.objects.create(user=officer, endpoint=f"POST {ENDPOINT}", key=key,
+                                      request_fingerprint=request_fingerprint(body))  # fmt: skip
+    claimed_ago("abandoned", settings.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS + 1)
+    # When the client sends the request with the fresh key, it is told the first one still runs
+    fresh = post(client, body, "fresh")
+    assert fresh.status_code == 409
+    assert fresh.json()["error"]["message"] == str(KEY_IN_USE)
+    assert not User.objects.filter(username="amina").exists()
+    # When it sends it with the abandoned key, the request runs and its response is stored
+    taken = post(client, body, "abandoned")
+    assert taken.status_code == 201
+    assert User.objects.filter(username="amina").count() == 1
+    assert IdempotencyKey.objects.get(key="abandoned").response_status == 201
+
+
+def test_abandoned_claim_with_another_body_is_still_422(db, settings, api_client_for):
+    # Given a claim abandoned long ago by a request with another body
+    officer = OfficerFactory()
+    fingerprint = request_fingerprint({"username": "amina", "role": "officer"})
+    IdempotencyKey.objects.create(user=officer, endpoint=f"POST {ENDPOINT}", key="abandoned",
+                                  request_fingerprint=fingerprint)  # fmt: skip
+    claimed_ago("abandoned", settings.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS + 1)
+    # When the key comes with this body, it is not taken over: the key belongs to the other request
+    response = post(api_client_for(officer), {"username": "other", "role": "officer"}, "abandoned")
+    assert response.status_code == 422
+    assert not User.objects.filter(username="other").exists()
+
+
+def test_request_that_outlived_its_claim_writes_nothing_and_is_409(client_of_officer, monkeypatch):
+    # Given a request so slow that, while its view runs, a retry takes its key over
+    create_user = test_urls.user_create
+
+    def create_user_while_a_retry_takes_the_key(**kwargs):
+        user = create_user(**kwargs)
+        IdempotencyKey.objects.filter(key="slow").update(created_at=timezone.now() + timedelta(seconds=1))
+        return user
+
+    monkeypatch.setattr(test_urls, "user_create", create_user_while_a_retry_takes_the_key)
+    # When the slow request finishes
+    response = post(client_of_officer, {"username": "amina", "role": "officer"}, "slow")
+    # Then it cannot store its response: it answers 409 and its write is undone (the retry's is the one)
+    assert response.status_code == 409
+    assert not User.objects.filter(username="amina").exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,14 +1,20 @@
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from horgos.models import AuditEntry
+from merchants import tasks as merchant_tasks
 from merchants.choices import ListingImportState, ListingState
 from merchants.imports import (
     COLUMNS,
@@ -299,6 +305,214 @@ def test_import_that_no_longer_validates_writes_nothing_and_fails(client, market
     assert job.state == ListingImportState.FAILED
     assert job.failure.startswith("Row 3 was refused: ") and "610910" in job.failure
     assert Listing.objects.count() == before
+
+
+# --- Faults: the job service down, a worker lost -----------------------------------------------------
+
+
+def broker_down(*args, **kwargs):
+    raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
+def large_file(market, rows: int = SYNC_ROWS + 3):
+    return csv_upload([row(market.shop_a.unit_code, title_en=f"T-shirt {number}") for number in range(rows)])
+
+
+def stalled(job: ListingImport, **changes) -> ListingImport:
+    """Make the job's last sign of life older than the stall limit, as if its worker had died then."""
+    minutes = settings.IMPORT_STALL_MINUTES + 1
+    ListingImport.objects.filter(pk=job.pk).update(progress_at=timezone.now() - timedelta(minutes=minutes), **changes)
+    job.refresh_from_db()
+    return job
+
+
+def sweep() -> dict:
+    return merchant_tasks.sweep_listing_imports.delay().get()
+
+
+# on_commit runs at once, as in production: the hand-over to the broker happens within the upload's request
+@pytest.mark.django_db(transaction=True)
+def test_upload_with_the_job_service_down_answers_and_the_job_starts_when_it_is_back(client, market, monkeypatch):
+    # Given the broker (Redis) is unreachable
+    monkeypatch.setattr(process_listing_import, "apply_async", broker_down)
+    client = signed_in(client, market.owner_a)
+
+    # When a large file is uploaded
+    job = upload(client, large_file(market))
+
+    # Then the upload answers as usual (a redirect to the job), the job waits, and its page says why
+    assert (job.state, job.enqueue_failed) == (ListingImportState.PENDING, True)
+    page = client.get(reverse("merchants:listing-import-detail", args=[job.pk])).content.decode()
+    assert str(import_services.QUEUED_FOR_JOB_SERVICE) in page
+
+    # When the broker is back and the sweeper runs (without waiting for the stall limit)
+    monkeypatch.undo()
+    assert sweep() == {"requeued": 1, "failed": 0}
+
+    # Then the job is checked, and its page no longer speaks of the job service
+    job.refresh_from_db()
+    assert (job.state, job.valid_rows, job.enqueue_failed) == (ListingImportState.VALIDATED, SYNC_ROWS + 3, False)
+    page = client.get(reverse("merchants:listing-import-detail", args=[job.pk])).content.decode()
+    assert str(import_services.QUEUED_FOR_JOB_SERVICE) not in page
+
+
+def test_confirm_with_the_job_service_down_keeps_the_job_importing_until_the_sweeper(
+    client, market, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Given a large file checked by the task
+    client = signed_in(client, market.owner_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = upload(client, large_file(market))
+    before = Listing.objects.count()
+    # When the person imports it while the broker is unreachable
+    monkeypatch.setattr(process_listing_import, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("merchants:listing-import-confirm", args=[job.pk]))
+    # Then the answer is the usual redirect, and the job waits for the job service
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.state, job.enqueue_failed) == (ListingImportState.IMPORTING, True)
+    # And once the broker is back, the sweeper has it imported
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep() == {"requeued": 1, "failed": 0}
+    job.refresh_from_db()
+    assert (job.state, job.imported_rows) == (ListingImportState.DONE, SYNC_ROWS + 3)
+    assert Listing.objects.count() == before + SYNC_ROWS + 3
+
+
+def test_import_whose_worker_died_midway_is_requeued_and_imports_each_row_once(
+    client, market, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Given a large checked file the person asked to import
+    client = signed_in(client, market.owner_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = upload(client, large_file(market))
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("merchants:listing-import-confirm", args=[job.pk]))
+    before = Listing.objects.count()
+    # and a worker that dies after creating 50 of its listings
+    create_listing, created = import_services.listing_create, []
+
+    def create_then_die(**kwargs):
+        if len(created) == 50:
+            raise SystemExit("worker killed")
+        created.append(create_listing(**kwargs))
+        return created[-1]
+
+    monkeypatch.setattr(import_services, "listing_create", create_then_die)
+    with pytest.raises(SystemExit):
+        process_listing_import.delay(job.pk)
+    monkeypatch.undo()
+    job.refresh_from_db()
+    assert (job.state, Listing.objects.count()) == (ListingImportState.IMPORTING, before)
+
+    # When the sweeper runs while the job's last progress is recent, it is left to its worker
+    assert sweep() == {"requeued": 0, "failed": 0}
+    # When it runs after the stall limit
+    stalled(job)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep() == {"requeued": 1, "failed": 0}
+
+    # Then the job is imported, each valid row exactly once
+    job.refresh_from_db()
+    assert (job.state, job.imported_rows) == (ListingImportState.DONE, SYNC_ROWS + 3)
+    assert Listing.objects.count() == before + SYNC_ROWS + 3
+    assert Listing.objects.filter(title_en="T-shirt 7").count() == 1
+
+
+def test_check_whose_worker_died_is_checked_again_from_the_start(client, market, django_capture_on_commit_callbacks):
+    # Given a large file whose check stopped at row 75 (its worker died)
+    client = signed_in(client, market.owner_a)
+    with django_capture_on_commit_callbacks(execute=False):
+        job = upload(client, large_file(market))
+    ListingImport.objects.filter(pk=job.pk).update(state=ListingImportState.VALIDATING, processed_rows=75, attempts=1)
+    # When the task is delivered again while that check looks alive, it leaves the job to it
+    assert process_listing_import.delay(job.pk).get() == ListingImportState.VALIDATING
+    job.refresh_from_db()
+    assert (job.state, job.processed_rows) == (ListingImportState.VALIDATING, 75)
+    # When the sweeper finds it stalled, the job is checked again, to the end
+    stalled(job)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep() == {"requeued": 1, "failed": 0}
+    job.refresh_from_db()
+    assert (job.state, job.processed_rows) == (ListingImportState.VALIDATED, SYNC_ROWS + 3)
+    assert job.valid_rows == SYNC_ROWS + 3
+
+
+def test_sweeper_leaves_running_and_finished_jobs_alone(
+    client, market, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Given a job being checked right now, a pending one just uploaded, and a finished one long ago
+    client = signed_in(client, market.owner_a)
+    with django_capture_on_commit_callbacks(execute=False):
+        checking = upload(client, large_file(market))
+        upload(client, large_file(market))
+    ListingImport.objects.filter(pk=checking.pk).update(state=ListingImportState.VALIDATING, processed_rows=50)
+    finished = import_services.listing_import_upload(acting_user=market.owner_a, upload=large_file(market, 3))
+    stalled(finished)
+    handed_over = []
+    monkeypatch.setattr(process_listing_import, "apply_async", lambda *args, **kwargs: handed_over.append(args))
+    # When the sweeper runs
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep() == {"requeued": 0, "failed": 0}
+    # Then nothing is handed to the task and nothing changes
+    assert handed_over == []
+    assert [job.state for job in ListingImport.objects.order_by("pk")] == [
+        ListingImportState.VALIDATING,
+        ListingImportState.PENDING,
+        ListingImportState.VALIDATED,
+    ]
+
+
+def test_job_that_keeps_losing_its_worker_fails_instead_of_running_forever(
+    client, market, django_capture_on_commit_callbacks
+):
+    # Given a job whose import began as many times as allowed, and stalled again
+    client = signed_in(client, market.owner_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = upload(client, large_file(market))
+    before = Listing.objects.count()
+    job = stalled(job, state=ListingImportState.IMPORTING, attempts=settings.IMPORT_MAX_ATTEMPTS)
+    # When the sweeper runs
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep() == {"requeued": 0, "failed": 1}
+    # Then the job fails with a reason the merchant can act on, and nothing was written
+    job.refresh_from_db()
+    assert (job.state, job.failure) == (ListingImportState.FAILED, str(import_services.INTERRUPTED))
+    assert Listing.objects.count() == before
+    page = client.get(reverse("merchants:listing-import-detail", args=[job.pk])).content.decode()
+    assert str(import_services.INTERRUPTED) in page
+
+
+def test_import_past_its_time_limit_fails_and_writes_nothing(client, market, monkeypatch):
+    # Given a checked file being imported, and an import so slow that it reaches the task's soft time limit
+    job = import_services.listing_import_upload(acting_user=market.owner_a, upload=large_file(market, 3))
+    ListingImport.objects.filter(pk=job.pk).update(state=ListingImportState.IMPORTING, confirmed_by=market.owner_a)
+    before = Listing.objects.count()
+    create_listing = import_services.listing_create
+
+    def create_until_the_time_is_up(**kwargs):
+        if Listing.objects.count() > before:
+            raise SoftTimeLimitExceeded()
+        return create_listing(**kwargs)
+
+    monkeypatch.setattr(import_services, "listing_create", create_until_the_time_is_up)
+    # When the task runs
+    assert process_listing_import.delay(job.pk).get() == ListingImportState.FAILED
+    # Then the job failed with a reason the merchant can act on, and no listing of it was written
+    job.refresh_from_db()
+    assert (job.state, job.failure) == (ListingImportState.FAILED, str(import_services.TOO_SLOW))
+    assert Listing.objects.count() == before
+
+
+def test_broker_visibility_timeout_outlasts_the_import_task():
+    # A message is handed to another worker when its task runs past the visibility timeout: the import would run twice
+    visibility_timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert process_listing_import.soft_time_limit < process_listing_import.time_limit < visibility_timeout
+    assert "merchants.tasks.sweep_listing_imports" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
 
 
 # --- Files refused as a whole ----------------------------------------------------------------------------
