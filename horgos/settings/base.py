@@ -144,9 +144,16 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Uploads only the application reads (bulk import files): never under MEDIA_ROOT, which anyone may fetch.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+if Path(PRIVATE_MEDIA_ROOT).resolve().is_relative_to(Path(MEDIA_ROOT).resolve()):
+    raise ImproperlyConfigured("PRIVATE_MEDIA_ROOT must lie outside MEDIA_ROOT: files under MEDIA_ROOT are public.")
 STORAGES = {
     # Uploads go through the storage API so an object store can replace the disk by configuration.
+    # "default" holds what pages show (listing photos), served under MEDIA_URL.
     "default": {"BACKEND": env.str("FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")},
+    # "private" holds what no URL may serve (import files); the default class has no URL at all.
+    "private": {"BACKEND": env.str("PRIVATE_FILE_STORAGE_BACKEND", default="horgos.storage.PrivateFileSystemStorage")},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

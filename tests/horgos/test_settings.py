@@ -65,3 +65,40 @@ def test_production_without_a_secret_key_is_refused():
     result = load_settings(DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_private_uploads_inside_the_public_media_root_are_refused(tmp_path):
+    result = load_settings(
+        DEBUG="true", MEDIA_ROOT=str(tmp_path / "media"), PRIVATE_MEDIA_ROOT=str(tmp_path / "media" / "private")
+    )
+    assert result.returncode != 0
+    assert "PRIVATE_MEDIA_ROOT must lie outside MEDIA_ROOT" in result.stderr
+
+
+SERVE_MEDIA = (
+    "import django; django.setup(); from django.test.utils import setup_test_environment; setup_test_environment(); "
+    "from django.test import Client; client = Client(); "
+    "print(client.get('/media/listings/tea.jpg').status_code, client.get('/media/a.csv').status_code)"
+)
+
+
+def test_development_server_serves_public_uploads_and_never_private_ones(tmp_path):
+    # Given DEBUG on (make run), a photo under MEDIA_ROOT and an import file under PRIVATE_MEDIA_ROOT
+    (tmp_path / "media" / "listings").mkdir(parents=True)
+    (tmp_path / "media" / "listings" / "tea.jpg").write_bytes(b"\xff\xd8\xff\xe0 a photo")
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "a.csv").write_text("shop,title_en\n")
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="horgos.settings.base",
+        DEBUG="true",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
+    )
+    # When both are asked for under /media/
+    result = subprocess.run(
+        [sys.executable, "-c", SERVE_MEDIA], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    # Then the photo is served and the import file is not
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200", "404"]
