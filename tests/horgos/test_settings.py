@@ -8,18 +8,25 @@ from pathlib import Path
 
 import pytest
 
+from scripts.dev import development_env
+
 ROOT = Path(__file__).resolve().parents[2]
 PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'debug': s.DEBUG, 'tz': s.TIME_ZONE, 'db': s.DATABASES['default']['NAME'], "
     "'host': s.DATABASES['default']['HOST'], 'broker': s.CELERY_BROKER_URL, 'hosts': s.ALLOWED_HOSTS, "
-    "'ssl': s.SECURE_SSL_REDIRECT, 'hsts': s.SECURE_HSTS_SECONDS}))"
+    "'ssl': s.SECURE_SSL_REDIRECT, 'hsts': s.SECURE_HSTS_SECONDS, "
+    "'conn_max_age': s.DATABASES['default']['CONN_MAX_AGE']}))"
 )
 
 
-def load_settings(**variables: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "TIME_ZONE"}}
-    env.update(DJANGO_SETTINGS_MODULE="horgos.settings.base", **variables)
+def load_settings(*, base_env: dict[str, str] | None = None, **variables: str) -> subprocess.CompletedProcess:
+    """The base settings loaded with `variables` on top of `base_env` (by default this process's
+    environment without the variables whose defaults the tests check)."""
+    if base_env is None:
+        ignored = {"DEBUG", "SECRET_KEY", "TIME_ZONE", "DATABASE_CONN_MAX_AGE"}
+        base_env = {key: value for key, value in os.environ.items() if key not in ignored}
+    env = {**base_env, "DJANGO_SETTINGS_MODULE": "horgos.settings.base", **variables}
     return subprocess.run(
         [sys.executable, "-c", PRINT_SETTINGS], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
@@ -44,6 +51,7 @@ def test_settings_are_read_from_the_environment():
     # production defaults: HTTPS on
     assert loaded["ssl"] is True
     assert loaded["hsts"] == 31536000
+    assert loaded["conn_max_age"] == 60
 
 
 def test_defaults_are_asia_shanghai_and_redis_socket_becomes_a_celery_url():
@@ -102,3 +110,21 @@ def test_development_server_serves_public_uploads_and_never_private_ones(tmp_pat
     # Then the photo is served and the import file is not
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["200", "404"]
+
+
+def test_the_development_server_keeps_no_database_connection_between_requests(monkeypatch):
+    # Given the environment `make run` gives runserver, even with a .env asking for persistent connections
+    monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "600")
+    monkeypatch.delenv("DEBUG", raising=False)
+    env = development_env({"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/horgos"})
+    assert env["DEBUG"] == "true"
+    # When the settings load in it, then every request closes the connection it opened
+    result = load_settings(base_env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["conn_max_age"] == 0
+
+
+def test_debug_on_defaults_to_no_persistent_connections():
+    result = load_settings(DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["conn_max_age"] == 0
