@@ -53,6 +53,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside every middleware that may touch the database (sessions, auth): the database being out of
+    # reach is a 503 and /api/ errors are JSON, DEBUG on or off. After security, which adds its headers.
+    "horgos.middleware.ErrorResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
