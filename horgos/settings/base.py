@@ -109,11 +109,18 @@ def celery_broker_url_for(redis_url: str) -> str:
 
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=celery_broker_url_for(REDIS_URL))
+# Redis out of reach is a cache miss, logged, not an error (horgos/cache.py); the timeouts keep a Redis
+# that does not answer from holding a request longer than this.
+REDIS_CACHE_TIMEOUT_SECONDS = env.float("REDIS_CACHE_TIMEOUT_SECONDS", default=0.5)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "horgos.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "horgos",
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+            "socket_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+        },
     }
 }
 
