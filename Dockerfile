@@ -22,8 +22,9 @@ RUN DEBUG=false SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/bu
     && DEBUG=false SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build \
         python manage.py compilemessages --ignore ".venv/*" \
     && useradd --system --uid 1000 --home-dir /app horgos \
-    && mkdir -p /app/var/media \
-    && chown -R horgos:horgos /app/var
+    && mkdir -p /app/var/media /app/var/private \
+    && chown -R horgos:horgos /app/var \
+    && chmod 700 /app/var/private
 
 USER horgos
 EXPOSE 8000

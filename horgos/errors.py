@@ -1,10 +1,28 @@
-"""Turning a database constraint's refusal into the clear message a user should see."""
+"""Errors as users and API clients see them: a constraint's refusal as a clear message, the database
+being out of reach as a 503, and every error under /api/ in the API's JSON shape."""
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from http import HTTPStatus
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy
+
+from horgos.api.exceptions import error_body
+
+SERVICE_UNAVAILABLE = gettext_lazy("The service is temporarily unavailable. Please try again in a few minutes.")
+SERVER_ERROR = gettext_lazy("Something went wrong on our side. The error has been logged.")
+# Under /api/, the answers Django gives when no API view did (unknown path, wrong method, a crash).
+API_ERRORS = {
+    400: ("bad_request", gettext_lazy("Bad request.")),
+    403: ("permission_denied", gettext_lazy("Permission denied.")),
+    404: ("not_found", gettext_lazy("Not found.")),
+    405: ("method_not_allowed", gettext_lazy("Method not allowed.")),
+    500: ("server_error", SERVER_ERROR),
+    503: ("service_unavailable", SERVICE_UNAVAILABLE),
+}
 
 
 def violated_constraint(error: IntegrityError) -> str | None:
@@ -27,3 +45,33 @@ def constraint_messages(messages: Mapping[str, object]) -> Iterator[None]:
         if name in messages:
             raise ValidationError(messages[name]) from error
         raise
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """The database could not be reached or refused the connection ("too many clients", "connection
+    refused", a server gone mid-request): an outage to wait out, not a bug in the request."""
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def api_error(status: int) -> JsonResponse:
+    """The API's error body for a status that no API view answered (Django's own 404, 405, 500, ...)."""
+    if status in API_ERRORS:
+        code, message = API_ERRORS[status]
+    else:
+        try:
+            message = HTTPStatus(status).phrase
+        except ValueError:
+            message = "Error"
+        code = message.lower().replace(" ", "_").replace("-", "_")
+    return JsonResponse(error_body(code=code, message=str(message)), status=status)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """The database is out of reach: a plain answer that needs neither the database nor a template."""
+    if is_api(request):
+        return api_error(503)
+    return HttpResponse(str(SERVICE_UNAVAILABLE), status=503, content_type="text/plain; charset=utf-8")

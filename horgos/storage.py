@@ -1,6 +1,11 @@
-"""Files that services store (uploads, photos) follow the database transaction of the change they belong to.
+"""Uploads: where they live, and how they follow the transaction of the change they belong to.
 
-Storage knows nothing of transactions: a file saved in a transaction that then rolls back would stay on
+Where: everything under MEDIA_ROOT is served to anyone who knows the path (by runserver with DEBUG on, by the
+compose stack's proxy in production). Files that only the application may read, such as the spreadsheets
+merchants upload for a bulk import, go to the "private" storage instead: a folder outside MEDIA_ROOT that no
+URL reaches.
+
+When: storage knows nothing of transactions: a file saved in a transaction that then rolls back would stay on
 disk (or in the object store), named by no row. `atomic_with_stored_files` removes the files its block
 stored when the block does not commit; `delete_stored_files_on_commit` removes files a change replaced
 only once the change has committed, so a refused change keeps the old ones.
@@ -10,12 +15,40 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
+from django.utils.functional import cached_property
 
 logger = logging.getLogger(__name__)
 
+PRIVATE_FILES_HAVE_NO_URL = "Private files are not served: read them through the storage instead."
 
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """Files under PRIVATE_MEDIA_ROOT, with no URL (url() raises, unlike FileSystemStorage's MEDIA_URL)."""
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_MEDIA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+
+    def url(self, name):
+        raise ValueError(PRIVATE_FILES_HAVE_NO_URL)
+
+
+def private_storage() -> Storage:
+    """The "private" storage of settings.STORAGES; a callable, so FileFields follow the settings at run time."""
+    return storages["private"]
+
+
+# --- files follow the transaction ---------------------------------------------------------------
 class StoredFiles:
     """The files a block stored: `add(field_file)` after each `field_file.save(...)`."""
 

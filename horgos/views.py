@@ -2,7 +2,6 @@ import sys
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,11 +12,8 @@ from django.views.defaults import permission_denied as html_permission_denied
 from rest_framework.authtoken.models import Token
 
 from horgos import selectors, services
-from horgos.api.exceptions import error_body
 from horgos.choices import Role
-
-SERVICE_UNAVAILABLE = "The service is temporarily unavailable. Please try again in a few minutes."
-SERVER_ERROR = "Something went wrong on our side. The error has been logged."
+from horgos.errors import SERVER_ERROR, api_error, database_unavailable, is_api, service_unavailable
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -69,34 +65,28 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
-
-
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
-        return JsonResponse(error_body(code="not_found", message=_("Not found.")), status=404)
+    if is_api(request):
+        return api_error(404)
     return html_page_not_found(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
-        return JsonResponse(error_body(code="permission_denied", message=_("Permission denied.")), status=403)
+    if is_api(request):
+        return api_error(403)
     return html_permission_denied(request, exception)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
-        return JsonResponse(error_body(code="bad_request", message=_("Bad request.")), status=400)
+    if is_api(request):
+        return api_error(400)
     return HttpResponse(_("Bad request."), status=400, content_type="text/plain; charset=utf-8")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A plain answer that needs no database: 503 when the database is down, else 500."""
-    unavailable = isinstance(sys.exc_info()[1], DatabaseError)
-    status, code, message = (
-        (503, "service_unavailable", SERVICE_UNAVAILABLE) if unavailable else (500, "server_error", SERVER_ERROR)
-    )
-    if _is_api(request):
-        return JsonResponse(error_body(code=code, message=message), status=status)
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    """A plain answer that needs no database: 503 when the database is out of reach, else 500."""
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable(request)
+    if is_api(request):
+        return api_error(500)
+    return HttpResponse(str(SERVER_ERROR), status=500, content_type="text/plain; charset=utf-8")

@@ -216,10 +216,20 @@ def manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+def development_env(services: dict[str, str]) -> dict[str, str]:
+    """The environment of `make run`'s processes: DEBUG on unless told otherwise, the servers chosen, and
+    no persistent database connections. runserver answers each request in a thread of its own, so a
+    connection kept for reuse is never reused: it only stays open, one per thread, until PostgreSQL
+    refuses more ("too many clients"). With 0 each request closes the connection it opened."""
+    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "true")}
+    env.update(services)
+    env["DATABASE_CONN_MAX_AGE"] = "0"
+    return env
+
+
 def run() -> int:
     with ExitStack() as stack:
-        env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "true")}
-        env.update(provide_services(stack, prefer_local=False))
+        env = development_env(provide_services(stack, prefer_local=False))
         compile_translations()
         manage("migrate", "--no-input", env=env)
         for command in DEMO_COMMANDS:
@@ -314,8 +324,7 @@ def bench() -> int:
 def screenshots() -> int:
     """PNG screenshots of the product for the README, taken in headless Chromium against demo data."""
     with ExitStack() as stack:
-        env = {**os.environ, "DEBUG": "true"}
-        env.update(provide_services(stack, prefer_local=False))
+        env = {**development_env(provide_services(stack, prefer_local=False)), "DEBUG": "true"}
         compile_translations()
         manage("migrate", "--no-input", env=env)
         for command in DEMO_COMMANDS:

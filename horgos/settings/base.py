@@ -53,6 +53,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside every middleware that may touch the database (sessions, auth): the database being out of
+    # reach is a 503 and /api/ errors are JSON, DEBUG on or off. After security, which adds its headers.
+    "horgos.middleware.ErrorResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -88,7 +91,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/horgos")}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database (postgres://...).")
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+# Reuse connections in gunicorn's workers; not with DEBUG (runserver), whose thread per request would
+# keep one open each until PostgreSQL refuses more clients.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -104,11 +109,18 @@ def celery_broker_url_for(redis_url: str) -> str:
 
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=celery_broker_url_for(REDIS_URL))
+# Redis out of reach is a cache miss, logged, not an error (horgos/cache.py); the timeouts keep a Redis
+# that does not answer from holding a request longer than this.
+REDIS_CACHE_TIMEOUT_SECONDS = env.float("REDIS_CACHE_TIMEOUT_SECONDS", default=0.5)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "horgos.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "horgos",
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+            "socket_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+        },
     }
 }
 
@@ -144,9 +156,16 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Uploads only the application reads (bulk import files): never under MEDIA_ROOT, which anyone may fetch.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+if Path(PRIVATE_MEDIA_ROOT).resolve().is_relative_to(Path(MEDIA_ROOT).resolve()):
+    raise ImproperlyConfigured("PRIVATE_MEDIA_ROOT must lie outside MEDIA_ROOT: files under MEDIA_ROOT are public.")
 STORAGES = {
     # Uploads go through the storage API so an object store can replace the disk by configuration.
+    # "default" holds what pages show (listing photos), served under MEDIA_URL.
     "default": {"BACKEND": env.str("FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")},
+    # "private" holds what no URL may serve (import files); the default class has no URL at all.
+    "private": {"BACKEND": env.str("PRIVATE_FILE_STORAGE_BACKEND", default="horgos.storage.PrivateFileSystemStorage")},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from horgos.storage import private_storage
 from merchants.choices import ListingImportFormat, ListingImportState
 from merchants.models.registry import Merchant
 
@@ -34,7 +35,8 @@ class ListingImport(models.Model):
         null=True,
         blank=True,
     )
-    file = models.FileField(_("file"), upload_to="listing-imports/%Y/%m/")
+    # Private: the file may hold prices and stock a merchant has not published; no URL serves it.
+    file = models.FileField(_("file"), upload_to="listing-imports/%Y/%m/", storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=255)
     file_format = models.CharField(_("format"), max_length=4, choices=ListingImportFormat.choices)
     # The language of the person who uploaded: a background check writes its messages in it.

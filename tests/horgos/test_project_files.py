@@ -15,6 +15,21 @@ def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
+def mounts(service: dict) -> dict[str, tuple[str, str]]:
+    """{target path: (source, mode)} of a service's volumes in the short syntax `source:target[:mode]`."""
+    found = {}
+    for volume in service.get("volumes", []):
+        source, target, *mode = volume.split(":")
+        found[target] = (source, mode[0] if mode else "rw")
+    return found
+
+
+def nginx_locations() -> dict[str, str]:
+    """{location path: the text of its block} of deploy/nginx.conf (its blocks hold no nested braces)."""
+    config = (ROOT / "deploy" / "nginx.conf").read_text()
+    return {path: body for path, body in re.findall(r"location\s+(?:=\s+)?(\S+)\s*\{([^}]*)\}", config)}
+
+
 def env_example_names() -> set[str]:
     lines = (ROOT / ".env.example").read_text().splitlines()
     return {line.split("=", 1)[0].strip() for line in lines if "=" in line and not line.lstrip().startswith("#")}
@@ -27,10 +42,10 @@ def import_dotted(target: str) -> object:
 
 def test_compose_has_the_production_services_with_healthchecks():
     services = compose()["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert set(services) == {"proxy", "web", "worker", "beat", "postgres", "redis"}
     assert services["postgres"]["image"].startswith("postgres:16")
     assert services["redis"]["image"].startswith("redis:7")
-    for name in ("web", "postgres", "redis"):
+    for name in ("proxy", "web", "postgres", "redis"):
         assert "healthcheck" in services[name], name
     assert any("/var/lib/postgresql/data" in volume for volume in services["postgres"]["volumes"])
 
@@ -105,3 +120,61 @@ def test_dockerfile_collects_static_files_with_debug_off():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "DEBUG=false SECRET_KEY=build-only" in dockerfile
     assert 'DEBUG: "false"' in (ROOT / "docker-compose.yml").read_text()
+
+
+def test_compose_proxy_serves_media_from_the_web_volume_read_only_and_passes_the_rest_to_web():
+    services = compose()["services"]
+    proxy, web = services["proxy"], services["web"]
+    environment = compose()["x-app-environment"]
+    # The proxy is the way in: web publishes no port of its own.
+    assert proxy["image"].startswith("nginx:")
+    assert proxy.get("ports") and not web.get("ports")
+    proxy_mounts, web_mounts = mounts(proxy), mounts(web)
+    # The config file mounted is the one in the repository.
+    config_source, _ = proxy_mounts["/etc/nginx/conf.d/default.conf"]
+    assert (ROOT / config_source).resolve() == ROOT / "deploy" / "nginx.conf"
+    # /media/ is served from the volume web writes photos to (MEDIA_ROOT), mounted read-only.
+    media_volume, web_mode = web_mounts[environment["MEDIA_ROOT"]]
+    media_target = next(target for target, (source, _) in proxy_mounts.items() if source == media_volume)
+    assert proxy_mounts[media_target] == (media_volume, "ro")
+    assert web_mode == "rw"
+    assert media_volume in compose()["volumes"]
+    locations = nginx_locations()
+    assert re.search(rf"alias\s+{re.escape(media_target)}/;", locations["/media/"])
+    # Everything else goes to gunicorn, with the scheme the TLS proxy reported (SECURE_PROXY_SSL_HEADER).
+    assert environment["SECURE_PROXY_SSL_HEADER"] == "HTTP_X_FORWARDED_PROTO,https"
+    assert "proxy_set_header X-Forwarded-Proto" in locations["/"]
+    assert "proxy_pass http://horgos_web;" in locations["/"]
+    config = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert re.search(r"server\s+web:8000;", config)
+    assert "8000" in web["expose"] or 8000 in web["expose"]
+
+
+def test_nginx_accepts_uploads_as_large_as_the_application_does():
+    from django.conf import settings
+
+    from merchants.imports import MAX_BYTES
+
+    config = (ROOT / "deploy" / "nginx.conf").read_text()
+    megabytes = int(re.search(r"client_max_body_size\s+(\d+)m;", config).group(1))
+    assert megabytes * 1024 * 1024 > max(settings.LISTING_PHOTO_MAX_BYTES, MAX_BYTES)
+
+
+def test_compose_keeps_import_files_in_a_private_volume_only_web_and_worker_mount():
+    services = compose()["services"]
+    environment = compose()["x-app-environment"]
+    private_root = environment["PRIVATE_MEDIA_ROOT"]
+    assert not Path(private_root).is_relative_to(environment["MEDIA_ROOT"])
+    private_volume, _ = mounts(services["web"])[private_root]
+    assert mounts(services["worker"])[private_root] == (private_volume, "rw")
+    assert private_volume in compose()["volumes"]
+    for name in ("proxy", "beat", "postgres", "redis"):
+        assert private_volume not in {source for source, _ in mounts(services[name]).values()}, name
+
+
+def test_dockerfile_makes_the_upload_folders_for_the_non_root_user():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    environment = compose()["x-app-environment"]
+    for folder in (environment["MEDIA_ROOT"], environment["PRIVATE_MEDIA_ROOT"]):
+        assert re.search(rf"mkdir -p [^\n]*{re.escape(folder)}(\s|$)", dockerfile), folder
+    assert re.search(rf"chmod 700 {re.escape(environment['PRIVATE_MEDIA_ROOT'])}", dockerfile)

@@ -8,18 +8,25 @@ from pathlib import Path
 
 import pytest
 
+from scripts.dev import development_env
+
 ROOT = Path(__file__).resolve().parents[2]
 PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'debug': s.DEBUG, 'tz': s.TIME_ZONE, 'db': s.DATABASES['default']['NAME'], "
     "'host': s.DATABASES['default']['HOST'], 'broker': s.CELERY_BROKER_URL, 'hosts': s.ALLOWED_HOSTS, "
-    "'ssl': s.SECURE_SSL_REDIRECT, 'hsts': s.SECURE_HSTS_SECONDS}))"
+    "'ssl': s.SECURE_SSL_REDIRECT, 'hsts': s.SECURE_HSTS_SECONDS, "
+    "'conn_max_age': s.DATABASES['default']['CONN_MAX_AGE']}))"
 )
 
 
-def load_settings(**variables: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "TIME_ZONE"}}
-    env.update(DJANGO_SETTINGS_MODULE="horgos.settings.base", **variables)
+def load_settings(*, base_env: dict[str, str] | None = None, **variables: str) -> subprocess.CompletedProcess:
+    """The base settings loaded with `variables` on top of `base_env` (by default this process's
+    environment without the variables whose defaults the tests check)."""
+    if base_env is None:
+        ignored = {"DEBUG", "SECRET_KEY", "TIME_ZONE", "DATABASE_CONN_MAX_AGE"}
+        base_env = {key: value for key, value in os.environ.items() if key not in ignored}
+    env = {**base_env, "DJANGO_SETTINGS_MODULE": "horgos.settings.base", **variables}
     return subprocess.run(
         [sys.executable, "-c", PRINT_SETTINGS], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
@@ -44,6 +51,7 @@ def test_settings_are_read_from_the_environment():
     # production defaults: HTTPS on
     assert loaded["ssl"] is True
     assert loaded["hsts"] == 31536000
+    assert loaded["conn_max_age"] == 60
 
 
 def test_defaults_are_asia_shanghai_and_redis_socket_becomes_a_celery_url():
@@ -65,3 +73,58 @@ def test_production_without_a_secret_key_is_refused():
     result = load_settings(DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_private_uploads_inside_the_public_media_root_are_refused(tmp_path):
+    result = load_settings(
+        DEBUG="true", MEDIA_ROOT=str(tmp_path / "media"), PRIVATE_MEDIA_ROOT=str(tmp_path / "media" / "private")
+    )
+    assert result.returncode != 0
+    assert "PRIVATE_MEDIA_ROOT must lie outside MEDIA_ROOT" in result.stderr
+
+
+SERVE_MEDIA = (
+    "import django; django.setup(); from django.test.utils import setup_test_environment; setup_test_environment(); "
+    "from django.test import Client; client = Client(); "
+    "print(client.get('/media/listings/tea.jpg').status_code, client.get('/media/a.csv').status_code)"
+)
+
+
+def test_development_server_serves_public_uploads_and_never_private_ones(tmp_path):
+    # Given DEBUG on (make run), a photo under MEDIA_ROOT and an import file under PRIVATE_MEDIA_ROOT
+    (tmp_path / "media" / "listings").mkdir(parents=True)
+    (tmp_path / "media" / "listings" / "tea.jpg").write_bytes(b"\xff\xd8\xff\xe0 a photo")
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "a.csv").write_text("shop,title_en\n")
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="horgos.settings.base",
+        DEBUG="true",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
+    )
+    # When both are asked for under /media/
+    result = subprocess.run(
+        [sys.executable, "-c", SERVE_MEDIA], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    # Then the photo is served and the import file is not
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200", "404"]
+
+
+def test_the_development_server_keeps_no_database_connection_between_requests(monkeypatch):
+    # Given the environment `make run` gives runserver, even with a .env asking for persistent connections
+    monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "600")
+    monkeypatch.delenv("DEBUG", raising=False)
+    env = development_env({"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/horgos"})
+    assert env["DEBUG"] == "true"
+    # When the settings load in it, then every request closes the connection it opened
+    result = load_settings(base_env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["conn_max_age"] == 0
+
+
+def test_debug_on_defaults_to_no_persistent_connections():
+    result = load_settings(DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["conn_max_age"] == 0

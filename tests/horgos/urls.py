@@ -2,6 +2,7 @@
 
 import threading
 
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.urls import include, path
 from django.views import View
@@ -65,7 +66,40 @@ class MerchantPage(RoleRequiredMixin, View):
         return HttpResponse("merchant page")
 
 
+TOO_MANY_CLIENTS = 'connection to server at "127.0.0.1", port 5432 failed: FATAL:  sorry, too many clients already'
+
+
+def refused_page(request):
+    raise OperationalError(TOO_MANY_CLIENTS)
+
+
+class RefusedApiView(APIView):
+    authentication_classes = []
+    permission_classes = []
+
+    def get(self, request):
+        raise OperationalError(TOO_MANY_CLIENTS)
+
+
+class CrashingApiView(APIView):
+    authentication_classes = []
+    permission_classes = []
+
+    def get(self, request):
+        raise RuntimeError("simulated failure")
+
+
+def session_page(request):
+    """Changes the session: SessionMiddleware saves it after the view, outside the view's own code."""
+    request.session["seen"] = True
+    return HttpResponse("session page")
+
+
 urlpatterns = [
+    path("refused-page/", refused_page),
+    path("session-page/", session_page),
+    path("api/v1/refused/", RefusedApiView.as_view()),
+    path("api/v1/crash/", CrashingApiView.as_view()),
     path("api/v1/test-users/", CreateUserView.as_view()),
     path("api/v1/officer-only/", OfficerOnlyApiView.as_view()),
     path("officer-page/", officer_page),
