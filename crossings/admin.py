@@ -18,19 +18,7 @@ from crossings.models import (
     WatchlistEntry,
 )
 from crossings.services.watchlist import watchlist_add
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History changes only through the services (which audit it), never by hand."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from horgos.admin import ReadOnlyAdmin
 
 
 class LaneInline(admin.TabularInline):

@@ -7,8 +7,7 @@ form has that field, so a rule broken in the service reads like any other field 
 from datetime import UTC, datetime
 
 from django import forms
-from django.contrib.auth import password_validation
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms.fields import BaseTemporalField
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -21,24 +20,13 @@ from crossings.models import Checkpoint, Lane
 from crossings.nationalities import nationalities
 from crossings.services.reference import CLOSURE_ENDS_BEFORE_START, HOURS_BOTH_OR_NEITHER
 from horgos.choices import Role
+from horgos.forms import NewPasswordForm
 from horgos.models import User
 
-PASSWORDS_DIFFER = _("The two passwords differ.")
 TIME_DOES_NOT_EXIST = _("This time does not exist in the checkpoint's time zone (a clock change).")
 
 ALL = [("", _("All"))]
 BLANK = [("", "—")]
-
-
-def show_service_error(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
-    """Add a service's ValidationError to `form`: on the named field when the form has it, else above the form."""
-    field_map = field_map or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        field = field_map.get(name, name)
-        form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, errors)
 
 
 class CheckpointChoiceField(forms.ModelChoiceField):
@@ -219,48 +207,19 @@ class WatchlistEntryForm(forms.Form):
 # --- Users -------------------------------------------------------------------------------------------
 
 
-class OfficerCreateForm(forms.Form):
+class OfficerCreateForm(NewPasswordForm):
     username = forms.CharField(label=_("Username"), max_length=150)
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
     checkpoint = CheckpointChoiceField()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Built per form, in the language of the request.
-        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
-
-    def clean_password2(self):
-        password1, password2 = self.cleaned_data.get("password1"), self.cleaned_data["password2"]
-        if password1 and password1 != password2:
-            raise ValidationError(PASSWORDS_DIFFER, code="password_mismatch")
-        return password2
-
-    def clean(self):
-        cleaned = super().clean()
-        password = cleaned.get("password2")
-        if password and not self.has_error("password2"):
-            candidate = User(
-                username=cleaned.get("username", ""),
-                first_name=cleaned.get("first_name", ""),
-                last_name=cleaned.get("last_name", ""),
-                role=Role.OFFICER,
-            )
-            try:
-                password_validation.validate_password(password, user=candidate)
-            except ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
+    def password_user(self, cleaned: dict) -> User:
+        return User(
+            username=cleaned.get("username", ""),
+            first_name=cleaned.get("first_name", ""),
+            last_name=cleaned.get("last_name", ""),
+            role=Role.OFFICER,
+        )
 
 
 class OfficerCheckpointForm(forms.Form):

@@ -4,52 +4,18 @@ Times render in the time zone of the checkpoint concerned (a visit's entry check
 checkpoint), dates and numbers by the active language's formats.
 """
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.encoding import force_str
-from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
-from django_tables2.rows import BoundRow
 
 from crossings.choices import CrossingKind, Outcome, VisitState
 from crossings.models import Checkpoint, Crossing, Traveller, Visit
-
-TABLE_TEMPLATE = "crossings/lists/_table.html"
-# Spreadsheets run a cell that starts with one of these as a formula (CSV injection); such text gets a quote.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def local_time(moment: datetime | None, checkpoint: Checkpoint) -> str:
-    """A moment as HTML in the checkpoint's zone: `<time datetime="ISO">short local date and time</time>`."""
-    if moment is None:
-        return "—"
-    local = checkpoint.local(moment)
-    return format_html(
-        '<time datetime="{}">{}</time>',
-        local.isoformat(timespec="minutes"),
-        date_format(local, "SHORT_DATETIME_FORMAT"),
-    )
-
-
-def local_time_value(moment: datetime | None, checkpoint: Checkpoint) -> str:
-    """A moment for exports: ISO 8601 with the checkpoint's UTC offset."""
-    return checkpoint.local(moment).isoformat(timespec="minutes") if moment else ""
-
-
-def grouped(number: int) -> str:
-    """A count with the active language's digit grouping (e.g. 25,000 or 25 000)."""
-    return number_format(number, force_grouping=True)
-
-
-def badge(text, kind: str) -> str:
-    """A short status word; the colour only repeats what the word says."""
-    return format_html('<span class="badge badge-{}">{}</span>', kind, text)
+from horgos.tables import ListTable, badge, grouped, local_time, local_time_value
 
 
 def traveller_link(traveller: Traveller) -> str:
@@ -69,42 +35,6 @@ def traveller_value(traveller: Traveller) -> str:
 
 def checkpoint_abbr(checkpoint: Checkpoint) -> str:
     return format_html('<abbr title="{}">{}</abbr>', checkpoint.name, checkpoint.code)
-
-
-def csv_safe(value: str) -> str:
-    if value.startswith(FORMULA_PREFIXES):
-        try:
-            float(value)
-        except ValueError:
-            return "'" + value
-    return value
-
-
-def table_csv_rows(table: tables.Table, *, chunk_size: int = 2000) -> Iterator[list[str]]:
-    """The header row, then every row of the table's (filtered, ordered, unpaginated) queryset, as exported values.
-
-    Rows are read in chunks with `iterator()`, so an export of the whole zone never holds it all in memory.
-    """
-    columns = [column for column in table.columns.iterall() if not column.column.exclude_from_export]
-    yield [force_str(column.header) for column in columns]
-    for record in table.data.data.iterator(chunk_size=chunk_size):
-        row = BoundRow(record, table=table)
-        yield [csv_safe(force_str(row.get_cell_value(column.name) or "")) for column in columns]
-
-
-class ListTable(tables.Table):
-    """What every table of these pages shares: the site's table style, scrolling and accessible sort links.
-
-    django-tables2 does not inherit Meta by itself: every subclass declares `class Meta(<parent>.Meta)`.
-    """
-
-    class Meta:
-        attrs = {"class": "table"}
-        template_name = TABLE_TEMPLATE
-
-    def __init__(self, *args, caption: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.caption = caption
 
 
 class VisitTable(ListTable):
@@ -143,16 +73,16 @@ class VisitTable(ListTable):
         return value.code
 
     def render_entered_at(self, value: datetime, record: Visit) -> str:
-        return local_time(value, record.checkpoint)
+        return local_time(value, record.checkpoint.zone)
 
     def value_entered_at(self, value: datetime, record: Visit) -> str:
-        return local_time_value(value, record.checkpoint)
+        return local_time_value(value, record.checkpoint.zone)
 
     def render_must_leave_by(self, value: datetime, record: Visit) -> str:
-        return local_time(value, record.checkpoint)
+        return local_time(value, record.checkpoint.zone)
 
     def value_must_leave_by(self, value: datetime, record: Visit) -> str:
-        return local_time_value(value, record.checkpoint)
+        return local_time_value(value, record.checkpoint.zone)
 
 
 class InsideTable(VisitTable):
@@ -196,7 +126,7 @@ class OverstayTable(VisitTable):
         return grouped(value)
 
     def render_overstay_flagged_at(self, value: datetime, record: Visit) -> str:
-        return local_time(value, record.checkpoint)
+        return local_time(value, record.checkpoint.zone)
 
 
 class TravellerVisitTable(ListTable):
@@ -222,13 +152,13 @@ class TravellerVisitTable(ListTable):
         return checkpoint_abbr(value)
 
     def render_entered_at(self, value: datetime, record: Visit) -> str:
-        return local_time(value, record.checkpoint)
+        return local_time(value, record.checkpoint.zone)
 
     def render_must_leave_by(self, value: datetime, record: Visit) -> str:
-        return local_time(value, record.checkpoint)
+        return local_time(value, record.checkpoint.zone)
 
     def render_exited_at(self, value: datetime, record: Visit) -> str:
-        return local_time(value, record.checkpoint)
+        return local_time(value, record.checkpoint.zone)
 
     def render_state(self, record: Visit) -> str:
         if record.is_overstay_at(self.now):
@@ -264,7 +194,7 @@ class CrossingTable(ListTable):
         }
 
     def render_occurred_at(self, value: datetime, record: Crossing) -> str:
-        return local_time(value, record.lane.checkpoint)
+        return local_time(value, record.lane.checkpoint.zone)
 
     def render_lane(self, value) -> str:
         return value.code

@@ -9,10 +9,12 @@ from django.db import models, transaction
 from django.db.transaction import TransactionManagementError
 from django_countries.fields import Country
 
+from horgos.choices import AuditAction
 from horgos.models import AuditEntry, User
 
 AUDIT_OUTSIDE_TRANSACTION = "audit_record must be called inside the transaction of the change it records."
 AUDIT_VALUE_NOT_PLAIN = "%(path)s: a %(type)s cannot be recorded in the audit log; pass a plain value."
+AUDIT_ACTION_UNKNOWN = "%(action)r is no AuditAction: add it to horgos.choices.AuditAction with its label."
 
 
 def plain(value: Any, path: str = "changes") -> Any:
@@ -48,9 +50,9 @@ def plain(value: Any, path: str = "changes") -> Any:
 
 
 def audit_record(
-    *, actor: User | None, action: str, target: models.Model, changes: dict[str, Any] | None = None
+    *, actor: User | None, action: AuditAction, target: models.Model, changes: dict[str, Any] | None = None
 ) -> AuditEntry:
-    """Append an audit row for `action` on `target` by `actor` (None for the system itself).
+    """Append an audit row for `action` (an AuditAction) on `target` by `actor` (None for the system itself).
 
     `changes` maps a field name to {"before": ..., "after": ...} (see `changes_between`), or holds
     whatever else explains the action (a reason, a count); its values are stored as `plain` makes them.
@@ -59,6 +61,8 @@ def audit_record(
     """
     if not transaction.get_connection().in_atomic_block:
         raise TransactionManagementError(AUDIT_OUTSIDE_TRANSACTION)
+    if action not in AuditAction.values:
+        raise ValueError(AUDIT_ACTION_UNKNOWN % {"action": action})
     return AuditEntry.objects.create(
         actor=actor,
         actor_username=actor.get_username() if actor else "",

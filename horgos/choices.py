@@ -6,3 +6,58 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("Border officer")
     MERCHANT = "merchant", _("Merchant")
     ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class AuditAction(models.TextChoices):
+    """Everything the audit log records, one member per kind of change; pages show the label.
+
+    Values are `<subject>.<verb>`, as stored in AuditEntry.action; a service passes the member, never a string.
+    """
+
+    # horgos: users
+    USER_CREATE = "user.create", _("User created")
+    USER_API_TOKEN_ROTATE = "user.api_token_rotate", _("API token replaced")
+    USER_DEACTIVATE = "user.deactivate", _("User deactivated")
+    USER_REACTIVATE = "user.reactivate", _("User reactivated")
+    # crossings: reference data
+    CHECKPOINT_UPDATE = "checkpoint.update", _("Checkpoint changed")
+    LANE_CREATE = "lane.create", _("Lane added")
+    LANE_UPDATE = "lane.update", _("Lane changed")
+    OFFICER_ASSIGN = "officer.assign", _("Officer assigned to a checkpoint")
+    OPENING_HOURS_SET = "opening_hours.set", _("Opening hours set")
+    OPENING_HOURS_CLEAR = "opening_hours.clear", _("Opening hours removed")
+    CLOSURE_ADD = "closure.add", _("Closure added")
+    CLOSURE_REMOVE = "closure.remove", _("Closure removed")
+    # crossings: travellers, watchlist, crossings
+    TRAVELLER_REGISTER = "traveller.register", _("Traveller registered")
+    TRAVELLER_ADD_DOCUMENT = "traveller.add_document", _("Document added")
+    DOCUMENT_REVEAL = "document.reveal", _("Document number revealed")
+    WATCHLIST_ADD = "watchlist.add", _("Watchlist entry added")
+    WATCHLIST_DEACTIVATE = "watchlist.deactivate", _("Watchlist entry ended")
+    ALERT_ACKNOWLEDGE = "alert.acknowledge", _("Alert acknowledged")
+    CROSSING_ENTRY = "crossing.entry", _("Entry recorded")
+    CROSSING_EXIT = "crossing.exit", _("Exit recorded")
+    CROSSING_CORRECT = "crossing.correct", _("Crossing reversed")
+    VISIT_OVERSTAY = "visit.overstay", _("Overstay flagged")
+    # merchants: registry
+    MERCHANT_APPLY = "merchant.apply", _("Applied")
+    MERCHANT_APPROVE = "merchant.approve", _("Approved")
+    MERCHANT_REJECT = "merchant.reject", _("Rejected")
+    MERCHANT_SUSPEND = "merchant.suspend", _("Suspended")
+    MERCHANT_REINSTATE = "merchant.reinstate", _("Reinstated")
+    MERCHANT_UPDATE = "merchant.update", _("Profile changed")
+    MEMBER_INVITE = "member.invite", _("Staff member added")
+    MEMBER_REMOVE = "member.remove", _("Staff member removed")
+    SHOP_OPEN = "shop.open", _("Shop opened")
+    SHOP_CLOSED = "shop.closed", _("Shop closed")
+    NOTIFICATION_MARK_READ = "notification.mark_read", _("Notifications read")
+    # merchants: listings and imports
+    LISTING_CREATE = "listing.create", _("Listing created")
+    LISTING_UPDATE = "listing.update", _("Listing changed")
+    LISTING_SUBMIT = "listing.submit", _("Listing submitted for review")
+    LISTING_APPROVE = "listing.approve", _("Listing approved")
+    LISTING_REJECT = "listing.reject", _("Listing rejected")
+    LISTING_DELETE = "listing.delete", _("Listing deleted")
+    LISTING_IMPORT_UPLOAD = "listing_import.upload", _("Import file uploaded")
+    LISTING_IMPORT_CONFIRM = "listing_import.confirm", _("Import confirmed")
+    LISTING_IMPORT_DONE = "listing_import.done", _("Import finished")

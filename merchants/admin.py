@@ -3,30 +3,12 @@ so merchants, shops and listings are read-only here; HS reference data is editab
 
 from django.contrib import admin
 
+from horgos.admin import ReadOnlyAdmin, ReadOnlyInline
 from merchants.models import HsChapter, HsHeading, Listing, Merchant, MerchantMember, Notification, Shop
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class MemberInline(admin.TabularInline):
+class MemberInline(ReadOnlyInline):
     model = MerchantMember
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Merchant)

@@ -7,19 +7,18 @@ ValidationError on the field it names where the form has that field, else above 
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import password_validation
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from horgos.choices import Role
+from horgos.forms import PASSWORDS_DIFFER, NewPasswordForm
 from horgos.models import User
 from merchants.choices import ListingState, MemberRole, ShopState, ZoneSide
 from merchants.models import Listing, Merchant, Shop
 from merchants.models.catalogue import DESCRIPTION_FIELDS, LANGUAGE_SUFFIXES, TITLE_FIELDS
 
-PASSWORDS_DIFFER = _("The two passwords differ.")
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 # The HTML `lang` of the text typed into each language's title and description.
 INPUT_LANGUAGES = {"en": "en", "zh_hans": "zh-Hans", "kk": "kk", "ru": "ru"}
@@ -30,17 +29,6 @@ TITLE_CONSTRAINT = next(
 
 ALL = [("", _("All"))]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def show_service_error(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
-    """Add a service's ValidationError to `form`: on the named field when the form has it, else above the form."""
-    field_map = field_map or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        field = field_map.get(name, name)
-        form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, errors)
 
 
 def model_field(model: type[models.Model], name: str, **kwargs) -> forms.Field:
@@ -194,7 +182,7 @@ class ListingForm(forms.Form):
 # --- Members ------------------------------------------------------------------------------------
 
 
-class MemberInviteForm(forms.Form):
+class MemberInviteForm(NewPasswordForm):
     """A new member of staff: a merchant user account that belongs to this merchant only."""
 
     username = forms.CharField(
@@ -207,34 +195,9 @@ class MemberInviteForm(forms.Form):
         initial=MemberRole.CLERK,
         help_text=_("Clerks keep listings up to date; owners also manage the profile, shops and staff."),
     )
-    password1 = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-    password2 = forms.CharField(
-        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Built per form, in the language of the request.
-        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
-
-    def clean_password2(self):
-        password1, password2 = self.cleaned_data.get("password1"), self.cleaned_data["password2"]
-        if password1 and password1 != password2:
-            raise ValidationError(PASSWORDS_DIFFER, code="password_mismatch")
-        return password2
-
-    def clean(self):
-        cleaned = super().clean()
-        password = cleaned.get("password2")
-        if password and not self.has_error("password2"):
-            candidate = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""), role=Role.MERCHANT)
-            try:
-                password_validation.validate_password(password, user=candidate)
-            except ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
+    def password_user(self, cleaned: dict) -> User:
+        return User(username=cleaned.get("username", ""), email=cleaned.get("email", ""), role=Role.MERCHANT)
 
 
 # --- Applying to trade in the zone ------------------------------------------------------------------
@@ -262,5 +225,5 @@ class MerchantApplicationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
-            self.add_error("password_again", _("The two passwords differ."))
+            self.add_error("password_again", PASSWORDS_DIFFER)
         return cleaned

@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from horgos.exports import csv_rows_text, formula_text_restored
 from merchants.models import Listing, ListingImport, Merchant
 
 COLUMNS = (
@@ -190,7 +191,7 @@ def parse_row(row: Row) -> ParsedRow:
     if row.has_extra_cells:
         parsed.errors.append(("", str(EXTRA_CELLS)))
     for name in TEXT_COLUMNS:
-        parsed.fields[name] = unprotect_text(_text(cells[name]))
+        parsed.fields[name] = formula_text_restored(_text(cells[name]))
     parsed.fields["hs_code"] = _hs_code(cells["hs_code"])
     parsed.fields["origin_country"] = _text(cells["origin_country"]).upper()
     for name in DECIMAL_COLUMNS:
@@ -277,26 +278,10 @@ def listing_cells(listing: Listing) -> list[object]:
     ]
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula; a leading apostrophe makes it
-# text. The export adds the apostrophe to such texts, the import takes it off again.
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def protect_text(value: object) -> object:
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
-
-
-def unprotect_text(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
-
-
 def write_csv(rows: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 with a byte order mark, so spreadsheets show Chinese, Kazakh and Russian text as written."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    writer.writerows([protect_text(cell) for cell in row] for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """UTF-8 with a byte order mark, so spreadsheets show Chinese, Kazakh and Russian text as written; text that a
+    spreadsheet would run as a formula is kept as text (horgos.exports)."""
+    return "".join(csv_rows_text([COLUMNS, *rows])).encode("utf-8")
 
 
 def write_xlsx(rows: Iterable[Sequence[object]], *, shop_codes: Sequence[str] = (), with_help: bool = False) -> bytes:

@@ -5,14 +5,11 @@ Views parse the query string, check the role and hand over to crossings.selector
 document service (the audited reveal) and crossings.tables (how rows render and export).
 """
 
-import csv
-from collections.abc import Iterable, Iterator
-
 import django_filters
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
@@ -28,8 +25,10 @@ from crossings.models import Traveller
 from crossings.selectors import lists as list_selectors
 from crossings.services.documents import document_reveal
 from horgos.choices import Role
+from horgos.exports import csv_response
 from horgos.pages import is_htmx
 from horgos.roles import RoleRequiredMixin, role_required
+from horgos.tables import table_csv_rows
 
 STAFF = (Role.OFFICER, Role.ADMINISTRATOR)
 PAGE_SIZE = 50
@@ -74,42 +73,6 @@ class TodayFilterSet(CrossingFilterSet):
         return queryset  # the rows are already the chosen checkpoint's
 
 
-# --- CSV --------------------------------------------------------------------------------------------
-
-
-class _Echo:
-    """A file-like object whose write() hands back what it got, so csv.writer can feed a streaming response."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _in_language(rows: Iterable, language: str) -> Iterator:
-    """Rows produced under `language`: a streamed body is read after the view returns, outside its language."""
-    iterator = iter(rows)
-    while True:
-        with translation.override(language):
-            try:
-                row = next(iterator)
-            except StopIteration:
-                return
-        yield row
-
-
-def csv_response(rows: Iterable[list[str]], filename: str) -> StreamingHttpResponse:
-    """A streamed UTF-8 CSV download (with a byte-order mark, so spreadsheets read Chinese and Cyrillic names)."""
-    writer = csv.writer(_Echo())
-    lines = (writer.writerow(row) for row in _in_language(rows, translation.get_language()))
-    response = StreamingHttpResponse(_with_bom(lines), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _with_bom(lines: Iterator[str]) -> Iterator[str]:
-    yield "\ufeff"
-    yield from lines
-
-
 # --- list pages -------------------------------------------------------------------------------------
 
 
@@ -136,7 +99,7 @@ class StaffListView(RoleRequiredMixin, SingleTableMixin, FilterView):
     def render_to_response(self, context, **response_kwargs):
         if self.exporting:
             filename = f"{self.export_name}-{timezone.localdate(self.now):%Y-%m-%d}.csv"
-            return csv_response(tables.table_csv_rows(context["table"]), filename)
+            return csv_response(table_csv_rows(context["table"]), filename)
         return super().render_to_response(context, **response_kwargs)
 
 

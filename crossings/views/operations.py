@@ -25,13 +25,13 @@ from crossings.forms import (
     OpeningHoursForm,
     UserFilterForm,
     WatchlistEntryForm,
-    show_service_error,
 )
 from crossings.models import Alert, Checkpoint, Closure, Lane, OpeningHours, WatchlistEntry
 from crossings.selectors import operations as operations_selectors
 from crossings.services import reference
 from crossings.services.watchlist import alert_acknowledge, watchlist_add, watchlist_deactivate
 from horgos.choices import Role
+from horgos.forms import show_service_error
 from horgos.models import User
 from horgos.pages import is_htmx, paginate, posted, redirect_back, show_error
 from horgos.roles import role_required

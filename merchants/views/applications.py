@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from merchants.forms import MerchantApplicationForm, show_service_error
+from horgos.forms import show_service_error
+from merchants.forms import MerchantApplicationForm
 from merchants.services.registry import merchant_apply
 
 

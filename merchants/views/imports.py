@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from horgos.choices import Role
+from horgos.forms import show_service_error
 from horgos.roles import role_required
 from merchants.choices import MerchantState, ShopState
-from merchants.forms import show_service_error
 from merchants.imports import COLUMN_HELP, COLUMNS, MAX_BYTES, listing_cells, listing_imports_of, write_csv, write_xlsx
 from merchants.models import Merchant, Shop
 from merchants.selectors import listings_visible_to, merchant_of

@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -24,6 +24,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from horgos.choices import Role
+from horgos.forms import show_service_error
 from horgos.models import AuditEntry
 from horgos.pages import is_htmx, paginate, posted_next, redirect_back
 from horgos.roles import role_required
@@ -125,15 +126,6 @@ class ShopFilterForm(forms.Form):
 def _reason_form(data=None, *, prefix_id: str) -> ReasonForm:
     """A reason form whose input id is unique on the page (one form per row), while its name stays `reason`."""
     return ReasonForm(data, auto_id=f"id_{prefix_id}_%s")
-
-
-def _add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on `form`: on the field it names when the form has it, else above it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields and name != NON_FIELD_ERRORS else None, errors)
 
 
 # --- Helpers -------------------------------------------------------------------------------------------
@@ -393,7 +385,7 @@ def _lifecycle_view(action: str):
             try:
                 merchant = LIFECYCLE_SERVICES[action](**kwargs)
             except ValidationError as error:
-                _add_service_error(form, error)
+                show_service_error(form, error)
             else:
                 messages.success(request, LIFECYCLE_DONE[action] % {"merchant": merchant})
                 return redirect_back(request, reverse("merchants:registry-merchant", args=[merchant.pk]))
@@ -449,7 +441,7 @@ def _moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     listing=listing, administrator=request.user, reason=form.cleaned_data["reason"]
                 )
         except ValidationError as error:
-            _add_service_error(form, error)
+            show_service_error(form, error)
     done = not form.errors
     if is_htmx(request):
         listing = get_object_or_404(listings_visible_to(request.user), pk=pk)

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from horgos.choices import Role
+from horgos.forms import show_service_error
 from horgos.pages import paginate, posted, redirect_back, show_error
 from horgos.roles import role_required
 from merchants.choices import ListingState, MemberRole, ShopState
@@ -33,7 +34,6 @@ from merchants.forms import (
     MemberInviteForm,
     MerchantProfileForm,
     ShopOpenForm,
-    show_service_error,
 )
 from merchants.models import Listing, MerchantMember, Shop
 from merchants.selectors import listings_visible_to, membership_of, notifications_of, shops_visible_to

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from crossings import rules
 from crossings.choices import Outcome, RefusalReason, WatchlistMatch
-from crossings.forms import PASSWORDS_DIFFER
 from crossings.models import Alert, Closure, Lane, OfficerAssignment, OpeningHours, WatchlistEntry
 from crossings.services.crossings import crossing_record_entry
 from crossings.services.reference import (
@@ -20,6 +19,7 @@ from crossings.services.reference import (
 )
 from crossings.services.watchlist import ALERT_ALREADY_ACKNOWLEDGED, alert_acknowledge, watchlist_add
 from horgos.choices import Role
+from horgos.forms import PASSWORDS_DIFFER
 from horgos.models import AuditEntry, User
 from horgos.services import CANNOT_DEACTIVATE_YOURSELF
 from tests.crossings.conftest import almaty, beijing

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django_countries.fields import Country
 
 from horgos.audit import AUDIT_OUTSIDE_TRANSACTION, audit_record, changes_between
-from horgos.choices import Role
+from horgos.choices import AuditAction, Role
 from horgos.models import AuditEntry
 from tests.factories import AdministratorFactory, OfficerFactory
 
@@ -38,7 +38,7 @@ def test_audit_row_rolls_back_with_the_callers_transaction():
 @pytest.mark.django_db(transaction=True)
 def test_audit_record_outside_a_transaction_is_refused():
     with pytest.raises(TransactionManagementError, match=AUDIT_OUTSIDE_TRANSACTION):
-        audit_record(actor=None, action="x", target=OfficerFactory())
+        audit_record(actor=None, action="user.create", target=OfficerFactory())
     assert not AuditEntry.objects.exists()
 
 
@@ -49,21 +49,21 @@ def test_audit_record_outside_a_transaction_is_refused():
 )
 def test_database_refuses_update_and_delete_of_audit_rows(statement):
     with transaction.atomic():
-        audit_record(actor=None, action="system.tick", target=OfficerFactory())
+        audit_record(actor=None, action=AuditAction.VISIT_OVERSTAY, target=OfficerFactory())
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement)
-    assert AuditEntry.objects.get().action == "system.tick"
+    assert AuditEntry.objects.get().action == AuditAction.VISIT_OVERSTAY
 
 
 @pytest.mark.django_db
 def test_orm_update_and_delete_of_audit_rows_fail_too():
     with transaction.atomic():
-        entry = audit_record(actor=None, action="system.tick", target=OfficerFactory())
+        entry = audit_record(actor=None, action=AuditAction.VISIT_OVERSTAY, target=OfficerFactory())
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(action="tampered")
     with pytest.raises(DatabaseError), transaction.atomic():
         entry.delete()
-    assert AuditEntry.objects.filter(action="system.tick").count() == 1
+    assert AuditEntry.objects.filter(action=AuditAction.VISIT_OVERSTAY).count() == 1
 
 
 def test_changes_between_lists_only_changed_fields():
@@ -75,7 +75,7 @@ def test_changes_between_lists_only_changed_fields():
 @pytest.mark.django_db
 def test_audit_log_is_read_only_in_the_admin(client):
     with transaction.atomic():
-        entry = audit_record(actor=None, action="system.tick", target=OfficerFactory())
+        entry = audit_record(actor=None, action=AuditAction.VISIT_OVERSTAY, target=OfficerFactory())
     client.force_login(AdministratorFactory())
     assert client.get("/admin/horgos/auditentry/").status_code == 200
     assert client.get(f"/admin/horgos/auditentry/{entry.pk}/change/").status_code == 200
@@ -113,7 +113,7 @@ def test_audit_changes_hold_plain_values_whatever_the_caller_passes():
     }
     # when they are recorded
     with transaction.atomic():
-        entry = audit_record(actor=None, action="system.tick", target=target, changes=changes)
+        entry = audit_record(actor=None, action=AuditAction.VISIT_OVERSTAY, target=target, changes=changes)
     # then the row holds plain JSON values, the same in memory as read back
     assert entry.changes == expected
     assert AuditEntry.objects.get().changes == expected
@@ -123,5 +123,16 @@ def test_audit_changes_hold_plain_values_whatever_the_caller_passes():
 @pytest.mark.django_db
 def test_audit_refuses_a_value_it_cannot_record_and_writes_nothing():
     with pytest.raises(TypeError, match="cannot be recorded in the audit log"), transaction.atomic():
-        audit_record(actor=None, action="system.tick", target=OfficerFactory(), changes={"odd": object()})
+        audit_record(actor=None, action=AuditAction.VISIT_OVERSTAY, target=OfficerFactory(), changes={"odd": object()})
     assert not AuditEntry.objects.exists()
+
+
+def test_audit_refuses_an_action_that_is_not_an_audit_action(db):
+    with pytest.raises(ValueError, match="is no AuditAction"), transaction.atomic():
+        audit_record(actor=None, action="system.tick", target=OfficerFactory())
+    assert not AuditEntry.objects.exists()
+
+
+def test_every_audit_action_has_a_label_other_than_its_value():
+    for action in AuditAction:
+        assert str(action.label) != action.value

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from horgos.exports import formula_safe, formula_text_restored
 from horgos.models import AuditEntry
 from merchants import tasks as merchant_tasks
 from merchants.choices import ListingImportState, ListingState
@@ -24,7 +25,6 @@ from merchants.imports import (
     NOT_UTF8,
     NOT_XLSX,
     REQUIRED,
-    unprotect_text,
     write_csv,
 )
 from merchants.models import HsHeading, Listing, ListingImport
@@ -710,5 +710,19 @@ def test_csv_export_keeps_formula_like_titles_as_text_and_the_import_reads_them_
     row = ["B2-1-001", "=SUM(A1:A9)", "", "", "", "", "", "", "", "090210", "CN", "1", "1", "yes"]
     exported = write_csv([row]).decode("utf-8-sig").splitlines()[1]
     assert exported.split(",")[1] == "'=SUM(A1:A9)"
-    assert unprotect_text("'=SUM(A1:A9)") == "=SUM(A1:A9)"
-    assert unprotect_text("'quoted") == "'quoted"
+    assert formula_text_restored("'=SUM(A1:A9)") == "=SUM(A1:A9)"
+    assert formula_text_restored("'quoted") == "'quoted"
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+7 700", "-cmd", "@SUM(A1)", "\tHYPERLINK()", "\r=1"])
+def test_every_export_keeps_formula_like_text_as_text_and_reads_it_back(text):
+    # One rule for every export (horgos.exports): listings CSV and the officers' lists alike
+    assert formula_safe(text) == "'" + text
+    assert formula_text_restored(formula_safe(text)) == text
+    _header, row = csv.reader(io.StringIO(write_csv([["B2-1-001", text]]).decode("utf-8-sig"), newline=""))
+    assert row == ["B2-1-001", "'" + text]
+
+
+def test_numbers_keep_their_sign_in_exports():
+    assert formula_safe("-5") == "-5"
+    assert formula_safe("+3.5") == "+3.5"

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image
 
+from horgos.forms import PASSWORDS_DIFFER
 from horgos.models import AuditEntry, User
 from merchants.choices import ListingState, MemberRole, MerchantState, NotificationKind, ShopState
-from merchants.forms import PASSWORDS_DIFFER, TITLE_CONSTRAINT
+from merchants.forms import TITLE_CONSTRAINT
 from merchants.models import Listing, Merchant, MerchantMember, Notification, Shop
 from merchants.services import listings as listing_services
 from merchants.services.listings import CANNOT_SUBMIT, PHOTO_NOT_AN_IMAGE, PHOTO_TOO_LARGE, UNKNOWN_HS

@@ -1,0 +1,64 @@
+"""What every app's forms share: a service's errors shown on the form, and a new password typed twice.
+
+Forms check the shape of the input; services enforce the rules. `show_service_error` puts a service's
+ValidationError on the form, on the field it names where the form has that field, so a rule broken in the
+service reads like any other field error.
+"""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from horgos.models import User
+
+PASSWORDS_DIFFER = _("The two passwords differ.")
+
+
+def show_service_error(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    """Add a service's ValidationError to `form`: on the named field (renamed by `field_map` where the form calls
+    it otherwise) when the form has it, else above the form."""
+    field_map = field_map or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        field = field_map.get(name, name)
+        form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, errors)
+
+
+def new_password_field(label) -> forms.CharField:
+    return forms.CharField(label=label, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+class NewPasswordForm(forms.Form):
+    """A new account's password, typed twice and checked by the site's password validators against the account
+    the form describes (`password_user`, which each form builds from its own fields)."""
+
+    password1 = new_password_field(_("Password"))
+    password2 = new_password_field(_("Password again"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, in the language of the request.
+        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+
+    def password_user(self, cleaned: dict) -> User:
+        """The account the password is for, unsaved: the validators compare the password with its names."""
+        raise NotImplementedError
+
+    def clean_password2(self):
+        password1, password2 = self.cleaned_data.get("password1"), self.cleaned_data["password2"]
+        if password1 and password1 != password2:
+            raise ValidationError(PASSWORDS_DIFFER, code="password_mismatch")
+        return password2
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password2")
+        if password and not self.has_error("password2"):
+            try:
+                password_validation.validate_password(password, user=self.password_user(cleaned))
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

@@ -1,0 +1,72 @@
+"""What every app's tables share (django-tables2): the site's table style, cells for times, counts and status
+words, and the rows a CSV export holds.
+
+A time renders in the zone it belongs to (a checkpoint's, passed by the caller), dates and numbers by the
+active language's formats.
+"""
+
+from collections.abc import Iterator
+from datetime import datetime, tzinfo
+
+import django_tables2 as tables
+from django.utils.encoding import force_str
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html
+from django_tables2.rows import BoundRow
+
+TABLE_TEMPLATE = "horgos/_table.html"
+
+
+def local_time(moment: datetime | None, zone: tzinfo) -> str:
+    """A moment as HTML in `zone`: `<time datetime="ISO">short local date and time</time>`; a dash for none."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone(zone)
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        local.isoformat(timespec="minutes"),
+        date_format(local, "SHORT_DATETIME_FORMAT"),
+    )
+
+
+def local_time_value(moment: datetime | None, zone: tzinfo) -> str:
+    """A moment for exports: ISO 8601 with the zone's UTC offset."""
+    return moment.astimezone(zone).isoformat(timespec="minutes") if moment else ""
+
+
+def grouped(number: int) -> str:
+    """A count with the active language's digit grouping (e.g. 25,000 or 25 000)."""
+    return number_format(number, force_grouping=True)
+
+
+def badge(text, kind: str) -> str:
+    """A short status word; the colour (ok, warn, bad, ...) only repeats what the word says."""
+    return format_html('<span class="badge badge-{}">{}</span>', kind, text)
+
+
+def table_csv_rows(table: tables.Table, *, chunk_size: int = 2000) -> Iterator[list[str]]:
+    """The header row, then every row of the table's (filtered, ordered, unpaginated) queryset, as exported values.
+
+    Rows are read in chunks with `iterator()`, so an export of the whole zone never holds it all in memory; the
+    CSV writer (horgos.exports) makes each cell formula-safe.
+    """
+    columns = [column for column in table.columns.iterall() if not column.column.exclude_from_export]
+    yield [force_str(column.header) for column in columns]
+    for record in table.data.data.iterator(chunk_size=chunk_size):
+        row = BoundRow(record, table=table)
+        yield [force_str(row.get_cell_value(column.name) or "") for column in columns]
+
+
+class ListTable(tables.Table):
+    """What every table of the site shares: its style, sideways scrolling and accessible sort links.
+
+    django-tables2 does not inherit Meta by itself: every subclass declares `class Meta(<parent>.Meta)`.
+    """
+
+    class Meta:
+        attrs = {"class": "table"}
+        template_name = TABLE_TEMPLATE
+
+    def __init__(self, *args, caption: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.caption = caption
