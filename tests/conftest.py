@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.factories import AdministratorFactory, MerchantUserFactory, OfficerFactory
@@ -37,3 +38,16 @@ def api_client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def signed_in():
+    """A page test client signed in as the given user (None: anonymous): `signed_in(user).get(url)`."""
+
+    def sign_in(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in
