@@ -61,3 +61,8 @@ class AuditAction(models.TextChoices):
     LISTING_IMPORT_UPLOAD = "listing_import.upload", _("Import file uploaded")
     LISTING_IMPORT_CONFIRM = "listing_import.confirm", _("Import confirmed")
     LISTING_IMPORT_DONE = "listing_import.done", _("Import finished")
+
+
+def audit_action_choices() -> list[tuple[str, str]]:
+    """AuditEntry.action's choices, as a callable: a migration names it, so a new action needs no migration."""
+    return AuditAction.choices

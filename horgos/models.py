@@ -4,7 +4,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from horgos.choices import AuditAction, Role
+from horgos.choices import Role, audit_action_choices
 
 
 class HorgosUserManager(UserManager):
@@ -74,7 +74,7 @@ class AuditEntry(models.Model):
         help_text=_("Empty for the system itself (nightly tasks, imports)."),
     )
     actor_username = models.CharField(_("actor username"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=100, choices=AuditAction.choices, db_index=True)
+    action = models.CharField(_("action"), max_length=100, choices=audit_action_choices, db_index=True)
     target_type = models.CharField(_("target type"), max_length=100)
     target_id = models.CharField(_("target id"), max_length=64)
     target_repr = models.CharField(_("target"), max_length=255)
