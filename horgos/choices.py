@@ -61,6 +61,11 @@ class AuditAction(models.TextChoices):
     LISTING_IMPORT_UPLOAD = "listing_import.upload", _("Import file uploaded")
     LISTING_IMPORT_CONFIRM = "listing_import.confirm", _("Import confirmed")
     LISTING_IMPORT_DONE = "listing_import.done", _("Import finished")
+    # trade: sales, policy data
+    SALE_RECORD = "sale.record", _("Sale recorded")
+    SALE_VOID = "sale.void", _("Sale voided")
+    ALLOWANCE_POLICY_ADD = "allowance_policy.add", _("Allowance policy added")
+    EXCHANGE_RATE_SET = "exchange_rate.set", _("Exchange rate entered")
 
 
 def audit_action_choices() -> list[tuple[str, str]]:
