@@ -3,9 +3,9 @@ from rest_framework import serializers
 
 from crossings.api.serializers import DocumentIdentitySerializer
 from crossings.selectors import document_get
+from crossings.selectors.lists import mask_document_number
 from merchants.models import Listing, Shop
 from trade.models import AllowancePolicy, ExchangeRate, Sale, SaleLine
-from trade.selectors.sales import document_last_characters
 
 UNKNOWN_DOCUMENT = _("No such document is registered.")
 
@@ -78,7 +78,7 @@ class SaleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_buyer_document(self, sale: Sale) -> str:
-        return document_last_characters(sale.document.number)
+        return mask_document_number(sale.document.number)
 
 
 class AllowanceRemainingSerializer(serializers.Serializer):
