@@ -80,3 +80,25 @@ class AllowanceUse:
     @property
     def in_base_currency(self) -> bool:
         return self.currency == BASE_CURRENCY
+
+    def as_data(self) -> dict:
+        """The figures as the API gives them: decimals as strings, dates in ISO 8601."""
+
+        def text(value):
+            return None if value is None else str(value)
+
+        return {
+            "side": self.side,
+            "period": self.period,
+            "period_start": self.period_start.isoformat(),
+            "currency": self.currency,
+            "value_limit": text(self.value_limit),
+            "value_used": text(self.value_used),
+            "value_remaining": text(self.value_remaining),
+            "value_remaining_cny": text(self.value_remaining_cny),
+            "weight_limit_kg": text(self.weight_limit_kg),
+            "weight_used_kg": text(self.weight_used_kg),
+            "weight_remaining_kg": text(self.weight_remaining_kg),
+            "excess_value": text(self.excess_value),
+            "duty": text(self.duty),
+        }

@@ -274,3 +274,17 @@ def test_twenty_shops_selling_to_one_buyer_at_once_never_pass_the_limit(trade, a
     assert sorted(outcome for outcome in outcomes if outcome != "sold") == [Decimal("0.00")] * 12
     assert AllowanceLedger.objects.get().value_used == Decimal("8000.00")
     assert Sale.objects.count() == 8
+
+
+def test_the_exit_panel_shows_use_remains_and_duty(trade, at):
+    from horgos.extensions import exit_panels
+
+    at(almaty(2026, 5, 12, 9, 0))
+    enter(trade, checkpoint="KZ")
+    sell(trade, (trade.kettle, 3))
+    (panel,) = exit_panels(traveller=trade.passport.traveller, side="KZ")
+    assert panel.name == "allowance"
+    assert panel.data["value_used"] == "384.62"
+    assert panel.data["weight_remaining_kg"] == "44.000"
+    assert panel.data["duty"] == "0.00"
+    assert panel.data["shuttle_trader"] is None
