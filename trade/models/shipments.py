@@ -25,6 +25,14 @@ FORWARD_STEPS = (
     ShipmentStep.DEPARTED,
 )
 STEP_TIME_FIELDS = {step: f"{step}_at" for step in FORWARD_STEPS}
+# The steps a shipment may move on to from each step. Inspection may be skipped: not every consignment is inspected.
+NEXT_STEPS = {
+    ShipmentStep.REGISTERED: (ShipmentStep.DECLARED,),
+    ShipmentStep.DECLARED: (ShipmentStep.INSPECTED, ShipmentStep.CLEARED),
+    ShipmentStep.INSPECTED: (ShipmentStep.CLEARED,),
+    ShipmentStep.CLEARED: (ShipmentStep.DEPARTED,),
+    ShipmentStep.DEPARTED: (),
+}
 # Steps that may happen any number of times; every forward step happens once at most.
 REPEATABLE_STEPS = (ShipmentStep.HELD, ShipmentStep.RELEASED)
 
@@ -165,6 +173,14 @@ class Shipment(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def next_steps(self) -> tuple[ShipmentStep, ...]:
+        """The steps the shipment may move on to now: none while it is held or once it has departed."""
+        return () if self.held else NEXT_STEPS[ShipmentStep(self.step)]
+
+    @property
+    def may_be_held(self) -> bool:
+        return not self.held and self.step != ShipmentStep.DEPARTED
 
     @property
     def clearance_time(self) -> timedelta | None:

@@ -4,7 +4,9 @@ from django.db.models import Prefetch, QuerySet
 
 from horgos.choices import Role
 from merchants.models import Listing, MerchantMember
-from trade.models import Shipment, ShipmentEvent
+from trade.choices import ShipmentStep
+from trade.models import FORWARD_STEPS, Shipment, ShipmentEvent
+from trade.models.shipments import STEP_TIME_FIELDS
 
 
 def shipments_visible_to(user) -> QuerySet[Shipment]:
@@ -35,3 +37,20 @@ def listings_to_ship(user) -> QuerySet[Listing]:
     if membership is None:
         return Listing.objects.none()
     return Listing.objects.filter(shop__merchant_id=membership.merchant_id).select_related("shop").order_by("title_en")
+
+
+def timeline_steps(shipment: Shipment) -> list[dict]:
+    """The forward steps of `shipment` in order, each with its label, its moment (None until reached), whether it
+    is the current step, and whether it was skipped (inspection, when the shipment was cleared without it)."""
+    return [
+        {
+            "step": step,
+            "label": step.label,
+            "at": getattr(shipment, STEP_TIME_FIELDS[step]),
+            "current": step == shipment.step,
+            "skipped": step == ShipmentStep.INSPECTED
+            and shipment.inspected_at is None
+            and shipment.cleared_at is not None,
+        }
+        for step in FORWARD_STEPS
+    ]

@@ -25,7 +25,7 @@ from merchants.models import Listing, Merchant
 from merchants.services.listings import hs_heading_for
 from trade.choices import ShipmentStep
 from trade.models import FORWARD_STEPS, Shipment, ShipmentEvent, ShipmentLine
-from trade.models.shipments import STEP_TIME_FIELDS
+from trade.models.shipments import NEXT_STEPS, STEP_TIME_FIELDS
 from trade.services.sales import LISTING_NOT_YOURS, MERCHANT_NOT_APPROVED
 
 NOT_YOUR_SHIPMENT = _("You may register and change only your own merchant's shipments.")
@@ -46,14 +46,6 @@ AT_IN_FUTURE = _("The time of a step cannot be in the future.")
 AT_OUT_OF_ORDER = _("The timeline stays in order: this cannot be earlier than its last entry (%(last)s).")
 
 EDITABLE_FIELDS = ("reference", "consignee_name", "consignee_country", "corridor", "transport_mode")
-# Inspection may be skipped: not every consignment is inspected.
-NEXT_STEPS = {
-    ShipmentStep.REGISTERED: (ShipmentStep.DECLARED,),
-    ShipmentStep.DECLARED: (ShipmentStep.INSPECTED, ShipmentStep.CLEARED),
-    ShipmentStep.INSPECTED: (ShipmentStep.CLEARED,),
-    ShipmentStep.CLEARED: (ShipmentStep.DEPARTED,),
-    ShipmentStep.DEPARTED: (),
-}
 
 
 @dataclass(frozen=True)
