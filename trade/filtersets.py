@@ -19,6 +19,7 @@ SEARCH_MAX_LENGTH = 100
 
 
 class CappedDateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"})
     default_validators = [MinValueValidator(EARLIEST_DAY), MaxValueValidator(LATEST_DAY)]
 
 

@@ -197,3 +197,19 @@ def test_the_shipments_are_in_the_schema_with_examples(client):
     schema = client.get("/api/schema/").content.decode()
     assert "/api/v1/shipments/{id}/advance/" in schema
     assert "EXP-2026-0042" in schema
+
+
+def test_filters_narrow_the_list_and_refuse_values_out_of_their_caps(shipping, api_client_for):
+    shipment = ship(shipping)
+    ship(shipping, reference="EXP-2", consignee_name="Baku Goods")
+    client = api_client_for(shipping.owners[0])
+    client.post(url(shipment, "advance"), {"step": "declared"}, format="json")
+    assert [row["reference"] for row in client.get(url(), {"step": "declared"}).json()["results"]] == ["EXP-0001"]
+    assert [row["reference"] for row in client.get(url(), {"q": "baku"}).json()["results"]] == ["EXP-2"]
+    assert client.get(url(), {"held": "true"}).json()["count"] == 0
+    refused = client.get(url(), {"registered_from": "1900-01-01", "q": "x" * 101})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"] == {
+        "registered_from": ["Ensure this value is greater than or equal to 2000-01-01."],
+        "q": ["Ensure this value has at most 100 characters (it has 101)."],
+    }
