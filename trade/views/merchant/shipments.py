@@ -106,43 +106,47 @@ def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _shipment_page(request, get_object_or_404(shipment_details_visible_to(request.user), pk=pk))
 
 
-@role_required(*SHIPMENT_ROLES)
-@require_POST
-def shipment_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _record(request: HttpRequest, pk: int, service, success: str, **arguments) -> HttpResponse:
+    """Record a timeline entry through `service`; its refusal becomes a message on the shipment's page, its
+    success the message `success` (with the reference and the step reached)."""
     shipment = get_object_or_404(shipments_visible_to(request.user), pk=pk)
-    form = AdvanceForm(request.POST)
-    if not form.is_valid():
-        show_error(request, ValidationError(form.errors["step"]))
-        return redirect("trade:shipment", pk=pk)
     try:
-        shipment = shipment_services.shipment_advance(
-            shipment=shipment, step=form.cleaned_data["step"], acting_user=request.user
-        )
+        shipment = service(shipment=shipment, acting_user=request.user, **arguments)
     except ValidationError as error:
         show_error(request, error)
     else:
-        messages.success(
-            request,
-            _("Shipment %(reference)s: %(step)s.") % {"reference": shipment, "step": shipment.get_step_display()},
-        )
+        messages.success(request, success % {"reference": shipment, "step": shipment.get_step_display()})
     return redirect("trade:shipment", pk=pk)
 
 
 @role_required(*SHIPMENT_ROLES)
 @require_POST
+def shipment_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
+    form = AdvanceForm(request.POST)
+    if not form.is_valid():
+        show_error(request, ValidationError(form.errors["step"]))
+        return redirect("trade:shipment", pk=pk)
+    return _record(
+        request,
+        pk,
+        shipment_services.shipment_advance,
+        _("Shipment %(reference)s: %(step)s."),
+        step=form.cleaned_data["step"],
+    )
+
+
+@role_required(*SHIPMENT_ROLES)
+@require_POST
 def shipment_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
-    shipment = get_object_or_404(shipments_visible_to(request.user), pk=pk)
     form = HoldForm(request.POST)
     if form.is_valid():
-        try:
-            shipment = shipment_services.shipment_hold(
-                shipment=shipment, reason=form.cleaned_data["reason"], acting_user=request.user
-            )
-        except ValidationError as error:
-            show_service_error(form, error)
-        else:
-            messages.success(request, _("Shipment %(reference)s is held.") % {"reference": shipment})
-            return redirect("trade:shipment", pk=pk)
+        return _record(
+            request,
+            pk,
+            shipment_services.shipment_hold,
+            _("Shipment %(reference)s is held."),
+            reason=form.cleaned_data["reason"],
+        )
     shipment = get_object_or_404(shipment_details_visible_to(request.user), pk=pk)
     return _shipment_page(request, shipment, hold_form=form)
 
@@ -150,14 +154,7 @@ def shipment_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*SHIPMENT_ROLES)
 @require_POST
 def shipment_release_view(request: HttpRequest, pk: int) -> HttpResponse:
-    shipment = get_object_or_404(shipments_visible_to(request.user), pk=pk)
-    try:
-        shipment = shipment_services.shipment_release(shipment=shipment, acting_user=request.user)
-    except ValidationError as error:
-        show_error(request, error)
-    else:
-        messages.success(request, _("Shipment %(reference)s is released.") % {"reference": shipment})
-    return redirect("trade:shipment", pk=pk)
+    return _record(request, pk, shipment_services.shipment_release, _("Shipment %(reference)s is released."))
 
 
 @role_required(Role.MERCHANT)
