@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from horgos.tables import ListTable, badge, local_time, local_time_value
@@ -32,7 +32,7 @@ def duration_text(duration: timedelta | None) -> str:
     if duration is None:
         return "—"
     minutes = int(duration.total_seconds() // 60)
-    return _gettext("%(hours)s h %(minutes)02d min") % {"hours": minutes // 60, "minutes": minutes % 60}
+    return gettext("%(hours)s h %(minutes)02d min") % {"hours": minutes // 60, "minutes": minutes % 60}
 
 
 def step_badges(shipment: Shipment) -> str:
@@ -83,7 +83,7 @@ class ShipmentTable(ListTable):
         return step_badges(record)
 
     def value_step(self, record: Shipment) -> str:
-        held = f" ({_gettext('Held')}: {record.hold_reason})" if record.held else ""
+        held = f" ({gettext('Held')}: {record.hold_reason})" if record.held else ""
         return f"{record.get_step_display()}{held}"
 
     def render_registered_at(self, value: datetime) -> str:
