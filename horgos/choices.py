@@ -66,6 +66,13 @@ class AuditAction(models.TextChoices):
     SALE_VOID = "sale.void", _("Sale voided")
     ALLOWANCE_POLICY_ADD = "allowance_policy.add", _("Allowance policy added")
     EXCHANGE_RATE_SET = "exchange_rate.set", _("Exchange rate entered")
+    # trade: onward shipments
+    SHIPMENT_REGISTER = "shipment.register", _("Shipment registered")
+    SHIPMENT_UPDATE = "shipment.update", _("Shipment changed")
+    SHIPMENT_DELETE = "shipment.delete", _("Shipment deleted")
+    SHIPMENT_ADVANCE = "shipment.advance", _("Shipment moved on a step")
+    SHIPMENT_HOLD = "shipment.hold", _("Shipment held")
+    SHIPMENT_RELEASE = "shipment.release", _("Shipment released")
 
 
 def audit_action_choices() -> list[tuple[str, str]]:

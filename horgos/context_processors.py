@@ -34,6 +34,7 @@ def navigation(request):
             (reverse("trade:rates"), _("Exchange rates")),
             (reverse("trade:policies"), _("Allowances")),
             (reverse("trade:flags"), _("Shuttle traders")),
+            (reverse("trade:all-shipments"), _("Shipments")),
             (reverse("admin:horgos_auditentry_changelist"), _("Audit log")),
             (reverse("admin:index"), _("Administration")),
         ]
@@ -45,6 +46,7 @@ def navigation(request):
             (reverse("merchants:portal-members"), _("Staff")),
             (reverse("trade:sale-new"), _("New sale")),
             (reverse("trade:sales"), _("Sales")),
+            (reverse("trade:shipments"), _("Shipments")),
         ]
     links += [catalogue, (reverse("api-docs"), _("API")), (reverse("account"), _("Account"))]
     return {"nav_links": links}
