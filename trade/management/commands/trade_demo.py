@@ -1,4 +1,5 @@
-"""Demo data for `make run`: onward shipments of the demo merchants in every state of the customs timeline.
+"""Demo data for `make run`: a few thousand duty-free sales over the demo crossing history (with the daily exchange
+rates they need; see trade.demo), and onward shipments of the demo merchants in every state of the customs timeline.
 
 Run after merchants_demo. Each approved merchant sends consignments along the three corridors, registered by its
 owner through the services (so every rule and audit row is as in real use), copied from its own listings: one
@@ -17,6 +18,7 @@ from django.utils import timezone
 from merchants.choices import MemberRole, MerchantState
 from merchants.models import Listing, Merchant
 from trade.choices import Corridor, ShipmentStep, TransportMode
+from trade.demo import demo_sales_generate
 from trade.models import Shipment
 from trade.services.shipments import (
     ShipmentLineInput,
@@ -63,6 +65,8 @@ class Command(BaseCommand):
     help = __doc__
 
     def handle(self, *args, **options):
+        sales = demo_sales_generate()
+        self.stdout.write(f"{sales} demo sales" if sales else "sales present (or no history yet); left as they are")
         if Shipment.objects.exists():
             self.stdout.write("shipments present; left as they are")
             return
