@@ -108,7 +108,7 @@ class WatchlistEntryAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         values = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
-        obj.pk = watchlist_add(added_by=request.user, **values).pk
+        obj.pk = watchlist_add(acting_user=request.user, **values).pk
 
 
 @admin.register(Crossing)

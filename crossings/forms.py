@@ -11,11 +11,10 @@ from django.core.exceptions import ValidationError
 from django.forms.fields import BaseTemporalField
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
-from crossings.choices import Direction, DocumentType, LaneGroup, Sex, WatchlistMatch
+from crossings.choices import AlertState, Direction, DocumentType, LaneGroup, LaneState, Sex, UserStatus, WatchlistMatch
 from crossings.models import Checkpoint, Lane
 from crossings.nationalities import nationalities
 from crossings.services.reference import CLOSURE_ENDS_BEFORE_START, HOURS_BOTH_OR_NEITHER
@@ -89,11 +88,11 @@ class LaneForm(forms.Form):
 class LaneStateForm(forms.Form):
     """The state the administrator asks for; stating it (rather than toggling) makes a repeated click harmless."""
 
-    state = forms.ChoiceField(choices=[("open", _("Open")), ("closed", _("Closed"))])
+    state = forms.ChoiceField(choices=LaneState.choices)
 
     @property
     def is_open(self) -> bool:
-        return self.cleaned_data["state"] == "open"
+        return self.cleaned_data["state"] == LaneState.OPEN
 
 
 # --- Opening hours and closures -------------------------------------------------------------------
@@ -228,9 +227,7 @@ class OfficerCheckpointForm(forms.Form):
 
 class UserFilterForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ALL + Role.choices, required=False)
-    active = forms.ChoiceField(
-        label=_("Status"), choices=[*ALL, ("yes", _("Active")), ("no", _("Deactivated"))], required=False
-    )
+    active = forms.ChoiceField(label=_("Status"), choices=ALL + UserStatus.choices, required=False)
 
 
 # --- Alerts --------------------------------------------------------------------------------------------
@@ -239,7 +236,7 @@ class UserFilterForm(forms.Form):
 class AlertFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"),
-        choices=[*ALL, ("open", pgettext_lazy("alert state", "Open")), ("acknowledged", _("Acknowledged"))],
+        choices=ALL + AlertState.choices,
         required=False,
     )
     checkpoint = CheckpointChoiceField(required=False, empty_label=_("All"))

@@ -200,8 +200,8 @@ class CrossingViewSet(viewsets.ReadOnlyModelViewSet):
         crossing = service(
             document=serializer.validated_data["document"],
             lane=serializer.validated_data["lane"],
-            officer=request.user,
             at=serializer.validated_data.get("occurred_at"),
+            acting_user=request.user,
         )
         return Response(CrossingSerializer(crossing).data, status=status.HTTP_201_CREATED)
 
@@ -235,7 +235,7 @@ class CrossingViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = CrossingCorrectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reversal = crossing_services.crossing_correct(
-            crossing=self.get_object(), reason=serializer.validated_data["reason"], administrator=request.user
+            crossing=self.get_object(), reason=serializer.validated_data["reason"], acting_user=request.user
         )
         return Response(CrossingSerializer(reversal).data, status=status.HTTP_201_CREATED)
 
@@ -274,7 +274,7 @@ class WatchlistViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = {key: value for key, value in serializer.validated_data.items() if value not in (None, "")}
-        entry = watchlist_services.watchlist_add(added_by=request.user, **fields)
+        entry = watchlist_services.watchlist_add(acting_user=request.user, **fields)
         return Response(WatchlistEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=WatchlistEntrySerializer)
@@ -297,5 +297,5 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=AlertSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        alert = watchlist_services.alert_acknowledge(alert=self.get_object(), officer=request.user)
+        alert = watchlist_services.alert_acknowledge(alert=self.get_object(), acting_user=request.user)
         return Response(AlertSerializer(alert).data)

@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from crossings.choices import Weekday
 from crossings.models import Checkpoint, Closure, Lane, OfficerAssignment, OpeningHours
 from crossings.selectors import officer_checkpoint
 from horgos.audit import audit_record, changes_between
-from horgos.choices import Role
+from horgos.choices import AuditAction, Role
 from horgos.errors import constraint_messages
 from horgos.models import User
 from horgos.roles import require_role
@@ -41,11 +42,11 @@ def lane_create(
     # Two administrators adding the same code at once: the unique constraint settles it.
     with constraint_messages({"lane_code_unique_per_checkpoint": {"code": LANE_CODE_TAKEN}}):
         lane.save()
-    audit_record(actor=acting_user, action="lane.create", target=lane, changes={"is_open": is_open})
+    audit_record(actor=acting_user, action=AuditAction.LANE_CREATE, target=lane, changes={"is_open": is_open})
     return lane
 
 
-def _update_audited(instance, *, fields: dict, acting_user: User, action: str):
+def _update_audited(instance, *, fields: dict, acting_user: User, action: AuditAction):
     """Change some fields of a locked row, validate it, and audit the before and after values."""
     require_role(acting_user, Role.ADMINISTRATOR)
     instance = type(instance).objects.select_for_update(of=("self",)).get(pk=instance.pk)
@@ -61,7 +62,7 @@ def _update_audited(instance, *, fields: dict, acting_user: User, action: str):
 @transaction.atomic
 def lane_update(*, lane: Lane, acting_user: User, **fields) -> Lane:
     """Change a lane (e.g. open or close it, effective at once)."""
-    return _update_audited(lane, fields=fields, acting_user=acting_user, action="lane.update")
+    return _update_audited(lane, fields=fields, acting_user=acting_user, action=AuditAction.LANE_UPDATE)
 
 
 @transaction.atomic
@@ -73,7 +74,7 @@ def officer_assign(*, officer: User, checkpoint: Checkpoint, acting_user: User) 
     assignment, _ = OfficerAssignment.objects.update_or_create(officer=officer, defaults={"checkpoint": checkpoint})
     audit_record(
         actor=acting_user,
-        action="officer.assign",
+        action=AuditAction.OFFICER_ASSIGN,
         target=officer,
         changes={"checkpoint": {"before": before.code if before else None, "after": checkpoint.code}},
     )
@@ -120,7 +121,7 @@ def officer_create(
 @transaction.atomic
 def checkpoint_update(*, checkpoint: Checkpoint, acting_user: User, **fields) -> Checkpoint:
     """Change a checkpoint's names or time zone."""
-    return _update_audited(checkpoint, fields=fields, acting_user=acting_user, action="checkpoint.update")
+    return _update_audited(checkpoint, fields=fields, acting_user=acting_user, action=AuditAction.CHECKPOINT_UPDATE)
 
 
 @transaction.atomic
@@ -133,7 +134,7 @@ def opening_hours_set(
     00:00 means midnight at the end of the day. Nothing is written (or audited) when nothing changes.
     """
     require_role(acting_user, Role.ADMINISTRATOR)
-    if not 0 <= weekday <= 6:
+    if weekday not in Weekday.values:
         raise ValidationError({"weekday": WEEKDAY_INVALID})
     if (opens_at is None) != (closes_at is None):
         raise ValidationError(HOURS_BOTH_OR_NEITHER)
@@ -145,7 +146,7 @@ def opening_hours_set(
     if opens_at is None:
         audit_record(
             actor=acting_user,
-            action="opening_hours.clear",
+            action=AuditAction.OPENING_HOURS_CLEAR,
             target=checkpoint,
             changes={"weekday": weekday, **changes},
         )
@@ -165,7 +166,10 @@ def opening_hours_set(
     ):
         hours.save()
     audit_record(
-        actor=acting_user, action="opening_hours.set", target=checkpoint, changes={"weekday": weekday, **changes}
+        actor=acting_user,
+        action=AuditAction.OPENING_HOURS_SET,
+        target=checkpoint,
+        changes={"weekday": weekday, **changes},
     )
     return hours
 
@@ -191,7 +195,7 @@ def closure_add(
         closure.save()
     audit_record(
         actor=acting_user,
-        action="closure.add",
+        action=AuditAction.CLOSURE_ADD,
         target=closure,
         changes={"starts_at": starts_at, "ends_at": ends_at, "reason": closure.reason},
     )
@@ -209,7 +213,7 @@ def closure_remove(*, closure: Closure, acting_user: User) -> None:
     # Recorded before the delete, while the closure still has its id.
     audit_record(
         actor=acting_user,
-        action="closure.remove",
+        action=AuditAction.CLOSURE_REMOVE,
         target=closure,
         changes=changes_between(before, dict.fromkeys(before)),
     )

@@ -10,7 +10,7 @@ from crossings.choices import Outcome, VisitState, WatchlistMatch
 from crossings.models import Alert, Crossing, TravelDocument, Traveller, Visit
 from crossings.mrz import RESCAN, parse_mrz
 from crossings.services.watchlist import watchlist_add
-from crossings.views.desk import SESSION_LANE
+from crossings.views.officer.desk import SESSION_LANE
 from horgos.models import AuditEntry
 from tests.crossings.conftest import beijing
 from tests.crossings.factories import DocumentFactory
@@ -188,7 +188,7 @@ def test_mrz_read_without_line_breaks_is_read_the_same(client, zone, at):
 def test_watchlist_hit_shows_an_alert_the_officer_acknowledges(client, zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     watchlist_add(match=WatchlistMatch.PERSON, family_name="Abenova", birth_date=kazakh.traveller.birth_date,
-                  reason="Court order 17/2026", added_by=zone.administrator)  # fmt: skip
+                  reason="Court order 17/2026", acting_user=zone.administrator)  # fmt: skip
     page = scan(desk_client(client, zone, zone.cn_officer), kazakh.number).content.decode()
     assert "Watchlist match" in page and "Court order 17/2026" in page
     alert = Alert.objects.get()
@@ -201,7 +201,7 @@ def test_watchlist_hit_shows_an_alert_the_officer_acknowledges(client, zone, kaz
 def test_officer_of_the_other_checkpoint_cannot_acknowledge(client, zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     watchlist_add(match=WatchlistMatch.PERSON, family_name="Abenova", birth_date=kazakh.traveller.birth_date,
-                  reason="Court order", added_by=zone.administrator)  # fmt: skip
+                  reason="Court order", acting_user=zone.administrator)  # fmt: skip
     scan(desk_client(client, zone, zone.cn_officer), kazakh.number)
     client.force_login(zone.kz_officer)
     assert client.post(f"/crossings/desk/alerts/{Alert.objects.get().pk}/acknowledge/").status_code == 403

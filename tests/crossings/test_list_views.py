@@ -40,13 +40,13 @@ def officer_of(zone, checkpoint):
 
 def enter(zone, document, checkpoint="CN", lane="E-F01"):
     return crossing_record_entry(
-        document=document, lane=zone.lane(checkpoint, lane), officer=officer_of(zone, checkpoint)
+        document=document, lane=zone.lane(checkpoint, lane), acting_user=officer_of(zone, checkpoint)
     )
 
 
 def leave(zone, document, checkpoint="CN", lane="X-F01"):
     return crossing_record_exit(
-        document=document, lane=zone.lane(checkpoint, lane), officer=officer_of(zone, checkpoint)
+        document=document, lane=zone.lane(checkpoint, lane), acting_user=officer_of(zone, checkpoint)
     )
 
 
@@ -333,7 +333,7 @@ def test_traveller_page_shows_crossings_in_their_checkpoints_zone_and_reversals(
     at(almaty(2026, 5, 12, 10, 0))
     entry = enter(zone, kazakh, "KZ", "E-C01")
     at(almaty(2026, 5, 12, 11, 0))
-    crossing_correct(crossing=entry, reason="Scanned the wrong passport", administrator=zone.administrator)
+    crossing_correct(crossing=entry, reason="Scanned the wrong passport", acting_user=zone.administrator)
     response = signed_in(client, zone.cn_officer).get(f"/crossings/travellers/{kazakh.traveller.pk}/")
     html = response.content.decode()
     assert 'datetime="2026-05-12T10:00+05:00"' in html
@@ -345,7 +345,7 @@ def test_traveller_page_shows_crossings_in_their_checkpoints_zone_and_reversals(
 def test_traveller_page_lists_watchlist_alerts(client, zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     watchlist_add(match=WatchlistMatch.PERSON, family_name="Abenova", birth_date=kazakh.traveller.birth_date,
-                  reason="Court order", added_by=zone.administrator)  # fmt: skip
+                  reason="Court order", acting_user=zone.administrator)  # fmt: skip
     enter(zone, kazakh)
     html = signed_in(client, zone.cn_officer).get(f"/crossings/travellers/{kazakh.traveller.pk}/").content.decode()
     assert "Court order" in html
@@ -424,8 +424,8 @@ def test_reveal_of_another_travellers_document_is_404(client, zone, kazakh, chin
 
 def test_document_reveal_service_refuses_merchants(zone, kazakh):
     with pytest.raises(PermissionDenied):
-        document_reveal(document=kazakh, officer=zone.merchant)
-    assert document_reveal(document=kazakh, officer=zone.kz_officer) == "N1234567"
+        document_reveal(document=kazakh, acting_user=zone.merchant)
+    assert document_reveal(document=kazakh, acting_user=zone.kz_officer) == "N1234567"
     assert AuditEntry.objects.filter(action="document.reveal").count() == 1
 
 
@@ -504,7 +504,7 @@ def test_today_offers_only_the_checkpoints_lanes(client, zone, today):
 def test_today_summary_counts_by_direction(client, zone, today, at):
     at(beijing(2026, 5, 12, 16, 0))
     crossing_correct(crossing=Crossing.objects.get(traveller__family_name="Wang"), reason="Test",
-                     administrator=zone.administrator)  # fmt: skip
+                     acting_user=zone.administrator)  # fmt: skip
     leave(zone, today["old"])
     response = signed_in(client, zone.cn_officer).get("/crossings/today/")
     summary = {str(row["direction"]): (row["admitted"], row["refused"]) for row in response.context["summary"].data}
@@ -566,7 +566,7 @@ def traffic(zone, at):
     enter(zone, people[3], "CN", "E-C01")  # refused: wrong lane
     at(almaty(2026, 5, 12, 9, 10))
     enter(zone, kz_people[1], "KZ", "E-C01")
-    crossing_correct(crossing=mistaken, reason="Double scan", administrator=zone.administrator)
+    crossing_correct(crossing=mistaken, reason="Double scan", acting_user=zone.administrator)
     at(almaty(2026, 5, 12, 18, 30))
     enter(zone, kz_people[2], "KZ", "E-C01")
     at(almaty(2026, 5, 12, 18, 45))
@@ -618,10 +618,10 @@ def test_visits_inside_and_annotation_agree(zone, inside):
     """The list's days left (computed in the database) is the model's own count."""
     from django.utils import timezone
 
-    from crossings.selectors.lists import inside_visits
+    from crossings.selectors import visits_inside
 
     now = timezone.now()
-    for visit in inside_visits(now=now):
+    for visit in visits_inside(now=now):
         assert visit.days_left == Visit.objects.get(pk=visit.pk).days_left_at(now)
 
 

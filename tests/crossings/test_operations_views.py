@@ -58,7 +58,7 @@ def watch_abenova(zone, kazakh, reason="Court order") -> WatchlistEntry:
         family_name="Abenova",
         birth_date=kazakh.traveller.birth_date,
         reason=reason,
-        added_by=zone.administrator,
+        acting_user=zone.administrator,
     )
 
 
@@ -67,7 +67,7 @@ def alert(zone, kazakh, at) -> Alert:
     """A watchlist hit at the Chinese checkpoint on Tuesday 12 May 2026, 10:00 Beijing time."""
     at(beijing(2026, 5, 12, 10, 0))
     watch_abenova(zone, kazakh)
-    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     return Alert.objects.get()
 
 
@@ -227,7 +227,7 @@ def test_closing_a_lane_takes_effect_at_once_and_is_audited(admin_client, zone, 
     assert "<html" not in row
     assert "Closed" in row and "Open lane E-F01" in row
     # And the next entry on that lane is refused because the lane is closed
-    crossing = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     assert (crossing.outcome, crossing.refusal_reason) == (Outcome.REFUSED, RefusalReason.LANE_CLOSED)
     # And the change is audited with its before and after
     entry = AuditEntry.objects.get(action="lane.update", target_id=str(lane.pk))
@@ -523,7 +523,7 @@ def test_deactivating_an_entry_moves_it_to_the_ended_ones(admin_client, zone, ka
     assert entry not in page["active_entries"]
     assert entry in page["inactive_page"].object_list
     # And the traveller it named now enters
-    crossing = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     assert crossing.outcome == Outcome.ADMITTED
 
 
@@ -540,7 +540,7 @@ def test_watchlist_shows_hit_counts_and_the_entry_its_hits(admin_client, zone, k
     # Given a hit at the Kazakh checkpoint at 10:00 Almaty time (13:00 in Beijing, the site's zone)
     at(almaty(2026, 5, 12, 10, 0))
     entry = watch_abenova(zone, kazakh)
-    crossing_record_entry(document=kazakh, lane=zone.lane("KZ", "E-C01"), officer=zone.kz_officer)
+    crossing_record_entry(document=kazakh, lane=zone.lane("KZ", "E-C01"), acting_user=zone.kz_officer)
     listed = admin_client.get(url("operations-watchlist")).context["active_entries"]
     assert [(e.pk, e.hit_count, e.open_hit_count) for e in listed] == [(entry.pk, 1, 1)]
     # When the administrator opens the entry
@@ -552,7 +552,7 @@ def test_watchlist_shows_hit_counts_and_the_entry_its_hits(admin_client, zone, k
     assert "ABENOVA Aigul" in hits
     assert "Open" in hits
     # And once acknowledged, who did it and when (local time of the checkpoint)
-    alert_acknowledge(alert=Alert.objects.get(), officer=zone.kz_officer)
+    alert_acknowledge(alert=Alert.objects.get(), acting_user=zone.kz_officer)
     hits = admin_client.get(url("operations-watchlist-entry", entry.pk)).content.decode().split('id="hits"')[1]
     assert f"{zone.kz_officer.username}, 2026-05-12 10:0" in hits
 
@@ -697,7 +697,7 @@ def test_acknowledging_an_alert(admin_client, zone, alert):
 
 
 def test_acknowledging_twice_says_so_and_keeps_the_first(admin_client, zone, alert):
-    alert_acknowledge(alert=alert, officer=zone.cn_officer)
+    alert_acknowledge(alert=alert, acting_user=zone.cn_officer)
     response = admin_client.post(url("operations-alert-acknowledge", alert.pk), follow=True)
     assert str(ALERT_ALREADY_ACKNOWLEDGED) in response.content.decode()
     alert.refresh_from_db()
@@ -709,12 +709,12 @@ def test_alerts_are_listed_open_first_and_filtered(admin_client, zone, kazakh, c
     at(beijing(2026, 5, 12, 10, 0))
     watch_abenova(zone, kazakh)
     watchlist_add(match=WatchlistMatch.DOCUMENT, document_type="passport", document_issuing_country="CN",
-                  document_number="E12345678", reason="Customs fraud", added_by=zone.administrator)  # fmt: skip
-    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+                  document_number="E12345678", reason="Customs fraud", acting_user=zone.administrator)  # fmt: skip
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     at(beijing(2026, 5, 12, 11, 0))
-    crossing_record_entry(document=chinese, lane=zone.lane("KZ", "E-F01"), officer=zone.kz_officer)
+    crossing_record_entry(document=chinese, lane=zone.lane("KZ", "E-F01"), acting_user=zone.kz_officer)
     older, newer = Alert.objects.order_by("raised_at")
-    alert_acknowledge(alert=newer, officer=zone.kz_officer)
+    alert_acknowledge(alert=newer, acting_user=zone.kz_officer)
     # Then the open one comes first, though older
     response = admin_client.get(url("operations-alerts"))
     assert list(response.context["page"]) == [older, newer]

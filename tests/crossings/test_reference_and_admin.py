@@ -61,7 +61,9 @@ def test_document_identity_is_unique_on_the_normalised_number(zone):
 
 def test_one_open_visit_per_traveller_is_enforced_by_the_database(zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
-    visit = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer).opened_visit
+    visit = crossing_record_entry(
+        document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer
+    ).opened_visit
     with pytest.raises(IntegrityError), transaction.atomic():
         Visit.objects.create(
             traveller=kazakh.traveller,

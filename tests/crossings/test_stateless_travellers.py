@@ -18,7 +18,7 @@ from crossings.models import Crossing, TravelDocument, Traveller, Visit
 from crossings.mrz import NOT_AN_ISSUING_STATE, MrzError, parse_mrz
 from crossings.rules import traveller_group_at
 from crossings.services.crossings import crossing_record_entry
-from crossings.views.desk import SESSION_LANE
+from crossings.views.officer.desk import SESSION_LANE
 from merchants.forms import ListingForm
 from tests.crossings.conftest import beijing
 from tests.crossings.factories import DocumentFactory, TravellerFactory
@@ -94,7 +94,7 @@ def test_stateless_persons_and_refugees_are_other_nationals_at_both_checkpoints(
 )  # fmt: skip
 def test_stateless_person_uses_the_lanes_of_other_nationals(zone, at, lane, outcome, reason):
     at(beijing(2026, 5, 12, 10, 0))
-    crossing = crossing_record_entry(document=stateless(), lane=zone.lane("CN", lane), officer=zone.cn_officer)
+    crossing = crossing_record_entry(document=stateless(), lane=zone.lane("CN", lane), acting_user=zone.cn_officer)
     assert (crossing.outcome, crossing.refusal_reason) == (outcome, reason)
 
 
@@ -211,8 +211,8 @@ def test_api_refuses_a_stateless_code_as_issuing_country(zone, api_client_for):
 
 def test_inside_list_names_stateless_persons_and_filters_by_their_code(client, zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
-    crossing_record_entry(document=stateless(), lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
-    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing_record_entry(document=stateless(), lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     client.force_login(zone.cn_officer)
     page = client.get("/crossings/inside/")
     html = page.content.decode()
