@@ -15,7 +15,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from crossings.choices import AlertState, Direction, DocumentType, LaneGroup, LaneState, Sex, UserStatus, WatchlistMatch
-from crossings.models import Checkpoint, Lane
+from crossings.models import Checkpoint, Closure, Lane
 from crossings.nationalities import nationalities
 from crossings.services.reference import CLOSURE_ENDS_BEFORE_START, HOURS_BOTH_OR_NEITHER
 from horgos.choices import Role
@@ -126,13 +126,16 @@ class OpeningHoursForm(forms.Form):
         return cleaned
 
 
-class ClosureForm(forms.Form):
-    """A closure typed in the checkpoint's local time; `clean` turns it into aware datetimes in that zone."""
+CLOSURE_STARTS_LABEL = _("Starts (local time of the checkpoint)")
+CLOSURE_ENDS_LABEL = _("Ends (local time of the checkpoint)")
 
-    checkpoint = CheckpointChoiceField()
-    starts_at = WallClockDateTimeField(label=_("Starts (local time of the checkpoint)"))
-    ends_at = WallClockDateTimeField(label=_("Ends (local time of the checkpoint)"))
-    reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("E.g. Nauryz, Spring Festival, repairs."))
+
+class ClosureTimesMixin:
+    """A closure's start and end typed as the checkpoint's wall clock shows them; `clean` reads them in that
+    checkpoint's zone (Almaty time for KZ, Beijing time for CN) and gives aware datetimes."""
+
+    starts_at = WallClockDateTimeField(label=CLOSURE_STARTS_LABEL)
+    ends_at = WallClockDateTimeField(label=CLOSURE_ENDS_LABEL)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,6 +159,27 @@ class ClosureForm(forms.Form):
         if starts_at is not None and ends_at is not None and ends_at <= starts_at:
             self.add_error("ends_at", CLOSURE_ENDS_BEFORE_START)
         return cleaned
+
+
+class ClosureForm(ClosureTimesMixin, forms.Form):
+    """A closure of the operations page."""
+
+    # Django takes a form's fields from form classes only: each form names the mixin's two.
+    checkpoint = CheckpointChoiceField()
+    starts_at = ClosureTimesMixin.starts_at
+    ends_at = ClosureTimesMixin.ends_at
+    reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("E.g. Nauryz, Spring Festival, repairs."))
+
+
+class ClosureAdminForm(ClosureTimesMixin, forms.ModelForm):
+    """A closure added in the Django admin, its times read in the checkpoint's zone like the operations page's."""
+
+    starts_at = ClosureTimesMixin.starts_at
+    ends_at = ClosureTimesMixin.ends_at
+
+    class Meta:
+        model = Closure
+        fields = ["checkpoint", "starts_at", "ends_at", "reason"]
 
 
 # --- Watchlist --------------------------------------------------------------------------------------
