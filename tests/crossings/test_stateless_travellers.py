@@ -18,7 +18,6 @@ from crossings.models import Crossing, TravelDocument, Traveller, Visit
 from crossings.mrz import NOT_AN_ISSUING_STATE, MrzError, parse_mrz
 from crossings.rules import traveller_group_at
 from crossings.services.crossings import crossing_record_entry
-from crossings.views.officer.desk import SESSION_LANE
 from merchants.forms import ListingForm
 from tests.crossings.conftest import beijing
 from tests.crossings.factories import DocumentFactory, TravellerFactory
@@ -40,14 +39,6 @@ def passport_mrz(*, nationality="XXA", issuing="KAZ", number="S0012345", surname
 def stateless(nationality="XA", issuing_country="KZ", number="S0012345", family_name="Aliev"):
     traveller = TravellerFactory(nationality=nationality, family_name=family_name, given_names="Rustam")
     return DocumentFactory(traveller=traveller, issuing_country=issuing_country, number=number)
-
-
-def desk_client(client, zone, officer, checkpoint="CN", lane="E-F01"):
-    client.force_login(officer)
-    session = client.session
-    session[SESSION_LANE] = zone.lane(checkpoint, lane).pk
-    session.save()
-    return client
 
 
 # --- the machine readable zone ------------------------------------------------------------------------
@@ -101,9 +92,9 @@ def test_stateless_person_uses_the_lanes_of_other_nationals(zone, at, lane, outc
 # --- the lane desk --------------------------------------------------------------------------------------
 
 
-def test_desk_scan_of_a_stateless_persons_passport_registers_and_admits(client, zone, at):
+def test_desk_scan_of_a_stateless_persons_passport_registers_and_admits(zone, desk_client, at):
     at(beijing(2026, 5, 12, 10, 0))
-    response = desk_client(client, zone, zone.cn_officer).post(
+    response = desk_client(zone.cn_officer).post(
         "/crossings/desk/scan/", {"scan": passport_mrz()}, HTTP_HX_REQUEST="true"
     )
     page = response.content.decode()
@@ -131,9 +122,9 @@ def test_register_form_offers_the_icao_categories_as_nationalities_only():
     assert "KZ" in issuing and not {"XA", "XB", "XC", "XX"} & set(issuing)
 
 
-def test_desk_inline_registration_of_a_refugee_admits(client, zone, at):
+def test_desk_inline_registration_of_a_refugee_admits(zone, desk_client, at):
     at(beijing(2026, 5, 12, 10, 0))
-    desk_client(client, zone, zone.cn_officer)
+    client = desk_client(zone.cn_officer)
     response = client.post(
         "/crossings/desk/register/",
         {"document_number": "R7777777", "document_type": "passport", "document_issuing_country": "DE",
@@ -145,9 +136,9 @@ def test_desk_inline_registration_of_a_refugee_admits(client, zone, at):
     assert Crossing.objects.get().outcome == Outcome.ADMITTED
 
 
-def test_desk_inline_registration_refuses_a_stateless_code_as_issuing_country(client, zone, at):
+def test_desk_inline_registration_refuses_a_stateless_code_as_issuing_country(zone, desk_client, at):
     at(beijing(2026, 5, 12, 10, 0))
-    desk_client(client, zone, zone.cn_officer)
+    client = desk_client(zone.cn_officer)
     response = client.post(
         "/crossings/desk/register/",
         {"document_number": "R7777777", "document_type": "passport", "document_issuing_country": "XA",
