@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crossings.choices import Direction, Outcome
 from crossings.models import (
+    Alert,
     Checkpoint,
     Crossing,
     Lane,
@@ -20,6 +21,7 @@ from crossings.models import (
     TravelDocument,
     Traveller,
     Visit,
+    WatchlistEntry,
     normalise_document_number,
 )
 from horgos.choices import Role
@@ -91,6 +93,35 @@ def travellers_search(
     if nationality:
         travellers = travellers.filter(nationality=nationality.upper())
     return travellers.distinct().prefetch_related("documents")
+
+
+def travellers_with_documents() -> QuerySet[Traveller]:
+    """Travellers with their documents and guardians, as the API shows each one."""
+    return Traveller.objects.prefetch_related("documents", "guardians")
+
+
+def lanes_list() -> QuerySet[Lane]:
+    """Lanes by checkpoint, direction and code, with their checkpoint."""
+    return Lane.objects.select_related("checkpoint").order_by("checkpoint__code", "direction", "code")
+
+
+def visits_list() -> QuerySet[Visit]:
+    return Visit.objects.select_related("traveller", "checkpoint")
+
+
+def alerts_list() -> QuerySet[Alert]:
+    """Alerts with their entry, crossing (lane, checkpoint, traveller, document) and who acknowledged them."""
+    return Alert.objects.select_related(
+        "watchlist_entry",
+        "acknowledged_by",
+        "crossing__lane__checkpoint",
+        "crossing__traveller",
+        "crossing__document",
+    )
+
+
+def watchlist_list() -> QuerySet[WatchlistEntry]:
+    return WatchlistEntry.objects.select_related("added_by").prefetch_related("alerts")
 
 
 def traveller_open_visit(traveller: Traveller) -> Visit | None:

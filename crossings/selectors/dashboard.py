@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from crossings.choices import Outcome
 from crossings.models import Alert, Checkpoint, Crossing, Lane, Visit
-from crossings.selectors import crossing_totals_today, officer_checkpoint, user_may_act_on_lane
+from crossings.selectors import crossing_totals_today, lanes_list, officer_checkpoint, user_may_act_on_lane
 from horgos.choices import Role
 
 RECENT_MINUTES = 15
@@ -17,7 +17,7 @@ PANEL_ALERTS = 10
 
 def desk_lanes(user) -> QuerySet[Lane]:
     """The lanes a user may work at: their checkpoint's, or every lane for an administrator."""
-    lanes = Lane.objects.select_related("checkpoint").order_by("checkpoint__code", "direction", "code")
+    lanes = lanes_list()
     if user.role == Role.ADMINISTRATOR:
         return lanes
     checkpoint = officer_checkpoint(user)

@@ -6,7 +6,8 @@ from itertools import groupby
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from crossings.choices import AlertState, Direction, UserStatus, Weekday
-from crossings.models import Alert, Checkpoint, Closure, Lane, WatchlistEntry
+from crossings.models import Alert, Checkpoint, Closure, WatchlistEntry
+from crossings.selectors import alerts_list, lanes_list
 from horgos.models import User
 
 RECENT_CLOSURE_DAYS = 60
@@ -14,9 +15,8 @@ RECENT_CLOSURE_DAYS = 60
 
 def lanes_by_checkpoint_and_direction() -> list[dict]:
     """Lanes by checkpoint, then by direction (entry first), in code order."""
-    lanes = Lane.objects.select_related("checkpoint").order_by("checkpoint__code", "direction", "code")
     groups = []
-    for checkpoint, checkpoint_lanes in groupby(lanes, key=lambda lane: lane.checkpoint):
+    for checkpoint, checkpoint_lanes in groupby(lanes_list(), key=lambda lane: lane.checkpoint):
         directions = [
             {"label": Direction(direction).label, "lanes": list(direction_lanes)}
             for direction, direction_lanes in groupby(checkpoint_lanes, key=lambda lane: lane.direction)
@@ -93,13 +93,7 @@ def open_alert_count() -> int:
 def alerts_for_review(*, state: str = "", checkpoint: Checkpoint | None = None) -> QuerySet[Alert]:
     """Alerts, open ones first, then newest first."""
     alerts = (
-        Alert.objects.select_related(
-            "watchlist_entry",
-            "crossing__lane__checkpoint",
-            "crossing__traveller",
-            "crossing__document",
-            "acknowledged_by",
-        )
+        alerts_list()
         .alias(acknowledged=ExpressionWrapper(Q(acknowledged_at__isnull=False), output_field=BooleanField()))
         .order_by("acknowledged", "-raised_at", "-id")
     )

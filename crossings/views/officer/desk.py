@@ -4,6 +4,9 @@ The scan field takes a document number or the machine readable zone a reader typ
 replaces the result area without a page reload (htmx); the live panel refreshes on its own.
 """
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -36,6 +39,19 @@ desk_page = role_required(Role.OFFICER, Role.ADMINISTRATOR)
 
 def _chosen_lane(request: HttpRequest) -> Lane | None:
     return dashboard.desk_lane(request.user, request.session.get(SESSION_LANE))
+
+
+def at_chosen_lane(view: Callable) -> Callable:
+    """For the desk's actions: the view gets the lane the user chose; without one, nothing is recorded."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        lane = _chosen_lane(request)
+        if lane is None:
+            return _result(request, {"error": CHOOSE_LANE_FIRST}, status=400)
+        return view(request, lane, *args, **kwargs)
+
+    return wrapped
 
 
 @desk_page
@@ -77,11 +93,9 @@ def _register_form_result(request: HttpRequest, form: RegisterForm, message=None
 
 @desk_page
 @require_POST
-def desk_scan(request: HttpRequest) -> HttpResponse:
+@at_chosen_lane
+def desk_scan(request: HttpRequest, lane: Lane) -> HttpResponse:
     """One scan and Enter: record the crossing for a known document, or say what to do instead."""
-    lane = _chosen_lane(request)
-    if lane is None:
-        return _result(request, {"error": CHOOSE_LANE_FIRST}, status=400)
     form = ScanForm(request.POST)
     if not form.is_valid():
         return _result(request, {"error": form.errors["scan"][0]}, status=400)
@@ -137,21 +151,17 @@ def _record(request: HttpRequest, document: TravelDocument, lane: Lane) -> HttpR
 
 @desk_page
 @require_POST
-def desk_record_document(request: HttpRequest, document_id: int) -> HttpResponse:
+@at_chosen_lane
+def desk_record_document(request: HttpRequest, lane: Lane, document_id: int) -> HttpResponse:
     """The officer chose one of several documents with the scanned number."""
-    lane = _chosen_lane(request)
-    if lane is None:
-        return _result(request, {"error": CHOOSE_LANE_FIRST}, status=400)
     return _record(request, get_object_or_404(TravelDocument, pk=document_id), lane)
 
 
 @desk_page
 @require_POST
-def desk_register(request: HttpRequest) -> HttpResponse:
+@at_chosen_lane
+def desk_register(request: HttpRequest, lane: Lane) -> HttpResponse:
     """The inline form: register the traveller and their document, then record the crossing, in one step."""
-    lane = _chosen_lane(request)
-    if lane is None:
-        return _result(request, {"error": CHOOSE_LANE_FIRST}, status=400)
     form = RegisterForm(request.POST)
     if not form.is_valid():
         return _register_form_result(request, form, status=400)
