@@ -253,17 +253,12 @@ class TravellerAdmin(ServiceAdmin):
     list_display = ["__str__", "family_name_native", "given_names_native", "nationality", "birth_date"]
     list_filter = ["nationality"]
     search_fields = ["family_name", "given_names", "family_name_native", "documents__number_normalised"]
-    fields = [
-        "family_name",
-        "given_names",
-        "family_name_native",
-        "given_names_native",
-        "nationality",
-        "birth_date",
-        "sex",
-        "guardians",
+    # Every field of the traveller, read-only: they are set when the traveller is registered.
+    readonly_fields = [
+        field.name
+        for field in (*Traveller._meta.fields, *Traveller._meta.many_to_many)
+        if field.editable and not field.primary_key
     ]
-    readonly_fields = fields
     inlines = [TravelDocumentInline]
 
     def has_add_permission(self, request) -> bool:

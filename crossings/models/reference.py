@@ -2,7 +2,6 @@
 
 import zoneinfo
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -13,10 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from crossings.choices import CheckpointCode, Direction, DocumentType, LaneGroup, Weekday
+from crossings.models.travellers import TravelDocument
 from horgos.choices import Role
-
-if TYPE_CHECKING:
-    from crossings.models.travellers import TravelDocument
 
 
 def validate_time_zone(value: str) -> None:
@@ -143,7 +140,7 @@ class AcceptedDocument(models.Model):
         countries = ",".join(self.issuing_countries) or _("any country")
         return f"{self.checkpoint.code}: {self.get_document_type_display()} ({countries})"
 
-    def matches(self, document: "TravelDocument") -> bool:
+    def matches(self, document: TravelDocument) -> bool:
         return self.document_type == document.document_type and (
             not self.issuing_countries or document.issuing_country.code in self.issuing_countries
         )
