@@ -1,7 +1,8 @@
-"""Reads of the crossings app: lookups, the zone's state now, histories and today's counts.
+"""Reads of the crossings app: lookups, the zone's state now, histories and today's counts, and the rows the
+API lists.
 
-Page-specific reads live beside this module: `dashboard` (the lane desk's live panel), `lists`
-(lists, charts and the traveller page).
+Page-specific reads live beside this module: `dashboard` (the lane desk and its live panel), `lists`
+(lists, charts and the traveller page), `operations` (the administrators' pages).
 """
 
 from datetime import date, datetime

@@ -199,7 +199,7 @@ def crossing_correct(*, crossing: Crossing, reason: str, acting_user: User) -> C
     if crossing.outcome == Outcome.ADMITTED:
         if crossing.direction == Direction.ENTRY:
             visit = Visit.objects.get(entry_crossing=crossing)
-            if visit.state == VisitState.CLOSED:
+            if visit.is_closed:
                 raise ValidationError(REVERSE_EXIT_FIRST)
             visit.state = VisitState.CANCELLED
             visit.save(update_fields=["state"])
