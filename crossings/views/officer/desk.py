@@ -4,11 +4,13 @@ The scan field takes a document number or the machine readable zone a reader typ
 replaces the result area without a page reload (htmx); the live panel refreshes on its own.
 """
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,53 +18,40 @@ from django.views.decorators.http import require_GET, require_POST
 from crossings import selectors
 from crossings.choices import DocumentType
 from crossings.forms import DeskLaneForm, RegisterForm, ScanForm
-from crossings.models import Alert, Checkpoint, Lane, TravelDocument
+from crossings.models import Alert, Crossing, Lane, TravelDocument
 from crossings.mrz import MrzError, looks_like_mrz, parse_mrz
 from crossings.selectors import dashboard
 from crossings.services.desk import crossing_record_at_lane, traveller_register_and_cross
 from crossings.services.watchlist import alert_acknowledge
 from horgos.choices import Role
+from horgos.forms import show_service_error
 from horgos.roles import role_required
 
 SESSION_LANE = "desk_lane_id"
 CHOOSE_LANE_FIRST = _("Choose your lane first.")
 NOT_FOUND = _("No document with this number is registered. Register the traveller below.")
 SEVERAL_FOUND = _("Several documents have this number. Choose the one in hand.")
+# The register form calls the service's fields by the names the desk shows.
+REGISTER_FIELDS = {"number": "document_number", "guardians": None}
 
 desk_page = role_required(Role.OFFICER, Role.ADMINISTRATOR)
 
 
-def _desk_lanes(user):
-    """The lanes a user may work at: their checkpoint's, or every lane for an administrator."""
-    lanes = Lane.objects.select_related("checkpoint").order_by("checkpoint__code", "direction", "code")
-    if user.role == Role.ADMINISTRATOR:
-        return lanes
-    checkpoint = selectors.officer_checkpoint(user)
-    return lanes.filter(checkpoint=checkpoint) if checkpoint else lanes.none()
-
-
 def _chosen_lane(request: HttpRequest) -> Lane | None:
-    lane = _desk_lanes(request.user).filter(pk=request.session.get(SESSION_LANE)).first()
-    return lane if lane and selectors.user_may_act_on_lane(request.user, lane) else None
+    return dashboard.desk_lane(request.user, request.session.get(SESSION_LANE))
 
 
-def _panel_checkpoint(request: HttpRequest, lane: Lane | None) -> Checkpoint | None:
-    if lane is not None:
-        return lane.checkpoint
-    return selectors.officer_checkpoint(request.user) or Checkpoint.objects.order_by("code").first()
+def at_chosen_lane(view: Callable) -> Callable:
+    """For the desk's actions: the view gets the lane the user chose; without one, nothing is recorded."""
 
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        lane = _chosen_lane(request)
+        if lane is None:
+            return _result(request, {"error": CHOOSE_LANE_FIRST}, status=400)
+        return view(request, lane, *args, **kwargs)
 
-def _live_context(checkpoint: Checkpoint | None) -> dict:
-    if checkpoint is None:
-        return {"panel_checkpoint": None}
-    return {
-        "panel_checkpoint": checkpoint,
-        "recent_lanes": dashboard.recent_crossings_by_lane(checkpoint=checkpoint),
-        "recent_minutes": dashboard.RECENT_MINUTES,
-        "inside": dashboard.inside_now_by_nationality(),
-        "today": dashboard.today_by_direction(checkpoint=checkpoint),
-        "alerts": dashboard.open_alerts(checkpoint=checkpoint)[:10],
-    }
+    return wrapped
 
 
 @desk_page
@@ -71,10 +60,10 @@ def desk(request: HttpRequest) -> HttpResponse:
     lane = _chosen_lane(request)
     context = {
         "lane": lane,
-        "lane_form": DeskLaneForm(lanes=_desk_lanes(request.user), initial={"lane": lane}),
+        "lane_form": DeskLaneForm(lanes=dashboard.desk_lanes(request.user), initial={"lane": lane}),
         "scan_form": ScanForm(),
         "assigned": request.user.role == Role.ADMINISTRATOR or selectors.officer_checkpoint(request.user) is not None,
-        **_live_context(_panel_checkpoint(request, lane)),
+        **dashboard.live_panel(request.user, lane),
     }
     return render(request, "crossings/desk/desk.html", context)
 
@@ -82,7 +71,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 @desk_page
 @require_POST
 def desk_choose_lane(request: HttpRequest) -> HttpResponse:
-    form = DeskLaneForm(request.POST, lanes=_desk_lanes(request.user))
+    form = DeskLaneForm(request.POST, lanes=dashboard.desk_lanes(request.user))
     if form.is_valid():
         request.session[SESSION_LANE] = form.cleaned_data["lane"].pk
     else:
@@ -94,22 +83,8 @@ def _result(request: HttpRequest, context: dict, status: int = 200) -> HttpRespo
     return render(request, "crossings/desk/_result.html", context, status=status)
 
 
-def _crossing_result(request: HttpRequest, crossing) -> HttpResponse:
-    visit = getattr(crossing, "opened_visit", None) or getattr(crossing, "closed_visit", None)
-    now = timezone.now()
-    return _result(
-        request,
-        {
-            "crossing": crossing,
-            "traveller": crossing.traveller,
-            "document": crossing.document,
-            "visit": visit,
-            "days_left": visit.days_left_at(now) if visit and visit.state == "open" else None,
-            "age": crossing.traveller.age_on(crossing.lane.checkpoint.local_date(now)),
-            "document_valid": crossing.document.is_valid_on(crossing.lane.checkpoint.local_date(now)),
-            "alert": getattr(crossing, "alert", None),
-        },
-    )
+def _crossing_result(request: HttpRequest, crossing: Crossing) -> HttpResponse:
+    return _result(request, dashboard.desk_crossing(crossing))
 
 
 def _register_form_result(request: HttpRequest, form: RegisterForm, message=None, status: int = 200) -> HttpResponse:
@@ -118,11 +93,9 @@ def _register_form_result(request: HttpRequest, form: RegisterForm, message=None
 
 @desk_page
 @require_POST
-def desk_scan(request: HttpRequest) -> HttpResponse:
+@at_chosen_lane
+def desk_scan(request: HttpRequest, lane: Lane) -> HttpResponse:
     """One scan and Enter: record the crossing for a known document, or say what to do instead."""
-    lane = _chosen_lane(request)
-    if lane is None:
-        return _result(request, {"error": CHOOSE_LANE_FIRST}, status=400)
     form = ScanForm(request.POST)
     if not form.is_valid():
         return _result(request, {"error": form.errors["scan"][0]}, status=400)
@@ -152,7 +125,6 @@ def _scan_mrz(request: HttpRequest, lane: Lane, scanned: str) -> HttpResponse:
     try:
         crossing = traveller_register_and_cross(
             lane=lane,
-            officer=request.user,
             family_name=zone.family_name,
             given_names=zone.given_names,
             nationality=zone.nationality,
@@ -162,6 +134,7 @@ def _scan_mrz(request: HttpRequest, lane: Lane, scanned: str) -> HttpResponse:
             document_number=zone.number,
             document_issuing_country=zone.issuing_country,
             document_valid_until=zone.valid_until,
+            acting_user=request.user,
         )
     except ValidationError as error:
         return _result(request, {"error": " ".join(error.messages)}, status=400)
@@ -170,7 +143,7 @@ def _scan_mrz(request: HttpRequest, lane: Lane, scanned: str) -> HttpResponse:
 
 def _record(request: HttpRequest, document: TravelDocument, lane: Lane) -> HttpResponse:
     try:
-        crossing = crossing_record_at_lane(document=document, lane=lane, officer=request.user)
+        crossing = crossing_record_at_lane(document=document, lane=lane, acting_user=request.user)
     except ValidationError as error:
         return _result(request, {"error": " ".join(error.messages)}, status=400)
     return _crossing_result(request, crossing)
@@ -178,30 +151,24 @@ def _record(request: HttpRequest, document: TravelDocument, lane: Lane) -> HttpR
 
 @desk_page
 @require_POST
-def desk_record_document(request: HttpRequest, document_id: int) -> HttpResponse:
+@at_chosen_lane
+def desk_record_document(request: HttpRequest, lane: Lane, document_id: int) -> HttpResponse:
     """The officer chose one of several documents with the scanned number."""
-    lane = _chosen_lane(request)
-    if lane is None:
-        return _result(request, {"error": CHOOSE_LANE_FIRST}, status=400)
     return _record(request, get_object_or_404(TravelDocument, pk=document_id), lane)
 
 
 @desk_page
 @require_POST
-def desk_register(request: HttpRequest) -> HttpResponse:
+@at_chosen_lane
+def desk_register(request: HttpRequest, lane: Lane) -> HttpResponse:
     """The inline form: register the traveller and their document, then record the crossing, in one step."""
-    lane = _chosen_lane(request)
-    if lane is None:
-        return _result(request, {"error": CHOOSE_LANE_FIRST}, status=400)
     form = RegisterForm(request.POST)
     if not form.is_valid():
         return _register_form_result(request, form, status=400)
     try:
-        crossing = traveller_register_and_cross(lane=lane, officer=request.user, **form.cleaned_data)
+        crossing = traveller_register_and_cross(lane=lane, acting_user=request.user, **form.cleaned_data)
     except ValidationError as error:
-        for field, field_errors in error.message_dict.items():
-            form_field = {"number": "document_number", "guardians": None}.get(field, field)
-            form.add_error(form_field if form_field in form.fields else None, field_errors)
+        show_service_error(form, error, field_map=REGISTER_FIELDS)
         return _register_form_result(request, form, status=400)
     return _crossing_result(request, crossing)
 
@@ -211,7 +178,7 @@ def desk_register(request: HttpRequest) -> HttpResponse:
 def desk_acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = get_object_or_404(Alert, pk=alert_id)
     try:
-        alert = alert_acknowledge(alert=alert, officer=request.user)
+        alert = alert_acknowledge(alert=alert, acting_user=request.user)
     except ValidationError:
         alert.refresh_from_db()  # acknowledged meanwhile, e.g. from another desk: show who did
     return render(request, "crossings/desk/_alert.html", {"alert": alert})
@@ -220,17 +187,4 @@ def desk_acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
 @desk_page
 @require_GET
 def desk_live(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "crossings/desk/_live_panel.html", _live_context(_panel_checkpoint(request, _chosen_lane(request)))
-    )
-
-
-urlpatterns = [
-    path("desk/", desk, name="desk"),
-    path("desk/lane/", desk_choose_lane, name="desk-lane"),
-    path("desk/scan/", desk_scan, name="desk-scan"),
-    path("desk/documents/<int:document_id>/record/", desk_record_document, name="desk-record"),
-    path("desk/register/", desk_register, name="desk-register"),
-    path("desk/alerts/<int:alert_id>/acknowledge/", desk_acknowledge_alert, name="desk-alert-acknowledge"),
-    path("desk/live/", desk_live, name="desk-live"),
-]
+    return render(request, "crossings/desk/_live_panel.html", dashboard.live_panel(request.user, _chosen_lane(request)))
