@@ -15,14 +15,14 @@ from decimal import Decimal, InvalidOperation
 
 import openpyxl
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from horgos.exports import csv_rows_text, formula_text_restored
-from merchants.models import Listing, ListingImport, Merchant
+from merchants.choices import ListingImportFormat, YesNo
+from merchants.models import Listing
 
 COLUMNS = (
     "shop",
@@ -60,11 +60,13 @@ COLUMN_HELP = {
     "in_stock": _("yes or no; empty means yes."),
 }
 
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 5 * 1024 * 1024
 # Enough for any shop's whole range; beyond it a file is split (and a zip bomb stops early).
 MAX_ROWS = 10_000
-YES_WORDS = {"yes", "y", "true", "1", "да", "иә", "是"}
-NO_WORDS = {"no", "n", "false", "0", "нет", "жоқ", "否"}
+YES_WORDS = {YesNo.YES.value, "y", "true", "1", "да", "иә", "是"}
+NO_WORDS = {YesNo.NO.value, "n", "false", "0", "нет", "жоқ", "否"}
 
 NOT_UTF8 = _("The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")
 CSV_UNREADABLE = _("The CSV file cannot be read: %(error)s.")
@@ -106,7 +108,7 @@ class ParsedRow:
 def read_rows(content: bytes, file_format: str) -> list[Row]:
     """The data rows of a CSV or XLSX file, blank rows left out. ValidationError when the file as a whole
     cannot be used: unreadable, not UTF-8, a header that is not the template's, no rows or too many."""
-    records = _csv_records(content) if file_format == "csv" else _xlsx_records(content)
+    records = _csv_records(content) if file_format == ListingImportFormat.CSV else _xlsx_records(content)
     header = next(records, None)
     if header is None or not any(_text(cell) for cell in header):
         raise ValidationError(NO_HEADER)
@@ -262,6 +264,16 @@ def _yes_or_no(value: object) -> bool:
     raise ValueError(word)
 
 
+def in_file_order(problems: Iterable[dict]) -> list[dict]:
+    """A check's problems ({"row", "column", "message"}) as the file has them: by row, then by column."""
+
+    def position(problem: dict) -> tuple[int, int]:
+        column = problem["column"]
+        return problem["row"], COLUMNS.index(column) if column in COLUMNS else -1
+
+    return sorted(problems, key=position)
+
+
 # --- Writing -------------------------------------------------------------------------------------------
 
 
@@ -274,7 +286,7 @@ def listing_cells(listing: Listing) -> list[object]:
         listing.origin_country.code,
         listing.price,
         listing.unit_weight_kg,
-        "yes" if listing.in_stock else "no",
+        (YesNo.YES if listing.in_stock else YesNo.NO).value,
     ]
 
 
@@ -316,7 +328,7 @@ def _add_template_helps(workbook: openpyxl.Workbook, sheet, shop_codes: Sequence
     last_row = MAX_ROWS + 1
     # Text format on the whole column: a code typed in later keeps its leading zero too.
     sheet.column_dimensions[_letter("hs_code")].number_format = "@"
-    yes_no = DataValidation(type="list", formula1='"yes,no"', allow_blank=True)
+    yes_no = DataValidation(type="list", formula1=f'"{YesNo.YES.value},{YesNo.NO.value}"', allow_blank=True)
     yes_no.add(f"{_letter('in_stock')}2:{_letter('in_stock')}{last_row}")
     sheet.add_data_validation(yes_no)
     codes = ",".join(shop_codes)
@@ -336,11 +348,3 @@ def _add_template_helps(workbook: openpyxl.Workbook, sheet, shop_codes: Sequence
 
 def _letter(column: str) -> str:
     return get_column_letter(COLUMNS.index(column) + 1)
-
-
-# --- Reads ---------------------------------------------------------------------------------------------
-
-
-def listing_imports_of(merchant: Merchant) -> QuerySet[ListingImport]:
-    """A merchant's imports, newest first: the only ones its staff can see or act on."""
-    return ListingImport.objects.filter(merchant=merchant).select_related("uploaded_by", "confirmed_by")

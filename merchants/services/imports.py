@@ -24,6 +24,7 @@ import uuid
 from datetime import timedelta
 from pathlib import PurePath
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -33,15 +34,19 @@ from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
 from horgos.audit import audit_record
+from horgos.choices import AuditAction
 from horgos.models import User
 from horgos.storage import atomic_with_stored_files
 from merchants.choices import ListingImportFormat, ListingImportState, MerchantState
-from merchants.imports import COLUMNS, MAX_BYTES, Row, parse_row, read_rows
 from merchants.models import Listing, ListingImport, Merchant, Shop
 from merchants.models.imports import RUNNING_STATES
 from merchants.selectors import merchant_of
 from merchants.services.listings import MERCHANT_NOT_ACTIVE, hs_heading_for, listing_create
+from merchants.spreadsheets import COLUMNS, MAX_BYTES, Row, parse_row, read_rows
 
+# The task that checks and imports a large file. Queued by name: merchants.tasks calls this module, so this
+# module does not import it back (the app registers the task when it starts: merchants.apps).
+PROCESS_TASK = "merchants.tasks.process_listing_import"
 # Files with more rows than this are checked and imported by a Celery task, with a progress bar.
 SYNC_ROWS = 200
 # A running check reports its progress (one UPDATE) every this many rows.
@@ -115,7 +120,7 @@ def listing_import_upload(*, acting_user: User, upload, language: str = "en") ->
         job.save()
         audit_record(
             actor=acting_user,
-            action="listing_import.upload",
+            action=AuditAction.LISTING_IMPORT_UPLOAD,
             target=job,
             changes={"file": job.original_name, "rows": job.total_rows},
         )
@@ -250,7 +255,9 @@ def listing_import_confirm(*, listing_import: ListingImport, acting_user: User) 
     job.attempts = 0
     job.progress_at = timezone.now()
     job.save(update_fields=["state", "confirmed_by", "attempts", "progress_at"])
-    audit_record(actor=acting_user, action="listing_import.confirm", target=job, changes={"rows": job.valid_rows})
+    audit_record(
+        actor=acting_user, action=AuditAction.LISTING_IMPORT_CONFIRM, target=job, changes={"rows": job.valid_rows}
+    )
     if job.total_rows > SYNC_ROWS:
         transaction.on_commit(functools.partial(_enqueue, job.pk))
         return job
@@ -292,7 +299,9 @@ def listing_import_run(*, listing_import: ListingImport) -> ListingImport:
         job.imported_rows = job.processed_rows = created
         job.finished_at = timezone.now()
         job.save(update_fields=["state", "imported_rows", "processed_rows", "finished_at"])
-        audit_record(actor=job.confirmed_by, action="listing_import.done", target=job, changes={"listings": created})
+        audit_record(
+            actor=job.confirmed_by, action=AuditAction.LISTING_IMPORT_DONE, target=job, changes={"listings": created}
+        )
     return job
 
 
@@ -399,10 +408,8 @@ def _fail(job: ListingImport, reason: str) -> ListingImport:
 def _enqueue(listing_import_id: int) -> None:
     """Hand a job to the task (after its transaction committed). With the broker unreachable the job
     is marked as waiting for it, for its page and the sweeper, and the request goes on as usual."""
-    from merchants.tasks import process_listing_import  # the tasks module imports this one
-
     try:
-        process_listing_import.delay(listing_import_id)
+        current_app.signature(PROCESS_TASK, args=(listing_import_id,)).delay()
     except (KombuError, RedisError) as error:
         # Logged without the traceback: while the broker is down, the sweeper tries again every minute.
         logger.error("Listing import %s not handed to the broker (%s); the sweeper retries", listing_import_id, error)

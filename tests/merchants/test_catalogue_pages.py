@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from merchants.choices import ListingState, MerchantState, ShopState, ZoneSide
-from merchants.views import catalogue as catalogue_views
+from merchants.filtersets import PRICE_RANGE_REVERSED
 from tests.merchants.factories import ListingFactory, MerchantFactory, ShopFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +123,7 @@ def test_filters_narrow_the_results(shelf, anonymous, query, expected):
         ({"hs_chapter": "99"}, "Select a valid choice"),
         ({"origin_country": "XX"}, "Select a valid choice"),
         ({"price_min": "ten"}, "Enter a number"),
-        ({"price_min": "100", "price_max": "10"}, str(catalogue_views.PRICE_RANGE_REVERSED)),
+        ({"price_min": "100", "price_max": "10"}, str(PRICE_RANGE_REVERSED)),
     ],
 )
 def test_invalid_filters_are_form_errors_not_server_errors(shelf, anonymous, query, message):

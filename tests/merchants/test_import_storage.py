@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from horgos.storage import PRIVATE_FILES_HAVE_NO_URL, PrivateFileSystemStorage
 from merchants.choices import ListingImportState
-from merchants.imports import COLUMNS, write_csv
 from merchants.models import Listing, ListingImport
 from merchants.services import imports as import_services
+from merchants.spreadsheets import COLUMNS, write_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,11 @@ from horgos.exports import formula_safe, formula_text_restored
 from horgos.models import AuditEntry
 from merchants import tasks as merchant_tasks
 from merchants.choices import ListingImportState, ListingState
-from merchants.imports import (
+from merchants.models import HsHeading, Listing, ListingImport
+from merchants.services import imports as import_services
+from merchants.services.imports import ALREADY_IMPORTED, NOT_YOUR_SHOP_CODE, SYNC_ROWS, TOO_LARGE, WRONG_TYPE
+from merchants.services.listings import UNKNOWN_HS
+from merchants.spreadsheets import (
     COLUMNS,
     MISSING_COLUMNS,
     NO_ROWS,
@@ -27,10 +31,6 @@ from merchants.imports import (
     REQUIRED,
     write_csv,
 )
-from merchants.models import HsHeading, Listing, ListingImport
-from merchants.services import imports as import_services
-from merchants.services.imports import ALREADY_IMPORTED, NOT_YOUR_SHOP_CODE, SYNC_ROWS, TOO_LARGE, WRONG_TYPE
-from merchants.services.listings import UNKNOWN_HS
 from merchants.tasks import process_listing_import
 from tests.factories import MerchantUserFactory
 from tests.merchants.factories import ListingFactory, OwnerFactory, ShopFactory

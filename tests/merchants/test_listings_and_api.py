@@ -36,12 +36,12 @@ def test_listing_moves_through_moderation_and_edits_send_it_back(market):
     listing = listings.listing_create(shop=market.shop_a, acting_user=market.owner_a, **NEW_LISTING)
     assert listing.state == ListingState.DRAFT and listing.hs_heading.code == "6109"
     with pytest.raises(ValidationError):
-        listings.listing_approve(listing=listing, administrator=market.administrator)  # not submitted yet
+        listings.listing_approve(listing=listing, acting_user=market.administrator)  # not submitted yet
     listings.listing_submit(listing=listing, acting_user=market.owner_a)
-    rejected = listings.listing_reject(listing=listing, administrator=market.administrator, reason="Blurry photo")
+    rejected = listings.listing_reject(listing=listing, acting_user=market.administrator, reason="Blurry photo")
     assert (rejected.state, rejected.rejection_reason) == (ListingState.REJECTED, "Blurry photo")
     listings.listing_submit(listing=listing, acting_user=market.owner_a)
-    approved = listings.listing_approve(listing=listing, administrator=market.administrator)
+    approved = listings.listing_approve(listing=listing, acting_user=market.administrator)
     assert approved.state == ListingState.APPROVED
     edited = listings.listing_update(listing=listing, acting_user=market.owner_a, price=Decimal("99.00"))
     assert edited.state == ListingState.SUBMITTED
@@ -75,7 +75,7 @@ def test_merchant_cannot_touch_another_merchants_shop(market):
 
 
 def test_suspended_merchant_cannot_edit_listings(market):
-    registry.merchant_suspend(merchant=market.a, administrator=market.administrator, reason="Audit")
+    registry.merchant_suspend(merchant=market.a, acting_user=market.administrator, reason="Audit")
     with pytest.raises(ValidationError, match="cannot be changed"):
         listings.listing_update(listing=market.listing_a, acting_user=market.owner_a, price=Decimal("1.00"))
     assert Listing.objects.get(pk=market.listing_a.pk).price == Decimal("88.00")
@@ -208,7 +208,7 @@ def catalogue(market):
 def test_catalogue_is_public_and_shows_only_approved_listings_of_approved_merchants(catalogue, api_client):
     body = api_client.get("/api/v1/catalogue/").json()
     assert body["count"] == 3
-    registry.merchant_suspend(merchant=catalogue.b, administrator=catalogue.administrator, reason="Audit")
+    registry.merchant_suspend(merchant=catalogue.b, acting_user=catalogue.administrator, reason="Audit")
     titles = {row["title"] for row in api_client.get("/api/v1/catalogue/").json()["results"]}
     assert "Kazakh felt boots" not in titles and "Draft only" not in titles
 

@@ -537,7 +537,7 @@ def test_a_listing_without_a_title_stores_no_photo(market, owner_client, media):
 def test_editing_an_approved_listing_sends_it_back_to_review(market, owner_client):
     # Given an approved listing
     listing_services.listing_submit(listing=market.listing_a, acting_user=market.owner_a)
-    listing_services.listing_approve(listing=market.listing_a, administrator=market.administrator)
+    listing_services.listing_approve(listing=market.listing_a, acting_user=market.administrator)
     page = page_of(owner_client.get(url("portal-listing-edit", market.listing_a.pk)))
     assert "Saving a change sends it back to review" in page
     # When its owner saves it unchanged, it stays approved
@@ -574,7 +574,7 @@ def test_submit_a_draft_for_review(market, owner_client):
 
 def test_rejected_listing_shows_its_reason_and_can_be_resubmitted(market, owner_client):
     listing_services.listing_submit(listing=market.listing_a, acting_user=market.owner_a)
-    listing_services.listing_reject(listing=market.listing_a, administrator=market.administrator, reason="No HS proof")
+    listing_services.listing_reject(listing=market.listing_a, acting_user=market.administrator, reason="No HS proof")
     page = page_of(owner_client.get(url("portal-listings")))
     assert "No HS proof" in page
     assert url("portal-listing-submit", market.listing_a.pk) in page

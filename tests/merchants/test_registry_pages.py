@@ -14,7 +14,7 @@ from merchants.choices import ListingState, MerchantState, ShopState, ZoneSide
 from merchants.models import Listing, Merchant
 from merchants.services import listings as listing_services
 from merchants.services import registry as registry_services
-from merchants.views import operations
+from merchants.views.administrator import registry as registry_views
 from tests.merchants.factories import ListingFactory, MerchantFactory, OwnerFactory, ShopFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def write_request(name: str, market) -> tuple[str, dict]:
     if name == "suspend":
         return url("registry-merchant-suspend", market.a.pk), {"reason": "Unpaid rent"}
     if name == "reinstate":
-        registry_services.merchant_suspend(merchant=market.b, administrator=market.administrator, reason="Audit")
+        registry_services.merchant_suspend(merchant=market.b, acting_user=market.administrator, reason="Audit")
         return url("registry-merchant-reinstate", market.b.pk), {}
     listing = submitted(market.listing_a, by=market.owner_a)
     return url(f"registry-listing-{name.removeprefix('listing-')}", listing.pk), {"reason": "Blurry photo"}
@@ -262,7 +262,7 @@ def test_merchant_page_offers_the_moves_of_its_state(market, admin_client, state
     merchant = MerchantFactory(state=state, state_reason="" if state in ("pending", "approved") else "Because")
     page = html(admin_client.get(url("registry-merchant", merchant.pk)))
     offered = {
-        action for action in operations.LIFECYCLE_ACTIONS if url(f"registry-merchant-{action}", merchant.pk) in page
+        action for action in registry_views.LIFECYCLE_ACTIONS if url(f"registry-merchant-{action}", merchant.pk) in page
     }
     assert offered == allowed
 
@@ -295,9 +295,9 @@ def test_suspend_needs_a_reason_then_suspend_and_reinstate_from_the_merchant_pag
 
 
 def test_merchant_history_is_its_audit_rows_newest_first(market, admin_client):
-    registry_services.merchant_suspend(merchant=market.a, administrator=market.administrator, reason="Unpaid rent")
-    registry_services.merchant_reinstate(merchant=market.a, administrator=market.administrator)
-    registry_services.merchant_suspend(merchant=market.b, administrator=market.administrator, reason="Other merchant")
+    registry_services.merchant_suspend(merchant=market.a, acting_user=market.administrator, reason="Unpaid rent")
+    registry_services.merchant_reinstate(merchant=market.a, acting_user=market.administrator)
+    registry_services.merchant_suspend(merchant=market.b, acting_user=market.administrator, reason="Other merchant")
     page = html(admin_client.get(url("registry-merchant", market.a.pk)))
     history = page[page.index('id="merchant-history"') :]
     rows = re.findall(r'<tr class="reg-history-entry">(.*?)</tr>', history, re.S)

@@ -4,11 +4,11 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from horgos.forms import show_service_error
 from merchants.forms import MerchantApplicationForm
+from merchants.selectors import applicant_of
 from merchants.services.registry import merchant_apply
 
 
@@ -25,9 +25,6 @@ def apply(request: HttpRequest) -> HttpResponse:
             show_service_error(form, error)
         else:
             # Signed in at once, the owner sees the application's state in the portal.
-            login(request, merchant.members.get().user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, applicant_of(merchant), backend="django.contrib.auth.backends.ModelBackend")
             return redirect("merchants:portal")
     return render(request, "merchants/apply.html", {"form": form}, status=400 if form.errors else 200)
-
-
-urlpatterns = [path("apply/", apply, name="apply")]
