@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from horgos import pages
+from horgos.choices import AuditAction
 from horgos.models import AuditEntry
 from merchants.choices import ListingState, MerchantState, ShopState, ZoneSide
 from merchants.models import Listing, Merchant
 from merchants.services import listings as listing_services
 from merchants.services import registry as registry_services
+from merchants.services.notifications import notification_mark_read
 from merchants.views.administrator import registry as registry_views
 from tests.merchants.factories import ListingFactory, MerchantFactory, OwnerFactory, ShopFactory
 
@@ -306,6 +308,17 @@ def test_merchant_history_is_its_audit_rows_newest_first(market, admin_client):
     assert market.administrator.username in rows[0]
     assert "Unpaid rent" in rows[1] and "Approved → Suspended" in rows[1]
     assert "Other merchant" not in page
+
+
+def test_merchant_history_names_every_action_by_its_label_never_its_code(market, admin_client):
+    # Given the merchant's staff read their notifications (an action the history page had no words for)
+    registry_services.merchant_suspend(merchant=market.a, acting_user=market.administrator, reason="Unpaid rent")
+    notification_mark_read(merchant=market.a, acting_user=market.owner_a)
+    # Then its history says what happened in words
+    page = html(admin_client.get(url("registry-merchant", market.a.pk)))
+    history = page[page.index('id="merchant-history"') :]
+    assert str(AuditAction.NOTIFICATION_MARK_READ.label) in history
+    assert AuditAction.NOTIFICATION_MARK_READ.value not in history
 
 
 # --- moderation ---------------------------------------------------------------------------------------
