@@ -12,10 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from horgos.choices import Role
 from horgos.pages import posted_next
 from horgos.roles import role_required
+from merchants.choices import ListingImportState, ListingState, MerchantState, ShopState
 from merchants.models import Listing
 from merchants.selectors import membership_of
 
 NO_MEMBERSHIP_TEMPLATE = "merchants/portal/no_membership.html"
+
+# The states templates compare with (`{% if listing.state == ListingState.APPROVED %}`), never a literal value.
+STATES = {
+    "ListingImportState": ListingImportState,
+    "ListingState": ListingState,
+    "MerchantState": MerchantState,
+    "ShopState": ShopState,
+}
 
 # The registry's pages: anonymous visitors go to the login page, other roles get 403.
 administrators_only = role_required(Role.ADMINISTRATOR)
@@ -29,6 +38,11 @@ LISTING_LANGUAGES = (
 )
 
 
+def render_page(request: HttpRequest, template: str, context: dict | None = None, status: int | None = None):
+    """`render`, with the merchants' states in the context for the template's comparisons."""
+    return render(request, template, {**STATES, **(context or {})}, status=status)
+
+
 def merchant_staff_only(view: Callable) -> Callable:
     """Merchant users on a merchant's staff; the view gets their membership (its merchant and user loaded) after
     the request. Anonymous visitors go to the login page, other roles get 403, a merchant user on no staff a
@@ -39,7 +53,7 @@ def merchant_staff_only(view: Callable) -> Callable:
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         membership = membership_of(request.user)
         if membership is None:
-            return render(request, NO_MEMBERSHIP_TEMPLATE, status=403)
+            return render_page(request, NO_MEMBERSHIP_TEMPLATE, status=403)
         return view(request, membership, *args, **kwargs)
 
     return wrapped

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,7 +15,7 @@ from horgos.forms import show_service_error
 from horgos.pages import is_htmx, paginate, redirect_back
 from merchants.forms import ReasonForm
 from merchants.models import Listing
-from merchants.pages import administrators_only, next_url, titles_of
+from merchants.pages import administrators_only, next_url, render_page, titles_of
 from merchants.selectors import registry as selectors
 from merchants.services import listings as listing_services
 
@@ -40,7 +40,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.submitted_listings(request.user))
     items = [_moderation_item(listing) for listing in page]
     context = {"page": page, "items": items, "next_url": request.get_full_path()}
-    return render(request, "merchants/operations/moderation.html", context)
+    return render_page(request, "merchants/operations/moderation.html", context)
 
 
 def _moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -66,7 +66,7 @@ def _moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "done": done,
             "next_url": next_url(request, reverse("merchants:registry-moderation")),
         }
-        return render(request, "merchants/operations/_moderation_item.html", context)
+        return render_page(request, "merchants/operations/_moderation_item.html", context)
     if done:
         messages.success(request, LISTING_DONE[action] % {"title": listing.title})
     else:

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -23,7 +23,7 @@ from merchants.choices import MerchantState
 from merchants.filtersets import MerchantFilterSet
 from merchants.forms import ReasonForm
 from merchants.models import Merchant
-from merchants.pages import administrators_only, next_url
+from merchants.pages import administrators_only, next_url, render_page
 from merchants.selectors import registry as selectors
 from merchants.selectors import staff_of
 from merchants.services import registry as registry_services
@@ -148,7 +148,7 @@ def _render_applications(request: HttpRequest, failed: FailedAction | None = Non
         "return_to": FROM_APPLICATIONS,
         "next_url": next_url(request, reverse("merchants:registry-applications")),
     }
-    return render(request, "merchants/operations/applications.html", context)
+    return render_page(request, "merchants/operations/applications.html", context)
 
 
 @administrators_only
@@ -168,7 +168,7 @@ def merchant_list(request: HttpRequest) -> HttpResponse:
     merchants = selectors.merchants_with_shop_counts(request.user)
     filterset = MerchantFilterSet(request.GET, queryset=merchants, request=request)
     context = {"filter_form": filterset.form, "page": paginate(request, filterset.qs)}
-    return render(request, "merchants/operations/merchants.html", context)
+    return render_page(request, "merchants/operations/merchants.html", context)
 
 
 def _render_merchant(request: HttpRequest, merchant: Merchant, failed: FailedAction | None = None) -> HttpResponse:
@@ -189,7 +189,7 @@ def _render_merchant(request: HttpRequest, merchant: Merchant, failed: FailedAct
         "return_to": FROM_MERCHANT,
         "next_url": next_url(request, reverse("merchants:registry-merchant", args=[merchant.pk])),
     }
-    return render(request, "merchants/operations/merchant.html", context)
+    return render_page(request, "merchants/operations/merchant.html", context)
 
 
 @administrators_only

@@ -6,7 +6,6 @@ from itertools import groupby
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -14,7 +13,7 @@ from horgos.pages import paginate
 from merchants.choices import MerchantState, ShopState
 from merchants.filtersets import ShopMapFilterSet
 from merchants.models import Shop
-from merchants.pages import administrators_only
+from merchants.pages import administrators_only, render_page
 from merchants.selectors import registry as selectors
 
 
@@ -63,4 +62,4 @@ def shops(request: HttpRequest) -> HttpResponse:
         "table": paginate(request, cells),
         "shop_count": len(cells),
     }
-    return render(request, "merchants/operations/shops.html", context)
+    return render_page(request, "merchants/operations/shops.html", context)

@@ -9,7 +9,7 @@ the task is done. Imports are always looked up among the merchant's own, so anot
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +19,7 @@ from horgos.pages import show_error
 from merchants.choices import ListingImportFormat, MerchantState
 from merchants.forms import ListingImportForm
 from merchants.models import ListingImport, MerchantMember
-from merchants.pages import merchant_staff_only
+from merchants.pages import merchant_staff_only, render_page
 from merchants.selectors import imports as selectors
 from merchants.selectors.portal import own_shops
 from merchants.services.imports import (
@@ -89,7 +89,7 @@ def listing_import(request: HttpRequest, membership: MerchantMember) -> HttpResp
         "imports": selectors.listing_imports_of(merchant)[:RECENT_IMPORTS],
         "sync_rows": SYNC_ROWS,
     }
-    return render(request, "merchants/imports/import.html", context)
+    return render_page(request, "merchants/imports/import.html", context)
 
 
 @merchant_staff_only
@@ -97,7 +97,7 @@ def listing_import(request: HttpRequest, membership: MerchantMember) -> HttpResp
 def listing_import_detail(request: HttpRequest, membership: MerchantMember, pk: int) -> HttpResponse:
     """One import: its progress while it runs, then its report and the button that imports the valid rows."""
     job = get_object_or_404(selectors.listing_imports_of(membership.merchant), pk=pk)
-    return render(request, "merchants/imports/detail.html", _status_context(job))
+    return render_page(request, "merchants/imports/detail.html", _status_context(job))
 
 
 @merchant_staff_only
@@ -105,7 +105,7 @@ def listing_import_detail(request: HttpRequest, membership: MerchantMember, pk: 
 def listing_import_progress(request: HttpRequest, membership: MerchantMember, pk: int) -> HttpResponse:
     """The status partial the detail page polls; once the job stops running it carries no polling trigger."""
     job = get_object_or_404(selectors.listing_imports_of(membership.merchant), pk=pk)
-    return render(request, "merchants/imports/_status.html", _status_context(job))
+    return render_page(request, "merchants/imports/_status.html", _status_context(job))
 
 
 @merchant_staff_only

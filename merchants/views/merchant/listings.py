@@ -8,7 +8,7 @@ the merchant's own (`visible_to`), so another merchant's listing is a 404.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,7 +18,7 @@ from merchants.choices import ListingState
 from merchants.filtersets import ListingFilterSet
 from merchants.forms import ListingForm
 from merchants.models import MerchantMember
-from merchants.pages import merchant_staff_only
+from merchants.pages import merchant_staff_only, render_page
 from merchants.selectors import portal as selectors
 from merchants.services.listings import SUBMITTABLE, listing_create, listing_delete, listing_submit, listing_update
 
@@ -36,7 +36,7 @@ def listings(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
         "submittable": SUBMITTABLE,
         "has_shops": selectors.own_shops(membership).exists(),
     }
-    return render(request, "merchants/portal/listings.html", context)
+    return render_page(request, "merchants/portal/listings.html", context)
 
 
 @merchant_staff_only
@@ -62,7 +62,7 @@ def listing_new(request: HttpRequest, membership: MerchantMember) -> HttpRespons
             )
             return redirect("merchants:portal-listing-edit", pk=listing.pk)
     context = {"membership": membership, "merchant": membership.merchant, "form": form, "listing": None}
-    return render(request, "merchants/portal/listing_form.html", context)
+    return render_page(request, "merchants/portal/listing_form.html", context)
 
 
 @merchant_staff_only
@@ -96,7 +96,7 @@ def listing_edit(request: HttpRequest, membership: MerchantMember, pk: int) -> H
         "listing": listing,
         "submittable": SUBMITTABLE,
     }
-    return render(request, "merchants/portal/listing_form.html", context)
+    return render_page(request, "merchants/portal/listing_form.html", context)
 
 
 @merchant_staff_only

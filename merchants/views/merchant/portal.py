@@ -11,7 +11,7 @@ PermissionDenied is a 403.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,7 +23,7 @@ from horgos.pages import paginate, posted, redirect_back, show_error
 from horgos.roles import role_required
 from merchants.forms import MemberInviteForm, MerchantProfileForm, ShopOpenForm
 from merchants.models import MerchantMember
-from merchants.pages import NO_MEMBERSHIP_TEMPLATE, merchant_staff_only
+from merchants.pages import NO_MEMBERSHIP_TEMPLATE, merchant_staff_only, render_page
 from merchants.selectors import membership_of, staff_of
 from merchants.selectors import portal as selectors
 from merchants.services.notifications import notification_mark_read
@@ -54,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The merchant at a glance: state and reason, licence, shops and listings by state, latest notifications."""
     membership = membership_of(request.user)
     if membership is None:
-        return render(request, NO_MEMBERSHIP_TEMPLATE)
+        return render_page(request, NO_MEMBERSHIP_TEMPLATE)
     merchant = membership.merchant
     context = {
         "membership": membership,
@@ -65,7 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "notifications": selectors.notifications_of(merchant)[:LATEST_NOTIFICATIONS],
         "unread_count": selectors.unread_count(merchant),
     }
-    return render(request, "merchants/portal/home.html", context)
+    return render_page(request, "merchants/portal/home.html", context)
 
 
 # --- Profile -------------------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ def profile(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
         "form": form,
         "licence": selectors.licence_status(merchant),
     }
-    return render(request, "merchants/portal/profile.html", context)
+    return render_page(request, "merchants/portal/profile.html", context)
 
 
 # --- Shops ---------------------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ def shops(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
         "shops": selectors.own_shops_with_listing_counts(membership),
         "form": form,
     }
-    return render(request, "merchants/portal/shops.html", context)
+    return render_page(request, "merchants/portal/shops.html", context)
 
 
 def _shop_state(request: HttpRequest, membership: MerchantMember, pk: int, *, close: bool) -> HttpResponse:
@@ -193,7 +193,7 @@ def members(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
         "members": staff_of(membership.merchant, owners_first=True),
         "form": form,
     }
-    return render(request, "merchants/portal/members.html", context)
+    return render_page(request, "merchants/portal/members.html", context)
 
 
 @merchant_staff_only
@@ -226,7 +226,7 @@ def notifications(request: HttpRequest, membership: MerchantMember) -> HttpRespo
         "page": paginate(request, selectors.notifications_of(membership.merchant)),
         "unread_count": selectors.unread_count(membership.merchant),
     }
-    return render(request, "merchants/portal/notifications.html", context)
+    return render_page(request, "merchants/portal/notifications.html", context)
 
 
 @merchant_staff_only

@@ -3,11 +3,12 @@
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from horgos.forms import show_service_error
 from merchants.forms import MerchantApplicationForm
+from merchants.pages import render_page
 from merchants.selectors import applicant_of
 from merchants.services.registry import merchant_apply
 
@@ -27,4 +28,4 @@ def apply(request: HttpRequest) -> HttpResponse:
             # Signed in at once, the owner sees the application's state in the portal.
             login(request, applicant_of(merchant), backend="django.contrib.auth.backends.ModelBackend")
             return redirect("merchants:portal")
-    return render(request, "merchants/apply.html", {"form": form}, status=400 if form.errors else 200)
+    return render_page(request, "merchants/apply.html", {"form": form}, status=400 if form.errors else 200)

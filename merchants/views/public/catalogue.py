@@ -9,13 +9,13 @@ with the related rows it shows joined in (no query per row).
 from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from horgos.pages import paginate
 from merchants.filtersets import CatalogueFilterSet
 from merchants.models import Listing
-from merchants.pages import titles_of, with_languages
+from merchants.pages import render_page, titles_of, with_languages
 from merchants.selectors import catalogue as selectors
 
 PAGE_SIZE = 24
@@ -41,14 +41,14 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "figures": selectors.catalogue_figures(),
         "searching": filterset.is_bound,
     }
-    return render(request, "merchants/catalogue/search.html", context)
+    return render_page(request, "merchants/catalogue/search.html", context)
 
 
 @require_GET
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One catalogue listing; anything not in the catalogue is 404."""
     listing = with_languages(get_object_or_404(selectors.catalogue_listings(), pk=pk))
-    return render(request, "merchants/catalogue/listing.html", {"listing": listing, "titles": titles_of(listing)})
+    return render_page(request, "merchants/catalogue/listing.html", {"listing": listing, "titles": titles_of(listing)})
 
 
 @require_GET
@@ -56,7 +56,7 @@ def shop_detail(request: HttpRequest, unit_code: str) -> HttpResponse:
     """An open shop of an approved merchant, with its catalogue listings."""
     shop = get_object_or_404(selectors.catalogue_shops(), unit_code=unit_code.upper())
     page = _page(request, selectors.shop_catalogue(shop))
-    return render(request, "merchants/catalogue/shop.html", {"shop": shop, "page": page})
+    return render_page(request, "merchants/catalogue/shop.html", {"shop": shop, "page": page})
 
 
 @require_GET
@@ -68,4 +68,4 @@ def merchant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "shops": selectors.merchant_open_shops(merchant),
         "page": _page(request, selectors.merchant_catalogue(merchant)),
     }
-    return render(request, "merchants/catalogue/merchant.html", context)
+    return render_page(request, "merchants/catalogue/merchant.html", context)
