@@ -7,6 +7,22 @@ from merchants.choices import MemberRole, MerchantState, ZoneSide
 from merchants.models import HsChapter, HsHeading, Listing, Merchant, MerchantMember, Shop
 from tests.factories import MerchantUserFactory
 
+# A business applying to trade in the zone, as merchant_apply takes it.
+APPLICATION = {
+    "legal_name": "Altyn Dala Trading LLP",
+    "trade_name": "Altyn Dala",
+    "country": "kz",
+    "registration_number": "bin 990140000123",
+    "licence_number": "KZ-77-1234",
+    "licence_valid_until": date(2029, 12, 31),
+    "contact_person": "Dana Serikova",
+    "phone": "+7 701 555 0101",
+    "email": "dana@altyndala.kz",
+    "address": "Horgos ICBC, building B2, unit 14",
+    "username": "dana",
+    "password": "Camel-Caravan-2027",
+}
+
 
 class MerchantFactory(factory.django.DjangoModelFactory):
     class Meta:

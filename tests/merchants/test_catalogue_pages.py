@@ -5,25 +5,16 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from merchants.choices import ListingState, MerchantState, ShopState, ZoneSide
 from merchants.filtersets import PRICE_RANGE_REVERSED
 from tests.merchants.factories import ListingFactory, MerchantFactory, ShopFactory
+from tests.merchants.pages import html, url
 
 pytestmark = pytest.mark.django_db
 
 APPROVED = ListingState.APPROVED
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"merchants:{name}", args=args)
-
-
-def html(response) -> str:
-    return response.content.decode()
 
 
 def card_links(page: str) -> list[int]:
@@ -32,8 +23,8 @@ def card_links(page: str) -> list[int]:
 
 
 @pytest.fixture
-def anonymous():
-    return Client()
+def anonymous(signed_in):
+    return signed_in(None)
 
 
 @pytest.fixture
@@ -267,9 +258,8 @@ def test_merchant_page_of_a_merchant_not_approved_is_not_found(shelf, anonymous,
     assert anonymous.get(url("catalogue-merchant", shelf["suspended_merchant"].pk)).status_code == 404
 
 
-def test_catalogue_pages_are_public_to_every_role(shelf, market):
+def test_catalogue_pages_are_public_to_every_role(shelf, market, signed_in):
     for user in (market.owner_a, market.officer, market.administrator):
-        client = Client()
-        client.force_login(user)
+        client = signed_in(user)
         assert client.get(url("catalogue")).status_code == 200
         assert client.get(url("catalogue-listing", shelf["boots"].pk)).status_code == 200

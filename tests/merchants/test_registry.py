@@ -9,24 +9,9 @@ from merchants.models import Merchant, MerchantMember, Notification, Shop
 from merchants.selectors.catalogue import catalogue_listings
 from merchants.services import registry
 from merchants.tasks import check_licences
-from tests.merchants.factories import MerchantFactory
+from tests.merchants.factories import APPLICATION, MerchantFactory
 
 pytestmark = pytest.mark.django_db
-
-APPLICATION = {
-    "legal_name": "Altyn Dala Trading LLP",
-    "trade_name": "Altyn Dala",
-    "country": "kz",
-    "registration_number": "bin 990140000123",
-    "licence_number": "KZ-77-1234",
-    "licence_valid_until": date(2029, 12, 31),
-    "contact_person": "Dana Serikova",
-    "phone": "+7 701 555 0101",
-    "email": "dana@altyndala.kz",
-    "address": "Horgos ICBC, building B2, unit 14",
-    "username": "dana",
-    "password": "Camel-Caravan-2027",
-}
 
 
 def test_application_creates_a_pending_merchant_and_its_owner(db):
