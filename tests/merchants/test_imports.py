@@ -18,6 +18,7 @@ from horgos.models import AuditEntry
 from merchants import tasks as merchant_tasks
 from merchants.choices import ListingImportState, ListingState, MemberRole
 from merchants.models import HsHeading, Listing, ListingImport
+from merchants.services import import_jobs
 from merchants.services import imports as import_services
 from merchants.services.imports import ALREADY_IMPORTED, NOT_YOUR_SHOP_CODE, SYNC_ROWS, TOO_LARGE, WRONG_TYPE
 from merchants.services.listings import UNKNOWN_HS
@@ -334,7 +335,7 @@ def test_upload_with_the_job_service_down_answers_and_the_job_starts_when_it_is_
     # Then the upload answers as usual (a redirect to the job), the job waits, and its page says why
     assert (job.state, job.enqueue_failed) == (ListingImportState.PENDING, True)
     page = client.get(reverse("merchants:listing-import-detail", args=[job.pk])).content.decode()
-    assert str(import_services.QUEUED_FOR_JOB_SERVICE) in page
+    assert str(import_jobs.QUEUED_FOR_JOB_SERVICE) in page
 
     # When the broker is back and the sweeper runs (without waiting for the stall limit)
     monkeypatch.undo()
@@ -344,7 +345,7 @@ def test_upload_with_the_job_service_down_answers_and_the_job_starts_when_it_is_
     job.refresh_from_db()
     assert (job.state, job.valid_rows, job.enqueue_failed) == (ListingImportState.VALIDATED, SYNC_ROWS + 3, False)
     page = client.get(reverse("merchants:listing-import-detail", args=[job.pk])).content.decode()
-    assert str(import_services.QUEUED_FOR_JOB_SERVICE) not in page
+    assert str(import_jobs.QUEUED_FOR_JOB_SERVICE) not in page
 
 
 def test_confirm_with_the_job_service_down_keeps_the_job_importing_until_the_sweeper(
@@ -470,10 +471,10 @@ def test_job_that_keeps_losing_its_worker_fails_instead_of_running_forever(
         assert sweep() == {"requeued": 0, "failed": 1}
     # Then the job fails with a reason the merchant can act on, and nothing was written
     job.refresh_from_db()
-    assert (job.state, job.failure) == (ListingImportState.FAILED, str(import_services.INTERRUPTED))
+    assert (job.state, job.failure) == (ListingImportState.FAILED, str(import_jobs.INTERRUPTED))
     assert Listing.objects.count() == before
     page = client.get(reverse("merchants:listing-import-detail", args=[job.pk])).content.decode()
-    assert str(import_services.INTERRUPTED) in page
+    assert str(import_jobs.INTERRUPTED) in page
 
 
 def test_import_past_its_time_limit_fails_and_writes_nothing(market, monkeypatch):
@@ -493,7 +494,7 @@ def test_import_past_its_time_limit_fails_and_writes_nothing(market, monkeypatch
     assert process_listing_import.delay(job.pk).get() == ListingImportState.FAILED
     # Then the job failed with a reason the merchant can act on, and no listing of it was written
     job.refresh_from_db()
-    assert (job.state, job.failure) == (ListingImportState.FAILED, str(import_services.TOO_SLOW))
+    assert (job.state, job.failure) == (ListingImportState.FAILED, str(import_jobs.TOO_SLOW))
     assert Listing.objects.count() == before
 
 

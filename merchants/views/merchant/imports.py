@@ -22,12 +22,8 @@ from merchants.models import ListingImport, MerchantMember
 from merchants.pages import merchant_staff_only, render_page
 from merchants.selectors import imports as selectors
 from merchants.selectors.portal import own_shops
-from merchants.services.imports import (
-    QUEUED_FOR_JOB_SERVICE,
-    SYNC_ROWS,
-    listing_import_confirm,
-    listing_import_upload,
-)
+from merchants.services.import_jobs import QUEUED_FOR_JOB_SERVICE
+from merchants.services.imports import SYNC_ROWS, listing_import_confirm, listing_import_upload
 from merchants.spreadsheets import (
     COLUMN_HELP,
     COLUMNS,
