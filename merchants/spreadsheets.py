@@ -23,24 +23,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from horgos.exports import csv_rows_text, formula_text_restored
 from merchants.choices import ListingImportFormat, YesNo
 from merchants.models import Listing
+from merchants.models.catalogue import DESCRIPTION_FIELDS, EDITABLE_FIELDS, TITLE_FIELDS
 
-COLUMNS = (
-    "shop",
-    "title_en",
-    "title_zh_hans",
-    "title_kk",
-    "title_ru",
-    "description_en",
-    "description_zh_hans",
-    "description_kk",
-    "description_ru",
-    "hs_code",
-    "origin_country",
-    "price",
-    "unit_weight_kg",
-    "in_stock",
-)
-TEXT_COLUMNS = COLUMNS[1:9]
+# A listing file's columns: the shop's unit code, then what a merchant writes of a listing.
+COLUMNS = ("shop", *EDITABLE_FIELDS)
+TEXT_COLUMNS = (*TITLE_FIELDS, *DESCRIPTION_FIELDS)
 DECIMAL_COLUMNS = ("price", "unit_weight_kg")
 REQUIRED_COLUMNS = ("shop", "hs_code", "origin_country", "price", "unit_weight_kg")
 COLUMN_HELP = {

@@ -2,7 +2,7 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from merchants.models import Listing, Merchant, Shop
-from merchants.services.listings import EDITABLE_FIELDS
+from merchants.models.catalogue import EDITABLE_FIELDS
 
 
 class MerchantSerializer(serializers.ModelSerializer):

@@ -16,6 +16,17 @@ from merchants.models.registry import Merchant, Shop, StateCountsQuerySet
 LANGUAGE_SUFFIXES = ("en", "zh_hans", "kk", "ru")
 TITLE_FIELDS = tuple(f"title_{suffix}" for suffix in LANGUAGE_SUFFIXES)
 DESCRIPTION_FIELDS = tuple(f"description_{suffix}" for suffix in LANGUAGE_SUFFIXES)
+# What a merchant writes of a listing (the shop, the photo and the moderation aside): the service takes these,
+# the API shows them and listing files hold them, in this order.
+EDITABLE_FIELDS = (
+    *TITLE_FIELDS,
+    *DESCRIPTION_FIELDS,
+    "hs_code",
+    "origin_country",
+    "price",
+    "unit_weight_kg",
+    "in_stock",
+)
 
 
 def catalogue_search_vector() -> SearchVector:

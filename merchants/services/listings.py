@@ -18,6 +18,7 @@ from horgos.roles import require_role
 from horgos.storage import StoredFiles, atomic_with_stored_files, delete_stored_files_on_commit
 from merchants.choices import ListingState, MerchantState, NotificationKind
 from merchants.models import HsHeading, Listing, Shop
+from merchants.models.catalogue import EDITABLE_FIELDS
 from merchants.selectors import merchant_of
 from merchants.services.notifications import notification_add
 
@@ -32,21 +33,6 @@ REASON_REQUIRED = _("Give the reason for the rejection.")
 # The states a listing may be submitted for review from.
 SUBMITTABLE = (ListingState.DRAFT, ListingState.REJECTED)
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-EDITABLE_FIELDS = (
-    "title_en",
-    "title_zh_hans",
-    "title_kk",
-    "title_ru",
-    "description_en",
-    "description_zh_hans",
-    "description_kk",
-    "description_ru",
-    "hs_code",
-    "origin_country",
-    "price",
-    "unit_weight_kg",
-    "in_stock",
-)
 
 
 def _require_may_edit(user: User, shop: Shop) -> None:

@@ -8,6 +8,7 @@ and render; a service's ValidationError is shown on the form (or as a message fo
 PermissionDenied is a 403.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -45,6 +46,15 @@ def require_owner(membership: MerchantMember) -> None:
         raise PermissionDenied
 
 
+def _owners_form(
+    request: HttpRequest, membership: MerchantMember, form_class: type[forms.Form], **kwargs
+) -> forms.Form | None:
+    """The page's form, for owners only (a clerk sees the page without it and may not POST)."""
+    if request.method == "POST":
+        require_owner(membership)
+    return form_class(posted(request), **kwargs) if membership.is_owner else None
+
+
 # --- Home ----------------------------------------------------------------------------------------------
 
 
@@ -76,12 +86,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
     """The merchant's registration and contact details; owners edit the contact details and the licence."""
     merchant = membership.merchant
-    if request.method == "POST":
-        require_owner(membership)
-    form = None
-    if membership.is_owner:
-        initial = {name: getattr(merchant, name) for name in MerchantProfileForm.base_fields}
-        form = MerchantProfileForm(posted(request), initial=initial)
+    initial = {name: getattr(merchant, name) for name in MerchantProfileForm.base_fields}
+    form = _owners_form(request, membership, MerchantProfileForm, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         if not changed:
@@ -110,9 +116,7 @@ def profile(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def shops(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
     """The merchant's shops with close/reopen buttons for owners; POST (owners) opens a shop."""
-    if request.method == "POST":
-        require_owner(membership)
-    form = ShopOpenForm(posted(request), prefix="shop") if membership.is_owner else None
+    form = _owners_form(request, membership, ShopOpenForm, prefix="shop")
     if request.method == "POST" and form.is_valid():
         try:
             shop = shop_open(merchant=membership.merchant, acting_user=request.user, **form.cleaned_data)
@@ -163,9 +167,7 @@ def shop_reopen_view(request: HttpRequest, membership: MerchantMember, pk: int) 
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
     """The merchant's staff; owners invite (POST) and remove members."""
-    if request.method == "POST":
-        require_owner(membership)
-    form = MemberInviteForm(posted(request), prefix="member") if membership.is_owner else None
+    form = _owners_form(request, membership, MemberInviteForm, prefix="member")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
