@@ -263,3 +263,12 @@ def test_catalogue_pages_are_public_to_every_role(shelf, market, signed_in):
         client = signed_in(user)
         assert client.get(url("catalogue")).status_code == 200
         assert client.get(url("catalogue-listing", shelf["boots"].pk)).status_code == 200
+
+
+def test_countries_are_named_in_the_visitors_language_whoever_asked_before(shelf, market, anonymous, signed_in):
+    # Given the catalogue's filters already built in English, by the page and by the API's schema
+    anonymous.get(url("catalogue"), HTTP_ACCEPT_LANGUAGE="en")
+    assert signed_in(market.administrator).get("/api/schema/", HTTP_ACCEPT_LANGUAGE="en").status_code == 200
+    # Then a Russian visitor reads the countries in Russian
+    page = html(anonymous.get(url("catalogue"), HTTP_ACCEPT_LANGUAGE="ru"))
+    assert '<option value="KZ">Казахстан</option>' in page
