@@ -16,7 +16,7 @@ from merchants.choices import ListingImportState, ListingState, MerchantState, S
 from merchants.models import Listing
 from merchants.selectors import membership_of
 
-NO_MEMBERSHIP_TEMPLATE = "merchants/portal/no_membership.html"
+NO_MEMBERSHIP_TEMPLATE = "merchants/merchant/no_membership.html"
 
 # The states templates compare with (`{% if listing.state == ListingState.APPROVED %}`), never a literal value.
 STATES = {

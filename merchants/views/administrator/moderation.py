@@ -40,7 +40,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.submitted_listings(request.user))
     items = [_moderation_item(listing) for listing in page]
     context = {"page": page, "items": items, "next_url": request.get_full_path()}
-    return render_page(request, "merchants/operations/moderation.html", context)
+    return render_page(request, "merchants/administrator/moderation.html", context)
 
 
 def _moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -66,7 +66,7 @@ def _moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "done": done,
             "next_url": next_url(request, reverse("merchants:registry-moderation")),
         }
-        return render_page(request, "merchants/operations/_moderation_item.html", context)
+        return render_page(request, "merchants/administrator/_moderation_item.html", context)
     if done:
         messages.success(request, LISTING_DONE[action] % {"title": listing.title})
     else:

@@ -148,7 +148,7 @@ def _render_applications(request: HttpRequest, failed: FailedAction | None = Non
         "return_to": FROM_APPLICATIONS,
         "next_url": next_url(request, reverse("merchants:registry-applications")),
     }
-    return render_page(request, "merchants/operations/applications.html", context)
+    return render_page(request, "merchants/administrator/applications.html", context)
 
 
 @administrators_only
@@ -168,7 +168,7 @@ def merchant_list(request: HttpRequest) -> HttpResponse:
     merchants = selectors.merchants_with_shop_counts(request.user)
     filterset = MerchantFilterSet(request.GET, queryset=merchants, request=request)
     context = {"filter_form": filterset.form, "page": paginate(request, filterset.qs)}
-    return render_page(request, "merchants/operations/merchants.html", context)
+    return render_page(request, "merchants/administrator/merchants.html", context)
 
 
 def _render_merchant(request: HttpRequest, merchant: Merchant, failed: FailedAction | None = None) -> HttpResponse:
@@ -189,7 +189,7 @@ def _render_merchant(request: HttpRequest, merchant: Merchant, failed: FailedAct
         "return_to": FROM_MERCHANT,
         "next_url": next_url(request, reverse("merchants:registry-merchant", args=[merchant.pk])),
     }
-    return render_page(request, "merchants/operations/merchant.html", context)
+    return render_page(request, "merchants/administrator/merchant.html", context)
 
 
 @administrators_only

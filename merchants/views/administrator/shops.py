@@ -62,4 +62,4 @@ def shops(request: HttpRequest) -> HttpResponse:
         "table": paginate(request, cells),
         "shop_count": len(cells),
     }
-    return render_page(request, "merchants/operations/shops.html", context)
+    return render_page(request, "merchants/administrator/shops.html", context)

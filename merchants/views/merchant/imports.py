@@ -85,7 +85,7 @@ def listing_import(request: HttpRequest, membership: MerchantMember) -> HttpResp
         "imports": selectors.listing_imports_of(merchant)[:RECENT_IMPORTS],
         "sync_rows": SYNC_ROWS,
     }
-    return render_page(request, "merchants/imports/import.html", context)
+    return render_page(request, "merchants/merchant/listing_import.html", context)
 
 
 @merchant_staff_only
@@ -93,7 +93,7 @@ def listing_import(request: HttpRequest, membership: MerchantMember) -> HttpResp
 def listing_import_detail(request: HttpRequest, membership: MerchantMember, pk: int) -> HttpResponse:
     """One import: its progress while it runs, then its report and the button that imports the valid rows."""
     job = get_object_or_404(selectors.listing_imports_of(membership.merchant), pk=pk)
-    return render_page(request, "merchants/imports/detail.html", _status_context(job))
+    return render_page(request, "merchants/merchant/listing_import_detail.html", _status_context(job))
 
 
 @merchant_staff_only
@@ -101,7 +101,7 @@ def listing_import_detail(request: HttpRequest, membership: MerchantMember, pk: 
 def listing_import_progress(request: HttpRequest, membership: MerchantMember, pk: int) -> HttpResponse:
     """The status partial the detail page polls; once the job stops running it carries no polling trigger."""
     job = get_object_or_404(selectors.listing_imports_of(membership.merchant), pk=pk)
-    return render_page(request, "merchants/imports/_status.html", _status_context(job))
+    return render_page(request, "merchants/merchant/_import_status.html", _status_context(job))
 
 
 @merchant_staff_only

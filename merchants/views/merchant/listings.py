@@ -36,7 +36,7 @@ def listings(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
         "submittable": SUBMITTABLE,
         "has_shops": selectors.own_shops(membership).exists(),
     }
-    return render_page(request, "merchants/portal/listings.html", context)
+    return render_page(request, "merchants/merchant/listings.html", context)
 
 
 @merchant_staff_only
@@ -62,7 +62,7 @@ def listing_new(request: HttpRequest, membership: MerchantMember) -> HttpRespons
             )
             return redirect("merchants:portal-listing-edit", pk=listing.pk)
     context = {"membership": membership, "merchant": membership.merchant, "form": form, "listing": None}
-    return render_page(request, "merchants/portal/listing_form.html", context)
+    return render_page(request, "merchants/merchant/listing_form.html", context)
 
 
 @merchant_staff_only
@@ -96,7 +96,7 @@ def listing_edit(request: HttpRequest, membership: MerchantMember, pk: int) -> H
         "listing": listing,
         "submittable": SUBMITTABLE,
     }
-    return render_page(request, "merchants/portal/listing_form.html", context)
+    return render_page(request, "merchants/merchant/listing_form.html", context)
 
 
 @merchant_staff_only

@@ -75,7 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "notifications": selectors.notifications_of(merchant)[:LATEST_NOTIFICATIONS],
         "unread_count": selectors.unread_count(merchant),
     }
-    return render_page(request, "merchants/portal/home.html", context)
+    return render_page(request, "merchants/merchant/home.html", context)
 
 
 # --- Profile -------------------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def profile(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
         "form": form,
         "licence": selectors.licence_status(merchant),
     }
-    return render_page(request, "merchants/portal/profile.html", context)
+    return render_page(request, "merchants/merchant/profile.html", context)
 
 
 # --- Shops ---------------------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ def shops(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
         "shops": selectors.own_shops_with_listing_counts(membership),
         "form": form,
     }
-    return render_page(request, "merchants/portal/shops.html", context)
+    return render_page(request, "merchants/merchant/shops.html", context)
 
 
 def _shop_state(request: HttpRequest, membership: MerchantMember, pk: int, *, close: bool) -> HttpResponse:
@@ -195,7 +195,7 @@ def members(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
         "members": staff_of(membership.merchant, owners_first=True),
         "form": form,
     }
-    return render_page(request, "merchants/portal/members.html", context)
+    return render_page(request, "merchants/merchant/members.html", context)
 
 
 @merchant_staff_only
@@ -228,7 +228,7 @@ def notifications(request: HttpRequest, membership: MerchantMember) -> HttpRespo
         "page": paginate(request, selectors.notifications_of(membership.merchant)),
         "unread_count": selectors.unread_count(membership.merchant),
     }
-    return render_page(request, "merchants/portal/notifications.html", context)
+    return render_page(request, "merchants/merchant/notifications.html", context)
 
 
 @merchant_staff_only

@@ -28,4 +28,4 @@ def apply(request: HttpRequest) -> HttpResponse:
             # Signed in at once, the owner sees the application's state in the portal.
             login(request, applicant_of(merchant), backend="django.contrib.auth.backends.ModelBackend")
             return redirect("merchants:portal")
-    return render_page(request, "merchants/apply.html", {"form": form}, status=400 if form.errors else 200)
+    return render_page(request, "merchants/public/apply.html", {"form": form}, status=400 if form.errors else 200)

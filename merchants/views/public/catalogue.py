@@ -41,14 +41,14 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "figures": selectors.catalogue_figures(),
         "searching": filterset.is_bound,
     }
-    return render_page(request, "merchants/catalogue/search.html", context)
+    return render_page(request, "merchants/public/catalogue.html", context)
 
 
 @require_GET
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One catalogue listing; anything not in the catalogue is 404."""
     listing = with_languages(get_object_or_404(selectors.catalogue_listings(), pk=pk))
-    return render_page(request, "merchants/catalogue/listing.html", {"listing": listing, "titles": titles_of(listing)})
+    return render_page(request, "merchants/public/listing.html", {"listing": listing, "titles": titles_of(listing)})
 
 
 @require_GET
@@ -56,7 +56,7 @@ def shop_detail(request: HttpRequest, unit_code: str) -> HttpResponse:
     """An open shop of an approved merchant, with its catalogue listings."""
     shop = get_object_or_404(selectors.catalogue_shops(), unit_code=unit_code.upper())
     page = _page(request, selectors.shop_catalogue(shop))
-    return render_page(request, "merchants/catalogue/shop.html", {"shop": shop, "page": page})
+    return render_page(request, "merchants/public/shop.html", {"shop": shop, "page": page})
 
 
 @require_GET
@@ -68,4 +68,4 @@ def merchant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "shops": selectors.merchant_open_shops(merchant),
         "page": _page(request, selectors.merchant_catalogue(merchant)),
     }
-    return render_page(request, "merchants/catalogue/merchant.html", context)
+    return render_page(request, "merchants/public/merchant.html", context)
