@@ -1,7 +1,13 @@
-"""Reference data is edited here; history (crossings, visits, alerts) is shown read-only."""
+"""The Django admin of the crossings app. It never writes around the services: reference data that a service
+changes is changed through it here (its role check, its rules, its audit row); what no service changes, and the
+history (crossings, visits, alerts), is shown read-only."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
 
+from crossings.forms import CLOSURE_ENDS_LABEL, CLOSURE_STARTS_LABEL, ClosureAdminForm
 from crossings.models import (
     AcceptedDocument,
     Alert,
@@ -17,72 +23,268 @@ from crossings.models import (
     Visit,
     WatchlistEntry,
 )
+from crossings.services import reference
+from crossings.services.travellers import traveller_add_document
 from crossings.services.watchlist import watchlist_add
-from horgos.admin import ReadOnlyAdmin
+from horgos.admin import ReadOnlyAdmin, ReadOnlyInline
+from horgos.tables import local_time
 
 
-class LaneInline(admin.TabularInline):
+def changed_fields(form) -> dict:
+    """The fields the administrator changed, with their new values: what an update service is given."""
+    return {name: form.cleaned_data[name] for name in form.changed_data}
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """An admin whose `save_model` and `delete_model` call a service. A rule the service refuses after the form
+    passed (e.g. a lane code that differs only in case) comes back as an error message on the same page; the
+    admin's transaction is rolled back, so nothing is written and nothing is logged."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            return self._refused(request, error)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            return self._refused(request, error)
+
+    def changelist_view(self, request, extra_context=None):
+        try:  # the "delete selected" action
+            return super().changelist_view(request, extra_context)
+        except ValidationError as error:
+            return self._refused(request, error)
+
+    def _refused(self, request, error: ValidationError):
+        self.message_user(request, " ".join(error.messages), messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():  # all the selected rows, or none
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+    @staticmethod
+    def took_over(obj, created) -> None:
+        """Make the admin's unsaved `obj` the row the service wrote (the service may have normalised values)."""
+        obj.pk = created.pk
+        obj.refresh_from_db()
+
+
+# --- Reference data, through the services ---------------------------------------------------------------
+
+
+class LaneInline(ReadOnlyInline):
     model = Lane
-    extra = 0
+    fields = ["code", "direction", "group", "is_open"]
 
 
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(ReadOnlyInline):
     model = OpeningHours
-    extra = 0
+    fields = ["weekday", "opens_at", "closes_at"]
 
 
-class AcceptedDocumentInline(admin.TabularInline):
+class AcceptedDocumentInline(ReadOnlyInline):
     model = AcceptedDocument
-    extra = 0
+    fields = ["document_type", "issuing_countries", "e_gate"]
 
 
 @admin.register(Checkpoint)
-class CheckpointAdmin(admin.ModelAdmin):
+class CheckpointAdmin(ServiceAdmin):
+    """Names and time zone change through `checkpoint_update`; lanes, hours and documents have their own pages."""
+
     list_display = ["code", "name_en", "country", "time_zone"]
+    fields = ["code", "country", "name_zh_hans", "name_kk", "name_ru", "name_en", "time_zone"]
+    readonly_fields = ["code", "country"]
     inlines = [LaneInline, OpeningHoursInline, AcceptedDocumentInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if form.changed_data:
+            reference.checkpoint_update(checkpoint=obj, acting_user=request.user, **changed_fields(form))
 
 
 @admin.register(Lane)
-class LaneAdmin(admin.ModelAdmin):
+class LaneAdmin(ServiceAdmin):
+    """Lanes are added with `lane_create` and changed with `lane_update` (a lane keeps its checkpoint and code)."""
+
     list_display = ["__str__", "direction", "group", "is_open"]
     list_filter = ["checkpoint", "direction", "group", "is_open"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["checkpoint", "code"] if obj else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # crossings name their lane; close it instead
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            if form.changed_data:
+                reference.lane_update(lane=obj, acting_user=request.user, **changed_fields(form))
+            return
+        self.took_over(obj, reference.lane_create(acting_user=request.user, **form.cleaned_data))
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(ServiceAdmin):
+    """Hours are set with `opening_hours_set` (in the checkpoint's local time); deleting a day's row closes the
+    checkpoint that day."""
+
+    list_display = ["checkpoint", "weekday", "opens_at", "closes_at"]
+    list_filter = ["checkpoint"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["checkpoint", "weekday"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        hours = reference.opening_hours_set(
+            checkpoint=obj.checkpoint,
+            weekday=obj.weekday,
+            opens_at=obj.opens_at,
+            closes_at=obj.closes_at,
+            acting_user=request.user,
+        )
+        self.took_over(obj, hours)
+
+    def delete_model(self, request, obj):
+        reference.opening_hours_set(
+            checkpoint=obj.checkpoint, weekday=obj.weekday, opens_at=None, closes_at=None, acting_user=request.user
+        )
+
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
-    list_display = ["checkpoint", "reason", "starts_at", "ends_at"]
+class ClosureAdmin(ServiceAdmin):
+    """Closures are added with `closure_add`, their times typed in the checkpoint's own zone, and removed with
+    `closure_remove`; to change one, remove it and add it again."""
+
+    form = ClosureAdminForm
+    list_display = ["checkpoint", "reason", "starts_local", "ends_local"]
     list_filter = ["checkpoint"]
+    list_select_related = ["checkpoint"]
     date_hierarchy = "starts_at"
+
+    def get_fields(self, request, obj=None):
+        return ["checkpoint", "starts_local", "ends_local", "reason"] if obj else super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["checkpoint", "starts_local", "ends_local", "reason"] if obj else []
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.display(description=CLOSURE_STARTS_LABEL, ordering="starts_at")
+    def starts_local(self, closure: Closure) -> str:
+        return local_time(closure.starts_at, closure.checkpoint.zone)
+
+    @admin.display(description=CLOSURE_ENDS_LABEL, ordering="ends_at")
+    def ends_local(self, closure: Closure) -> str:
+        return local_time(closure.ends_at, closure.checkpoint.zone)
+
+    def save_model(self, request, obj, form, change):
+        self.took_over(obj, reference.closure_add(acting_user=request.user, **form.cleaned_data))
+
+    def delete_model(self, request, obj):
+        reference.closure_remove(closure=obj, acting_user=request.user)
 
 
 @admin.register(StayPolicy)
-class StayPolicyAdmin(admin.ModelAdmin):
+class StayPolicyAdmin(ServiceAdmin):
+    """Policies are effective-dated history: a new one is added with `stay_policy_add`, none is changed."""
+
     list_display = ["effective_from", "max_stay_days", "retention_years"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        self.took_over(obj, reference.stay_policy_add(acting_user=request.user, **form.cleaned_data))
 
 
 @admin.register(OfficerAssignment)
-class OfficerAssignmentAdmin(admin.ModelAdmin):
+class OfficerAssignmentAdmin(ServiceAdmin):
+    """An officer is assigned, or moved to another checkpoint, with `officer_assign`."""
+
     list_display = ["officer", "checkpoint"]
     list_filter = ["checkpoint"]
+    list_select_related = ["officer", "checkpoint"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["officer"] if obj else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        assignment = reference.officer_assign(officer=obj.officer, checkpoint=obj.checkpoint, acting_user=request.user)
+        self.took_over(obj, assignment)
+
+
+# --- Travellers and the watchlist --------------------------------------------------------------------------
 
 
 class TravelDocumentInline(admin.TabularInline):
+    """A traveller's documents: the registered ones read-only, a new one added with `traveller_add_document`."""
+
     model = TravelDocument
     extra = 0
+    can_delete = False
     fields = ["document_type", "number", "issuing_country", "valid_until"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Traveller)
-class TravellerAdmin(admin.ModelAdmin):
+class TravellerAdmin(ServiceAdmin):
+    """Travellers are registered at the desk or through the API; here they are looked up, and may get a new
+    document."""
+
     list_display = ["__str__", "family_name_native", "given_names_native", "nationality", "birth_date"]
     list_filter = ["nationality"]
     search_fields = ["family_name", "given_names", "family_name_native", "documents__number_normalised"]
-    filter_horizontal = ["guardians"]
+    # Every field of the traveller, read-only: they are set when the traveller is registered.
+    readonly_fields = [
+        field.name
+        for field in (*Traveller._meta.fields, *Traveller._meta.many_to_many)
+        if field.editable and not field.primary_key
+    ]
     inlines = [TravelDocumentInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # the traveller's own fields are read-only here
+
+    def save_formset(self, request, form, formset, change):
+        for document in formset.save(commit=False):
+            added = traveller_add_document(
+                traveller=form.instance,
+                document_type=document.document_type,
+                number=document.number,
+                issuing_country=document.issuing_country.code,
+                valid_until=document.valid_until,
+                acting_user=request.user,
+            )
+            document.pk = added.pk
 
 
 @admin.register(WatchlistEntry)
-class WatchlistEntryAdmin(admin.ModelAdmin):
+class WatchlistEntryAdmin(ServiceAdmin):
     """Entries are added through the service (normalised, audited) and then only read here."""
 
     list_display = ["__str__", "match", "reason", "active_from", "active_until", "added_by"]
@@ -108,7 +310,16 @@ class WatchlistEntryAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         values = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
-        obj.pk = watchlist_add(added_by=request.user, **values).pk
+        self.took_over(obj, watchlist_add(acting_user=request.user, **values))
+
+
+# --- What no service changes, and the history ---------------------------------------------------------------
+
+
+@admin.register(AcceptedDocument)
+class AcceptedDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["checkpoint", "document_type", "issuing_countries", "e_gate"]
+    list_filter = ["checkpoint", "document_type"]
 
 
 @admin.register(Crossing)
@@ -130,15 +341,3 @@ class VisitAdmin(ReadOnlyAdmin):
 class AlertAdmin(ReadOnlyAdmin):
     list_display = ["raised_at", "watchlist_entry", "crossing", "acknowledged_by", "acknowledged_at"]
     list_select_related = ["watchlist_entry", "crossing__lane__checkpoint", "acknowledged_by"]
-
-
-@admin.register(OpeningHours)
-class OpeningHoursAdmin(admin.ModelAdmin):
-    list_display = ["checkpoint", "weekday", "opens_at", "closes_at"]
-    list_filter = ["checkpoint"]
-
-
-@admin.register(AcceptedDocument)
-class AcceptedDocumentAdmin(admin.ModelAdmin):
-    list_display = ["checkpoint", "document_type", "issuing_countries", "e_gate"]
-    list_filter = ["checkpoint", "document_type"]

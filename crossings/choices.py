@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CheckpointCode(models.TextChoices):
@@ -10,6 +11,18 @@ class CheckpointCode(models.TextChoices):
 class Direction(models.TextChoices):
     ENTRY = "entry", _("Entry")
     EXIT = "exit", _("Exit")
+
+
+class Weekday(models.IntegerChoices):
+    """Days of the week as Python numbers them (`datetime.weekday()`), for opening hours."""
+
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 class LaneGroup(models.TextChoices):
@@ -71,3 +84,24 @@ class VisitState(models.TextChoices):
 class WatchlistMatch(models.TextChoices):
     DOCUMENT = "document", _("A document")
     PERSON = "person", _("A person (names and birth date)")
+
+
+class LaneState(models.TextChoices):
+    """The state an administrator asks a lane to be in."""
+
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class AlertState(models.TextChoices):
+    """Alerts by whether somebody has dealt with them (a filter of the alerts page)."""
+
+    OPEN = "open", pgettext_lazy("alert state", "Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+
+class UserStatus(models.TextChoices):
+    """Users by whether they may sign in (a filter of the users page)."""
+
+    ACTIVE = "yes", _("Active")
+    DEACTIVATED = "no", _("Deactivated")

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from crossings.choices import CheckpointCode, CrossingKind, Direction, LaneGroup, Outcome, RefusalReason, VisitState
 from crossings.models import Alert, Crossing, Lane, Visit, WatchlistEntry
 from crossings.nationalities import nationalities
-from crossings.selectors import visits_inside
 
 # Far beyond any stay limit, and small enough that "today + N days" stays a valid date.
 DAYS_LEFT_MAX = 3660
@@ -43,6 +42,41 @@ class CrossingFilterSet(django_filters.FilterSet):
     class Meta:
         model = Crossing
         fields = ["checkpoint", "lane", "direction", "outcome", "refusal_reason", "kind", "traveller"]
+
+
+class TodayFilterSet(CrossingFilterSet):
+    """Today's crossings at one checkpoint. The view scopes the rows to the checkpoint (an officer's own, or an
+    administrator's choice); the lanes offered are that checkpoint's."""
+
+    checkpoint = django_filters.ChoiceFilter(
+        choices=CheckpointCode.choices, label=_("Checkpoint"), empty_label=None, method="filter_checkpoint"
+    )
+    kind = None
+    local_date_from = None
+    local_date_to = None
+    occurred_after = None
+    occurred_before = None
+
+    class Meta(CrossingFilterSet.Meta):
+        fields = ["checkpoint", "direction", "outcome", "lane", "refusal_reason"]
+
+    def __init__(self, *args, checkpoint, choose_checkpoint: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not choose_checkpoint:
+            del self.filters["checkpoint"]
+        self.filters["lane"].queryset = checkpoint.lanes.order_by("direction", "code")
+        labels = {
+            "direction": _("Direction"),
+            "outcome": _("Outcome"),
+            "lane": _("Lane"),
+            "refusal_reason": _("Refusal reason"),
+        }
+        for name, label in labels.items():
+            self.filters[name].label = label
+            self.filters[name].extra["empty_label"] = _("Any")
+
+    def filter_checkpoint(self, queryset, name, value):
+        return queryset  # the rows are already the chosen checkpoint's
 
 
 class VisitFilterSet(django_filters.FilterSet):
@@ -92,8 +126,8 @@ class CountryCodeFilter(django_filters.ChoiceFilter):
 
 class InsideFilterSet(django_filters.FilterSet):
     """Who is inside the zone now: the page `/crossings/inside/` and the API `visits/inside/` alike. Days left and
-    overstay narrow through crossings.selectors.visits_inside, the one place that counts them (local days of the
-    entry checkpoint)."""
+    overstay narrow through the visits' queryset methods, the one place that counts them (local days of the entry
+    checkpoint)."""
 
     nationality = CountryCodeFilter(
         field_name="traveller__nationality", choices=nationalities, label=_("Nationality"), empty_label=_("Any")
@@ -117,10 +151,10 @@ class InsideFilterSet(django_filters.FilterSet):
         self.now = now or timezone.now()
 
     def filter_days_left(self, queryset, name, value):
-        return queryset & visits_inside(days_left_at_most=value, now=self.now)
+        return queryset.days_left_at_most(value, self.now)
 
     def filter_overstay(self, queryset, name, value):
-        return queryset & visits_inside(overstay=value == YES, now=self.now)
+        return queryset.overstaying_at(self.now) if value == YES else queryset.within_stay_at(self.now)
 
 
 class OverstayFilterSet(InsideFilterSet):

@@ -11,12 +11,11 @@ from django.core.exceptions import ValidationError
 from django.forms.fields import BaseTemporalField
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
-from crossings.choices import Direction, DocumentType, LaneGroup, Sex, WatchlistMatch
-from crossings.models import Checkpoint, Lane
+from crossings.choices import AlertState, Direction, DocumentType, LaneGroup, LaneState, Sex, UserStatus, WatchlistMatch
+from crossings.models import Checkpoint, Closure, Lane
 from crossings.nationalities import nationalities
 from crossings.services.reference import CLOSURE_ENDS_BEFORE_START, HOURS_BOTH_OR_NEITHER
 from horgos.choices import Role
@@ -89,11 +88,11 @@ class LaneForm(forms.Form):
 class LaneStateForm(forms.Form):
     """The state the administrator asks for; stating it (rather than toggling) makes a repeated click harmless."""
 
-    state = forms.ChoiceField(choices=[("open", _("Open")), ("closed", _("Closed"))])
+    state = forms.ChoiceField(choices=LaneState.choices)
 
     @property
     def is_open(self) -> bool:
-        return self.cleaned_data["state"] == "open"
+        return self.cleaned_data["state"] == LaneState.OPEN
 
 
 # --- Opening hours and closures -------------------------------------------------------------------
@@ -127,13 +126,16 @@ class OpeningHoursForm(forms.Form):
         return cleaned
 
 
-class ClosureForm(forms.Form):
-    """A closure typed in the checkpoint's local time; `clean` turns it into aware datetimes in that zone."""
+CLOSURE_STARTS_LABEL = _("Starts (local time of the checkpoint)")
+CLOSURE_ENDS_LABEL = _("Ends (local time of the checkpoint)")
 
-    checkpoint = CheckpointChoiceField()
-    starts_at = WallClockDateTimeField(label=_("Starts (local time of the checkpoint)"))
-    ends_at = WallClockDateTimeField(label=_("Ends (local time of the checkpoint)"))
-    reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("E.g. Nauryz, Spring Festival, repairs."))
+
+class ClosureTimesMixin:
+    """A closure's start and end typed as the checkpoint's wall clock shows them; `clean` reads them in that
+    checkpoint's zone (Almaty time for KZ, Beijing time for CN) and gives aware datetimes."""
+
+    starts_at = WallClockDateTimeField(label=CLOSURE_STARTS_LABEL)
+    ends_at = WallClockDateTimeField(label=CLOSURE_ENDS_LABEL)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,6 +159,27 @@ class ClosureForm(forms.Form):
         if starts_at is not None and ends_at is not None and ends_at <= starts_at:
             self.add_error("ends_at", CLOSURE_ENDS_BEFORE_START)
         return cleaned
+
+
+class ClosureForm(ClosureTimesMixin, forms.Form):
+    """A closure of the operations page."""
+
+    # Django takes a form's fields from form classes only: each form names the mixin's two.
+    checkpoint = CheckpointChoiceField()
+    starts_at = ClosureTimesMixin.starts_at
+    ends_at = ClosureTimesMixin.ends_at
+    reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("E.g. Nauryz, Spring Festival, repairs."))
+
+
+class ClosureAdminForm(ClosureTimesMixin, forms.ModelForm):
+    """A closure added in the Django admin, its times read in the checkpoint's zone like the operations page's."""
+
+    starts_at = ClosureTimesMixin.starts_at
+    ends_at = ClosureTimesMixin.ends_at
+
+    class Meta:
+        model = Closure
+        fields = ["checkpoint", "starts_at", "ends_at", "reason"]
 
 
 # --- Watchlist --------------------------------------------------------------------------------------
@@ -228,9 +251,7 @@ class OfficerCheckpointForm(forms.Form):
 
 class UserFilterForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ALL + Role.choices, required=False)
-    active = forms.ChoiceField(
-        label=_("Status"), choices=[*ALL, ("yes", _("Active")), ("no", _("Deactivated"))], required=False
-    )
+    active = forms.ChoiceField(label=_("Status"), choices=ALL + UserStatus.choices, required=False)
 
 
 # --- Alerts --------------------------------------------------------------------------------------------
@@ -239,7 +260,7 @@ class UserFilterForm(forms.Form):
 class AlertFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"),
-        choices=[*ALL, ("open", pgettext_lazy("alert state", "Open")), ("acknowledged", _("Acknowledged"))],
+        choices=ALL + AlertState.choices,
         required=False,
     )
     checkpoint = CheckpointChoiceField(required=False, empty_label=_("All"))

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from crossings.choices import Direction, DocumentType, LaneGroup, RefusalReason, VisitState, WatchlistMatch
+from crossings.choices import Direction, DocumentType, LaneGroup, RefusalReason, WatchlistMatch
 from crossings.models import (
     AcceptedDocument,
     Checkpoint,
@@ -28,7 +28,7 @@ def checkpoint_is_open(checkpoint: Checkpoint, at: datetime) -> bool:
     hours = OpeningHours.objects.filter(checkpoint=checkpoint, weekday=local.weekday()).first()
     if hours is None or not hours.is_open_at(local.time()):
         return False
-    return not Closure.objects.filter(checkpoint=checkpoint, starts_at__lte=at, ends_at__gt=at).exists()
+    return not Closure.objects.in_force_at(at).filter(checkpoint=checkpoint).exists()
 
 
 def accepted_document_rules(checkpoint: Checkpoint, document: TravelDocument) -> list[AcceptedDocument]:
@@ -58,12 +58,7 @@ def watchlist_match(traveller: Traveller, document: TravelDocument, at: datetime
         match=WatchlistMatch.PERSON, family_name__iexact=traveller.family_name, birth_date=traveller.birth_date
     )
     by_person &= Q(given_names="") | Q(given_names__iexact=traveller.given_names)
-    return (
-        WatchlistEntry.objects.filter(by_document | by_person, active_from__lte=at)
-        .filter(Q(active_until__isnull=True) | Q(active_until__gt=at))
-        .order_by("active_from")
-        .first()
-    )
+    return WatchlistEntry.objects.active_at(at).filter(by_document | by_person).order_by("active_from").first()
 
 
 def lane_refusal(lane: Lane, direction: Direction, traveller: Traveller, document: TravelDocument, at: datetime):
@@ -81,7 +76,7 @@ def lane_refusal(lane: Lane, direction: Direction, traveller: Traveller, documen
 
 def guardian_is_present(child: Traveller) -> bool:
     """A guardian counts when inside the zone; one entering with the child is recorded first, so is inside too."""
-    return Visit.objects.filter(traveller__in=child.guardians.all(), state=VisitState.OPEN).exists()
+    return Visit.objects.open().filter(traveller__in=child.guardians.all()).exists()
 
 
 def entry_refusal(

@@ -28,6 +28,7 @@ class AuditAction(models.TextChoices):
     OPENING_HOURS_CLEAR = "opening_hours.clear", _("Opening hours removed")
     CLOSURE_ADD = "closure.add", _("Closure added")
     CLOSURE_REMOVE = "closure.remove", _("Closure removed")
+    STAY_POLICY_ADD = "stay_policy.add", _("Stay policy added")
     # crossings: travellers, watchlist, crossings
     TRAVELLER_REGISTER = "traveller.register", _("Traveller registered")
     TRAVELLER_ADD_DOCUMENT = "traveller.add_document", _("Document added")

@@ -1,5 +1,10 @@
 """The registry in the admin: browse and search. Lifecycle changes go through the services (audited),
-so merchants, shops and listings are read-only here; HS reference data is editable."""
+so merchants, staff, shops, listings and notifications are read-only here.
+
+HS reference data: the names of chapters and headings may be corrected here; the codes, and which chapter a
+heading belongs to, may not (listings name their heading by the first four digits of their HS code, and the
+catalogue's product groups are its first two), and rows are neither added nor deleted: the HS 2022
+nomenclature is loaded from merchants/data by `merchants_load_hs`."""
 
 from django.contrib import admin
 
@@ -41,14 +46,30 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
 
 
+class ReferenceNamesAdmin(admin.ModelAdmin):
+    """Names editable, codes not; no rows added or deleted (see the module's docstring)."""
+
+    fixed_fields: tuple[str, ...] = ("code",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fixed_fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(HsChapter)
-class HsChapterAdmin(admin.ModelAdmin):
+class HsChapterAdmin(ReferenceNamesAdmin):
     list_display = ["code", "name_en", "name_zh_hans", "name_kk", "name_ru"]
     search_fields = ["code", "name_en", "name_zh_hans", "name_kk", "name_ru"]
 
 
 @admin.register(HsHeading)
-class HsHeadingAdmin(admin.ModelAdmin):
+class HsHeadingAdmin(ReferenceNamesAdmin):
+    fixed_fields = ("code", "chapter")
     list_display = ["code", "chapter", "name_en"]
     list_filter = ["chapter"]
     search_fields = ["code", "name_en"]

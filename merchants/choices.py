@@ -51,3 +51,10 @@ class ListingImportState(models.TextChoices):
 class ListingImportFormat(models.TextChoices):
     CSV = "csv", "CSV"
     XLSX = "xlsx", "XLSX"
+
+
+class YesNo(models.TextChoices):
+    """yes and no as pages' filters and listing files write them (e.g. a listing's stock)."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")

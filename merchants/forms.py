@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from horgos.choices import Role
 from horgos.forms import PASSWORDS_DIFFER, NewPasswordForm
 from horgos.models import User
-from merchants.choices import ListingState, MemberRole, ShopState, ZoneSide
+from merchants.choices import MemberRole, ShopState, ZoneSide
 from merchants.models import Listing, Merchant, Shop
 from merchants.models.catalogue import DESCRIPTION_FIELDS, LANGUAGE_SUFFIXES, TITLE_FIELDS
+from merchants.spreadsheets import MAX_BYTES, XLSX_TYPE
 
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 # The HTML `lang` of the text typed into each language's title and description.
@@ -27,7 +28,6 @@ TITLE_CONSTRAINT = next(
     constraint for constraint in Listing._meta.constraints if constraint.name == "listing_has_a_title"
 )
 
-ALL = [("", _("All"))]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -85,31 +85,6 @@ class ShopChoiceField(forms.ModelChoiceField):
         if obj.state == ShopState.OPEN:
             return f"{obj.unit_code} · {obj.name}"
         return f"{obj.unit_code} · {obj.name} ({obj.get_state_display()})"
-
-
-class ListingFilterForm(forms.Form):
-    state = forms.ChoiceField(label=_("State"), choices=ALL + ListingState.choices, required=False)
-    shop = ShopChoiceField(label=_("Shop"), queryset=Shop.objects.none(), required=False, empty_label=_("All"))
-    in_stock = forms.ChoiceField(
-        label=_("In stock"), choices=[*ALL, ("yes", _("In stock")), ("no", _("Out of stock"))], required=False
-    )
-
-    def __init__(self, *args, shops: models.QuerySet[Shop], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["shop"].queryset = shops
-
-    def filters(self) -> dict:
-        """The queryset filters the valid choices ask for (an invalid choice filters nothing)."""
-        if not self.is_valid():
-            return {}
-        data, filters = self.cleaned_data, {}
-        if data["state"]:
-            filters["state"] = data["state"]
-        if data["shop"]:
-            filters["shop"] = data["shop"]
-        if data["in_stock"]:
-            filters["in_stock"] = data["in_stock"] == "yes"
-        return filters
 
 
 class ListingForm(forms.Form):
@@ -177,6 +152,42 @@ class ListingForm(forms.Form):
         if changed_only:
             names = [name for name in names if name in self.changed_data]
         return {name: self.cleaned_data[name] for name in names}
+
+
+class ListingImportForm(forms.Form):
+    """A file of listings to check (and then import)."""
+
+    file = forms.FileField(
+        label=_("File of listings"),
+        widget=forms.FileInput(attrs={"accept": f".csv,.xlsx,text/csv,{XLSX_TYPE}"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        megabytes = MAX_BYTES // (1024 * 1024)
+        self.fields["file"].help_text = _(
+            "CSV (UTF-8) or XLSX, at most %(megabytes)s MB, in the template's columns."
+        ) % {"megabytes": megabytes}
+
+
+# --- Moderation and the merchants' lifecycle -----------------------------------------------------
+
+
+class ReasonForm(forms.Form):
+    """The reason for a rejection or a suspension. Whether one is needed is the service's rule; the
+    `required` attribute only saves a round trip in the browser."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"required": True, "autocomplete": "off"}),
+    )
+
+    @classmethod
+    def for_row(cls, data=None, *, row: str) -> "ReasonForm":
+        """A reason form whose input id is unique on the page (one form per row), while its name stays `reason`."""
+        return cls(data, auto_id=f"id_{row}_%s")
 
 
 # --- Members ------------------------------------------------------------------------------------

@@ -3,12 +3,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError
 
-from merchants.services.imports import (
-    TOO_SLOW,
-    listing_import_give_up,
-    listing_import_process,
-    listing_import_sweep,
-)
+from merchants.services.import_jobs import TOO_SLOW, listing_import_give_up, listing_import_sweep
+from merchants.services.imports import listing_import_process
 from merchants.services.registry import merchant_check_licences
 
 IMPORT_TIME_LIMIT = settings.IMPORT_TASK_TIME_LIMIT_SECONDS

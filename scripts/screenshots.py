@@ -19,7 +19,7 @@ django.setup()
 from django.utils import timezone  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from crossings.choices import Direction, LaneGroup, VisitState  # noqa: E402
+from crossings.choices import CheckpointCode, Direction, DocumentType, LaneGroup, VisitState  # noqa: E402
 from crossings.models import Lane, TravelDocument  # noqa: E402
 from crossings.rules import checkpoint_is_open  # noqa: E402
 from scripts.dev import DEMO_PASSWORD  # noqa: E402
@@ -36,11 +36,12 @@ def desk_lane_and_document() -> tuple[Lane, TravelDocument, str]:
         (lane for lane in lanes.order_by("-checkpoint__code") if checkpoint_is_open(lane.checkpoint, now)), None
     )
     lane = lane or lanes.order_by("-checkpoint__code").first()
-    officer = "officer.kz" if lane.checkpoint.code == "KZ" else "officer.cn"
-    nationality = "CN" if lane.checkpoint.code == "KZ" else "KZ"
+    on_kazakh_side = lane.checkpoint.code == CheckpointCode.KZ
+    officer = "officer.kz" if on_kazakh_side else "officer.cn"
+    nationality = "CN" if on_kazakh_side else "KZ"
     document = (
         TravelDocument.objects.filter(
-            traveller__nationality=nationality, document_type="passport", valid_until__gt=now.date()
+            traveller__nationality=nationality, document_type=DocumentType.PASSPORT, valid_until__gt=now.date()
         )
         .exclude(traveller__visits__state=VisitState.OPEN)
         .order_by("id")

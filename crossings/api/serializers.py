@@ -6,7 +6,7 @@ from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from crossings.choices import Direction, DocumentType, LaneGroup, Sex, WatchlistMatch
+from crossings.choices import CrossingKind, Direction, DocumentType, LaneGroup, Sex, WatchlistMatch
 from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, Traveller, Visit, WatchlistEntry
 from crossings.nationalities import nationalities
 from crossings.selectors import document_get
@@ -133,7 +133,7 @@ class VisitSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "state", "checkpoint", "entered_at", "must_leave_by", "exited_at", "days_left", "overstay"]
 
     def get_days_left(self, visit: Visit) -> int | None:
-        return visit.days_left_at(timezone.now()) if visit.state == "open" else None
+        return visit.days_left_at(timezone.now()) if visit.is_open else None
 
     def get_overstay(self, visit: Visit) -> bool:
         return visit.is_overstay_at(timezone.now())
@@ -185,7 +185,7 @@ class CrossingSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(VisitSummarySerializer(allow_null=True))
     def get_visit(self, crossing: Crossing):
-        if crossing.kind != "record" or crossing.outcome != "admitted":
+        if crossing.kind != CrossingKind.RECORD or not crossing.is_admitted:
             return None
         visit = getattr(crossing, "opened_visit", None) if crossing.direction == Direction.ENTRY else None
         visit = visit or getattr(crossing, "closed_visit", None)

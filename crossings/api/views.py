@@ -29,7 +29,7 @@ from crossings.filtersets import (
     VisitFilterSet,
     WatchlistFilterSet,
 )
-from crossings.models import Alert, Checkpoint, Lane, Traveller, Visit, WatchlistEntry
+from crossings.models import Checkpoint
 from crossings.services import crossings as crossing_services
 from crossings.services import reference as reference_services
 from crossings.services import travellers as traveller_services
@@ -104,7 +104,7 @@ class CheckpointViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
 class LaneViewSet(viewsets.ModelViewSet):
     """Lanes of both checkpoints; administrators add lanes and open or close them (effective at once)."""
 
-    queryset = Lane.objects.select_related("checkpoint")
+    queryset = selectors.lanes_list()
     serializer_class = LaneSerializer
     permission_classes = [ReadForOfficersWriteForAdministrators]
     filterset_class = LaneFilterSet
@@ -136,7 +136,7 @@ class TravellerViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action != "list":
-            return Traveller.objects.prefetch_related("documents", "guardians")
+            return selectors.travellers_with_documents()
         search = TravellerSearchSerializer(data=self.request.query_params)
         search.is_valid(raise_exception=True)
         return selectors.travellers_search(**search.validated_data).prefetch_related("guardians")
@@ -200,8 +200,8 @@ class CrossingViewSet(viewsets.ReadOnlyModelViewSet):
         crossing = service(
             document=serializer.validated_data["document"],
             lane=serializer.validated_data["lane"],
-            officer=request.user,
             at=serializer.validated_data.get("occurred_at"),
+            acting_user=request.user,
         )
         return Response(CrossingSerializer(crossing).data, status=status.HTTP_201_CREATED)
 
@@ -235,7 +235,7 @@ class CrossingViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = CrossingCorrectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reversal = crossing_services.crossing_correct(
-            crossing=self.get_object(), reason=serializer.validated_data["reason"], administrator=request.user
+            crossing=self.get_object(), reason=serializer.validated_data["reason"], acting_user=request.user
         )
         return Response(CrossingSerializer(reversal).data, status=status.HTTP_201_CREATED)
 
@@ -243,7 +243,7 @@ class CrossingViewSet(viewsets.ReadOnlyModelViewSet):
 class VisitViewSet(viewsets.ReadOnlyModelViewSet):
     """Visits; `inside/` lists who is inside the zone now, `overstays/` who stayed past must_leave_by."""
 
-    queryset = Visit.objects.select_related("traveller", "checkpoint")
+    queryset = selectors.visits_list()
     serializer_class = VisitSerializer
     permission_classes = [IsOfficerOrAdministrator]
     filterset_class = VisitFilterSet
@@ -264,7 +264,7 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
 class WatchlistViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The watchlist (administrators only)."""
 
-    queryset = WatchlistEntry.objects.select_related("added_by").prefetch_related("alerts")
+    queryset = selectors.watchlist_list()
     serializer_class = WatchlistEntrySerializer
     permission_classes = [IsAdministrator]
     filterset_class = WatchlistFilterSet
@@ -274,7 +274,7 @@ class WatchlistViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = {key: value for key, value in serializer.validated_data.items() if value not in (None, "")}
-        entry = watchlist_services.watchlist_add(added_by=request.user, **fields)
+        entry = watchlist_services.watchlist_add(acting_user=request.user, **fields)
         return Response(WatchlistEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=WatchlistEntrySerializer)
@@ -287,9 +287,7 @@ class WatchlistViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class AlertViewSet(viewsets.ReadOnlyModelViewSet):
     """Watchlist hits; an officer of the alert's checkpoint (or an administrator) acknowledges each one."""
 
-    queryset = Alert.objects.select_related(
-        "watchlist_entry", "acknowledged_by", "crossing__lane__checkpoint", "crossing__traveller", "crossing__document"
-    )
+    queryset = selectors.alerts_list()
     serializer_class = AlertSerializer
     permission_classes = [IsOfficerOrAdministrator]
     filterset_class = AlertFilterSet
@@ -297,5 +295,5 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=AlertSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        alert = watchlist_services.alert_acknowledge(alert=self.get_object(), officer=request.user)
+        alert = watchlist_services.alert_acknowledge(alert=self.get_object(), acting_user=request.user)
         return Response(AlertSerializer(alert).data)

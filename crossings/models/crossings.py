@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
 from django.db import models
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from crossings.choices import CrossingKind, Direction, Outcome, RefusalReason, VisitState
@@ -20,10 +21,53 @@ class TimeRange(models.Func):
     output_field = DateTimeRangeField()
 
 
+class LocalDate(models.Func):
+    """The calendar day of an aware moment in a time zone that SQL names, e.g. a checkpoint's `time_zone` column."""
+
+    arg_joiner = " AT TIME ZONE "
+    template = "((%(expressions)s)::date)"
+    output_field = models.DateField()
+
+
+class DaysBetween(models.Func):
+    """`later - earlier` for two SQL dates, in whole days (PostgreSQL's date subtraction gives an integer)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = models.IntegerField()
+
+
+def days_left_expression(moment: datetime) -> DaysBetween:
+    """The rule for "days left in a visit", in SQL: whole local days from `moment`'s day to the day of
+    must_leave_by, both in the entry checkpoint's zone. 0 on the last day, negative once the visit overstays.
+
+    `Visit.days_left_at` counts the same for one visit already in memory.
+    """
+    zone = models.F("checkpoint__time_zone")
+    return DaysBetween(
+        LocalDate("must_leave_by", zone), LocalDate(models.Value(moment, output_field=models.DateTimeField()), zone)
+    )
+
+
 class VisitQuerySet(models.QuerySet):
     def open(self) -> "VisitQuerySet":
         """Visits of people inside the zone now."""
         return self.filter(state=VisitState.OPEN)
+
+    def overstaying_at(self, moment: datetime) -> "VisitQuerySet":
+        """Open visits past their must_leave_by at `moment` (as `Visit.is_overstay_at`)."""
+        return self.open().filter(must_leave_by__lt=moment)
+
+    def within_stay_at(self, moment: datetime) -> "VisitQuerySet":
+        """Open visits whose must_leave_by has not passed at `moment`."""
+        return self.open().filter(must_leave_by__gte=moment)
+
+    def with_days_left(self, moment: datetime) -> "VisitQuerySet":
+        """Each visit with `days_left` at `moment` (see `days_left_expression`), so lists can sort and page by it."""
+        return self.annotate(days_left=days_left_expression(moment))
+
+    def days_left_at_most(self, days: int, moment: datetime) -> "VisitQuerySet":
+        return self.filter(LessThanOrEqual(days_left_expression(moment), days))
 
     def ended_after(self, moment: datetime) -> "VisitQuerySet":
         """Visits closed by an exit later than `moment`: an entry at `moment` would come before that exit."""
@@ -103,13 +147,21 @@ class Visit(models.Model):
     def __str__(self) -> str:
         return f"{self.traveller} {self.entered_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def is_open(self) -> bool:
+        return self.state == VisitState.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == VisitState.CLOSED
+
     def is_overstay_at(self, moment: datetime) -> bool:
-        return self.state == VisitState.OPEN and moment > self.must_leave_by
+        return self.is_open and moment > self.must_leave_by
 
     def days_left_at(self, moment: datetime) -> int:
-        """Whole local days left before must_leave_by, in the entry checkpoint's zone (0 on the last day)."""
-        zone = self.checkpoint.zone
-        return (self.must_leave_by.astimezone(zone).date() - moment.astimezone(zone).date()).days
+        """Whole local days left before must_leave_by, in the entry checkpoint's zone (0 on the last day): the rule
+        of `days_left_expression`, for one visit in memory."""
+        return (self.checkpoint.local_date(self.must_leave_by) - self.checkpoint.local_date(moment)).days
 
 
 class CrossingQuerySet(models.QuerySet):
@@ -180,8 +232,21 @@ class Crossing(models.Model):
         return f"{self.get_direction_display()} {self.traveller} {self.lane} {self.get_outcome_display()}"
 
     @property
+    def is_admitted(self) -> bool:
+        return self.outcome == Outcome.ADMITTED
+
+    @property
     def refusal_message(self) -> str:
         return str(RefusalReason(self.refusal_reason).label) if self.refusal_reason else ""
+
+
+class AlertQuerySet(models.QuerySet):
+    def open(self) -> "AlertQuerySet":
+        """Alerts nobody has acknowledged yet."""
+        return self.filter(acknowledged_at__isnull=True)
+
+    def acknowledged(self) -> "AlertQuerySet":
+        return self.filter(acknowledged_at__isnull=False)
 
 
 class Alert(models.Model):
@@ -203,6 +268,8 @@ class Alert(models.Model):
         related_name="+",
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("alert")

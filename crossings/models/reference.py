@@ -2,7 +2,6 @@
 
 import zoneinfo
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -12,10 +11,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from crossings.choices import CheckpointCode, Direction, DocumentType, LaneGroup
-
-if TYPE_CHECKING:
-    from crossings.models.travellers import TravelDocument
+from crossings.choices import CheckpointCode, Direction, DocumentType, LaneGroup, Weekday
+from crossings.models.travellers import TravelDocument
+from horgos.choices import Role
 
 
 def validate_time_zone(value: str) -> None:
@@ -73,7 +71,7 @@ class OfficerAssignment(models.Model):
         verbose_name=_("officer"),
         on_delete=models.CASCADE,
         related_name="officer_assignment",
-        limit_choices_to={"role": "officer"},
+        limit_choices_to={"role": Role.OFFICER},
     )
     checkpoint = models.ForeignKey(Checkpoint, verbose_name=_("checkpoint"), on_delete=models.PROTECT)
 
@@ -109,6 +107,10 @@ class Lane(models.Model):
     def __str__(self) -> str:
         return f"{self.checkpoint.code} {self.code}"
 
+    @property
+    def is_entry(self) -> bool:
+        return self.direction == Direction.ENTRY
+
 
 class AcceptedDocument(models.Model):
     """A kind of document a checkpoint accepts, optionally only from some issuing countries.
@@ -138,7 +140,7 @@ class AcceptedDocument(models.Model):
         countries = ",".join(self.issuing_countries) or _("any country")
         return f"{self.checkpoint.code}: {self.get_document_type_display()} ({countries})"
 
-    def matches(self, document: "TravelDocument") -> bool:
+    def matches(self, document: TravelDocument) -> bool:
         return self.document_type == document.document_type and (
             not self.issuing_countries or document.issuing_country.code in self.issuing_countries
         )
@@ -150,18 +152,7 @@ class OpeningHours(models.Model):
     checkpoint = models.ForeignKey(
         Checkpoint, verbose_name=_("checkpoint"), on_delete=models.CASCADE, related_name="opening_hours"
     )
-    weekday = models.PositiveSmallIntegerField(
-        _("weekday"),
-        choices=[
-            (0, _("Monday")),
-            (1, _("Tuesday")),
-            (2, _("Wednesday")),
-            (3, _("Thursday")),
-            (4, _("Friday")),
-            (5, _("Saturday")),
-            (6, _("Sunday")),
-        ],
-    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     opens_at = models.TimeField(_("opens at"))
     closes_at = models.TimeField(_("closes at"), help_text=_("00:00 means midnight at the end of the day."))
 
@@ -186,6 +177,12 @@ class OpeningHours(models.Model):
         return self.opens_at <= local_time and (self.closes_at == time(0, 0) or local_time < self.closes_at)
 
 
+class ClosureQuerySet(models.QuerySet):
+    def in_force_at(self, moment: datetime) -> "ClosureQuerySet":
+        """Closures that keep their checkpoint shut at `moment`: [starts_at, ends_at)."""
+        return self.filter(starts_at__lte=moment, ends_at__gt=moment)
+
+
 class Closure(models.Model):
     """A time when a checkpoint is closed beyond its weekly hours (a public holiday, an incident)."""
 
@@ -195,6 +192,8 @@ class Closure(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     reason = models.CharField(_("reason"), max_length=200)
+
+    objects = ClosureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("closure")
@@ -212,6 +211,9 @@ class Closure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.checkpoint.code} {self.reason}"
+
+    def is_in_force_at(self, moment: datetime) -> bool:
+        return self.starts_at <= moment < self.ends_at
 
 
 class StayPolicy(models.Model):

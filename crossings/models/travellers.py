@@ -97,6 +97,25 @@ class TravelDocument(models.Model):
         return day <= self.valid_until
 
 
+def _not_ended_at(moment: datetime) -> models.Q:
+    return models.Q(active_until__isnull=True) | models.Q(active_until__gt=moment)
+
+
+class WatchlistEntryQuerySet(models.QuerySet):
+    """When an entry applies: from `active_from` up to, not including, `active_until` (for good without one)."""
+
+    def active_at(self, moment: datetime) -> "WatchlistEntryQuerySet":
+        """Entries that refuse entry at `moment` (as `WatchlistEntry.is_active_at`)."""
+        return self.filter(_not_ended_at(moment), active_from__lte=moment)
+
+    def not_ended_at(self, moment: datetime) -> "WatchlistEntryQuerySet":
+        """Entries in force at `moment` or to come."""
+        return self.filter(_not_ended_at(moment))
+
+    def ended_at(self, moment: datetime) -> "WatchlistEntryQuerySet":
+        return self.exclude(_not_ended_at(moment))
+
+
 class WatchlistEntry(models.Model):
     """Someone who must not enter: matched by a document, or by names and birth date."""
 
@@ -114,6 +133,8 @@ class WatchlistEntry(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"
     )
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    objects = WatchlistEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("watchlist entry")
@@ -146,9 +167,17 @@ class WatchlistEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.match == WatchlistMatch.DOCUMENT:
+        if self.is_by_document:
             return f"{self.document_type} {self.document_issuing_country} {self.document_number}"
         return f"{self.family_name.upper()} {self.given_names} {self.birth_date}"
 
+    @property
+    def is_by_document(self) -> bool:
+        return self.match == WatchlistMatch.DOCUMENT
+
     def is_active_at(self, moment: datetime) -> bool:
         return self.active_from <= moment and (self.active_until is None or moment < self.active_until)
+
+    def may_be_deactivated_at(self, moment: datetime) -> bool:
+        """Active, or with no end yet: an entry that ended (or is set to end before it starts) stays as it is."""
+        return self.active_until is None or self.is_active_at(moment)

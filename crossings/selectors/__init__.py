@@ -1,18 +1,20 @@
-"""Reads of the crossings app: lookups, the zone's state now, histories and today's counts.
+"""Reads of the crossings app: lookups, the zone's state now, histories and today's counts, and the rows the
+API lists.
 
-Page-specific reads live beside this module: `dashboard` (the lane desk's live panel), `lists`
-(lists, charts and the traveller page).
+Page-specific reads live beside this module: `dashboard` (the lane desk and its live panel), `lists`
+(lists, charts and the traveller page), `operations` (the administrators' pages).
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crossings.choices import VisitState
+from crossings.choices import Direction, Outcome
 from crossings.models import (
+    Alert,
     Checkpoint,
     Crossing,
     Lane,
@@ -20,6 +22,7 @@ from crossings.models import (
     TravelDocument,
     Traveller,
     Visit,
+    WatchlistEntry,
     normalise_document_number,
 )
 from horgos.choices import Role
@@ -93,42 +96,50 @@ def travellers_search(
     return travellers.distinct().prefetch_related("documents")
 
 
+def travellers_with_documents() -> QuerySet[Traveller]:
+    """Travellers with their documents and guardians, as the API shows each one."""
+    return Traveller.objects.prefetch_related("documents", "guardians")
+
+
+def lanes_list() -> QuerySet[Lane]:
+    """Lanes by checkpoint, direction and code, with their checkpoint."""
+    return Lane.objects.select_related("checkpoint").order_by("checkpoint__code", "direction", "code")
+
+
+def visits_list() -> QuerySet[Visit]:
+    return Visit.objects.select_related("traveller", "checkpoint")
+
+
+def alerts_list() -> QuerySet[Alert]:
+    """Alerts with their entry, crossing (lane, checkpoint, traveller, document) and who acknowledged them."""
+    return Alert.objects.select_related(
+        "watchlist_entry",
+        "acknowledged_by",
+        "crossing__lane__checkpoint",
+        "crossing__traveller",
+        "crossing__document",
+    )
+
+
+def watchlist_list() -> QuerySet[WatchlistEntry]:
+    return WatchlistEntry.objects.select_related("added_by").prefetch_related("alerts")
+
+
 def traveller_open_visit(traveller: Traveller) -> Visit | None:
-    return Visit.objects.filter(traveller=traveller, state=VisitState.OPEN).select_related("checkpoint").first()
+    return Visit.objects.open().filter(traveller=traveller).select_related("checkpoint").first()
 
 
-def visits_inside(
-    *,
-    checkpoint: Checkpoint | None = None,
-    nationality: str = "",
-    days_left_at_most: int | None = None,
-    overstay: bool | None = None,
-    now: datetime | None = None,
-) -> QuerySet[Visit]:
-    """Open visits: the people inside the zone now, oldest deadline first."""
+def visits_inside(*, now: datetime | None = None) -> QuerySet[Visit]:
+    """Open visits: the people inside the zone now, with their `days_left`, earliest deadline first."""
     now = now or timezone.now()
-    visits = Visit.objects.filter(state=VisitState.OPEN).select_related("traveller", "checkpoint")
-    if checkpoint is not None:
-        visits = visits.filter(checkpoint=checkpoint)
-    if nationality:
-        visits = visits.filter(traveller__nationality=nationality.upper())
-    if overstay is True:
-        visits = visits.filter(must_leave_by__lt=now)
-    elif overstay is False:
-        visits = visits.filter(must_leave_by__gte=now)
-    if days_left_at_most is not None:
-        # "n days left" counts local days of the entry checkpoint: must_leave_by ends local day today + n at the latest.
-        deadline = Q()
-        for zone_checkpoint in Checkpoint.objects.all():
-            last_day = zone_checkpoint.local_date(now) + timedelta(days=days_left_at_most)
-            bound = zone_checkpoint.start_of_local_day(last_day + timedelta(days=1))
-            deadline |= Q(checkpoint=zone_checkpoint, must_leave_by__lt=bound)
-        visits = visits.filter(deadline)
+    visits = Visit.objects.open().with_days_left(now).select_related("traveller", "checkpoint")
     return visits.order_by("must_leave_by", "id")
 
 
 def visits_overstaying(*, now: datetime | None = None) -> QuerySet[Visit]:
-    return visits_inside(overstay=True, now=now)
+    """Open visits past their must_leave_by, earliest deadline first."""
+    now = now or timezone.now()
+    return visits_inside(now=now).overstaying_at(now)
 
 
 def traveller_history(traveller: Traveller) -> dict[str, QuerySet]:
@@ -150,6 +161,15 @@ def crossings_list() -> QuerySet[Crossing]:
         "closed_visit__checkpoint",
         "alert",
     )
+
+
+def crossing_totals_today(*, checkpoint: Checkpoint, now: datetime | None = None) -> dict[str, dict[str, int]]:
+    """Today's counted crossings at the checkpoint as {direction: {outcome: count}}, every direction and outcome
+    present (0 when none)."""
+    totals = {direction: dict.fromkeys(Outcome.values, 0) for direction in Direction.values}
+    for row in crossing_counts_today(checkpoint=checkpoint, now=now):
+        totals[row["direction"]][row["outcome"]] += row["count"]
+    return totals
 
 
 def crossing_counts_today(*, checkpoint: Checkpoint, now: datetime | None = None) -> list[dict]:

@@ -1,15 +1,66 @@
-"""Reads for the lane desk's live panel: the last minutes per lane, who is inside, today, open alerts."""
+"""Reads of the lane desk: the lanes a user may work at, what a recorded crossing shows, and the live panel (the
+last minutes per lane, who is inside, today, open alerts)."""
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from crossings.choices import Outcome, VisitState
+from crossings.choices import Outcome
 from crossings.models import Alert, Checkpoint, Crossing, Lane, Visit
-from crossings.selectors import crossing_counts_today
+from crossings.selectors import crossing_totals_today, lanes_list, officer_checkpoint, user_may_act_on_lane
+from horgos.choices import Role
 
 RECENT_MINUTES = 15
+PANEL_ALERTS = 10
+
+
+def desk_lanes(user) -> QuerySet[Lane]:
+    """The lanes a user may work at: their checkpoint's, or every lane for an administrator."""
+    lanes = lanes_list()
+    if user.role == Role.ADMINISTRATOR:
+        return lanes
+    checkpoint = officer_checkpoint(user)
+    return lanes.filter(checkpoint=checkpoint) if checkpoint else lanes.none()
+
+
+def desk_lane(user, lane_id: int | None) -> Lane | None:
+    """The lane the user chose for their session, while they may still act on it."""
+    lane = desk_lanes(user).filter(pk=lane_id).first()
+    return lane if lane and user_may_act_on_lane(user, lane) else None
+
+
+def desk_crossing(crossing: Crossing, *, now: datetime | None = None) -> dict:
+    """What the desk shows with a recorded crossing: the visit it opened or closed, the days left, the traveller's
+    age and whether the document is valid, on the checkpoint's day."""
+    now = now or timezone.now()
+    today = crossing.lane.checkpoint.local_date(now)
+    visit = getattr(crossing, "opened_visit", None) or getattr(crossing, "closed_visit", None)
+    return {
+        "crossing": crossing,
+        "traveller": crossing.traveller,
+        "document": crossing.document,
+        "visit": visit,
+        "days_left": visit.days_left_at(now) if visit and visit.is_open else None,
+        "age": crossing.traveller.age_on(today),
+        "document_valid": crossing.document.is_valid_on(today),
+        "alert": getattr(crossing, "alert", None),
+    }
+
+
+def live_panel(user, lane: Lane | None) -> dict:
+    """The live panel of the lane's checkpoint (else the officer's own, else the first): counts and open alerts."""
+    checkpoint = lane.checkpoint if lane else officer_checkpoint(user) or Checkpoint.objects.order_by("code").first()
+    if checkpoint is None:
+        return {"panel_checkpoint": None}
+    return {
+        "panel_checkpoint": checkpoint,
+        "recent_lanes": recent_crossings_by_lane(checkpoint=checkpoint),
+        "recent_minutes": RECENT_MINUTES,
+        "inside": inside_now_by_nationality(),
+        "today": crossing_totals_today(checkpoint=checkpoint),
+        "alerts": open_alerts(checkpoint=checkpoint)[:PANEL_ALERTS],
+    }
 
 
 def recent_crossings_by_lane(*, checkpoint: Checkpoint, now: datetime | None = None) -> list[dict]:
@@ -43,7 +94,7 @@ def recent_crossings_by_lane(*, checkpoint: Checkpoint, now: datetime | None = N
 def inside_now_by_nationality() -> dict[str, list[dict]]:
     """People inside the zone now, by checkpoint of entry and nationality, most numerous first."""
     rows = (
-        Visit.objects.filter(state=VisitState.OPEN)
+        Visit.objects.open()
         .values("checkpoint__code", "traveller__nationality")
         .annotate(people=Count("id"))
         .order_by("checkpoint__code", "-people", "traveller__nationality")
@@ -56,18 +107,8 @@ def inside_now_by_nationality() -> dict[str, list[dict]]:
     return by_checkpoint
 
 
-def today_by_direction(*, checkpoint: Checkpoint, now: datetime | None = None) -> dict[str, dict[str, int]]:
-    """Today's (local day) admitted and refused crossings per direction, summed over the lanes."""
-    totals = {direction: {Outcome.ADMITTED: 0, Outcome.REFUSED: 0} for direction in ("entry", "exit")}
-    for row in crossing_counts_today(checkpoint=checkpoint, now=now):
-        totals[row["direction"]][row["outcome"]] += row["count"]
-    return totals
-
-
 def open_alerts(*, checkpoint: Checkpoint | None = None):
-    alerts = Alert.objects.filter(acknowledged_at__isnull=True).select_related(
-        "watchlist_entry", "crossing__traveller", "crossing__lane__checkpoint"
-    )
+    alerts = Alert.objects.open().select_related("watchlist_entry", "crossing__traveller", "crossing__lane__checkpoint")
     if checkpoint is not None:
         alerts = alerts.filter(crossing__lane__checkpoint=checkpoint)
     return alerts.order_by("-raised_at")

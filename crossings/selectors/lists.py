@@ -7,18 +7,17 @@ checkpoint's zone for a visit's days left, the crossing's checkpoint zone for it
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Count, DateField, Func, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractHour, TruncDate
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When
+from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
-from crossings.choices import CheckpointCode, Direction, Outcome, VisitState
+from crossings.choices import CheckpointCode, Direction, Outcome
 from crossings.models import Alert, Checkpoint, Crossing, TravelDocument, Traveller, Visit
 from crossings.selectors import (
-    crossing_counts_today,
+    crossing_totals_today,
     crossings_list,
     officer_checkpoint,
     traveller_history,
-    visits_inside,
     visits_overstaying,
 )
 from horgos.choices import Role
@@ -28,49 +27,9 @@ MASK = "••••"
 VISIBLE_DOCUMENT_CHARACTERS = 4
 
 
-class _DaysBetween(Func):
-    """`later - earlier` for two SQL dates, in whole days (PostgreSQL's date subtraction gives an integer)."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-    output_field = IntegerField()
-
-
-def _days_left_expression(now: datetime, checkpoints: list[Checkpoint]) -> Case:
-    """Whole local days from today to the visit's must_leave_by, in the entry checkpoint's zone.
-
-    0 on the last day, negative once the visit overstays: the same count as `Visit.days_left_at`,
-    computed in the database so that the lists can sort and page by it.
-    """
-    return Case(
-        *(
-            When(
-                checkpoint_id=checkpoint.pk,
-                then=_DaysBetween(
-                    TruncDate("must_leave_by", tzinfo=checkpoint.zone),
-                    Value(checkpoint.local_date(now), output_field=DateField()),
-                ),
-            )
-            for checkpoint in checkpoints
-        ),
-        output_field=IntegerField(),
-    )
-
-
-def inside_visits(*, now: datetime | None = None) -> QuerySet[Visit]:
-    """Everyone inside the zone now (open visits), with `days_left` for each, earliest deadline first."""
-    now = now or timezone.now()
-    return visits_inside(now=now).annotate(days_left=_days_left_expression(now, list(Checkpoint.objects.all())))
-
-
 def overstay_visits(*, now: datetime | None = None) -> QuerySet[Visit]:
     """Open visits past must_leave_by, with `days_over` (local days after the last allowed day), longest first."""
-    now = now or timezone.now()
-    return (
-        visits_overstaying(now=now)
-        .annotate(days_over=-_days_left_expression(now, list(Checkpoint.objects.all())))
-        .order_by("-days_over", "must_leave_by", "id")
-    )
+    return visits_overstaying(now=now).annotate(days_over=-F("days_left")).order_by("-days_over", "must_leave_by", "id")
 
 
 def mask_document_number(number: str) -> str:
@@ -96,7 +55,7 @@ def traveller_page(traveller: Traveller, *, today: date | None = None) -> dict:
         "native_name": f"{traveller.family_name_native} {traveller.given_names_native}".strip(),
         "age": traveller.age_on(today),
         "documents": documents,
-        "open_visit": next((visit for visit in history["visits"] if visit.state == VisitState.OPEN), None),
+        "open_visit": next((visit for visit in history["visits"] if visit.is_open), None),
         "visits": history["visits"],
         # A record's reversal is a reverse one-to-one: join it, so that marking reversed rows costs no query each.
         "crossings": history["crossings"].select_related("reversal", "corrects"),
@@ -133,16 +92,13 @@ def crossings_of_today(*, checkpoint: Checkpoint, now: datetime | None = None) -
 
 def crossing_summary_today(*, checkpoint: Checkpoint, now: datetime | None = None) -> list[dict]:
     """Admitted and refused crossings of the checkpoint's local day, one row per direction (counted ones)."""
-    totals = {direction: {Outcome.ADMITTED: 0, Outcome.REFUSED: 0} for direction in Direction.values}
-    for row in crossing_counts_today(checkpoint=checkpoint, now=now):
-        totals[row["direction"]][row["outcome"]] += row["count"]
     return [
         {
             "direction": Direction(direction).label,
             "admitted": counts[Outcome.ADMITTED],
             "refused": counts[Outcome.REFUSED],
         }
-        for direction, counts in totals.items()
+        for direction, counts in crossing_totals_today(checkpoint=checkpoint, now=now).items()
     ]
 
 

@@ -14,7 +14,7 @@ from crossings.choices import CrossingKind, Direction, Outcome, VisitState
 from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, Traveller, Visit
 from crossings.selectors import stay_policy_on, traveller_open_visit, user_may_act_on_lane
 from horgos.audit import audit_record
-from horgos.choices import Role
+from horgos.choices import AuditAction, Role
 from horgos.errors import constraint_messages
 from horgos.models import User
 from horgos.roles import require_role
@@ -94,9 +94,9 @@ def _record(
     )
 
 
-def _audit_crossing(crossing: Crossing, officer: User, action: str) -> None:
+def _audit_crossing(crossing: Crossing, acting_user: User, action: AuditAction) -> None:
     audit_record(
-        actor=officer,
+        actor=acting_user,
         action=action,
         target=crossing,
         changes={"outcome": crossing.outcome, "refusal_reason": crossing.refusal_reason, "lane": str(crossing.lane)},
@@ -105,14 +105,14 @@ def _audit_crossing(crossing: Crossing, officer: User, action: str) -> None:
 
 @transaction.atomic
 def crossing_record_entry(
-    *, document: TravelDocument, lane: Lane, officer: User, at: datetime | None = None
+    *, document: TravelDocument, lane: Lane, at: datetime | None = None, acting_user: User
 ) -> Crossing:
     """Record an entry: admitted with a new open visit, or refused with the first failing rule's reason.
 
     A watchlist hit always raises an alert, whatever else refused the entry. The traveller's row is
     locked, so two lanes admitting one person at the same moment admit them once.
     """
-    if not user_may_act_on_lane(officer, lane):
+    if not user_may_act_on_lane(acting_user, lane):
         raise PermissionDenied(NOT_YOUR_LANE)
     at = _occurred_at(at)
     traveller = Traveller.objects.select_for_update(of=("self",)).get(pk=document.traveller_id)
@@ -129,7 +129,7 @@ def crossing_record_entry(
         traveller=traveller,
         document=document,
         lane=lane,
-        officer=officer,
+        officer=acting_user,
         direction=Direction.ENTRY,
         at=at,
         outcome=outcome,
@@ -147,16 +147,16 @@ def crossing_record_entry(
                 entered_at=at,
                 must_leave_by=must_leave_by(checkpoint=lane.checkpoint, entered_at=at),
             )
-    _audit_crossing(crossing, officer, "crossing.entry")
+    _audit_crossing(crossing, acting_user, AuditAction.CROSSING_ENTRY)
     return crossing
 
 
 @transaction.atomic
 def crossing_record_exit(
-    *, document: TravelDocument, lane: Lane, officer: User, at: datetime | None = None
+    *, document: TravelDocument, lane: Lane, at: datetime | None = None, acting_user: User
 ) -> Crossing:
     """Record an exit: the open visit closes, or the exit is refused with the first failing rule's reason."""
-    if not user_may_act_on_lane(officer, lane):
+    if not user_may_act_on_lane(acting_user, lane):
         raise PermissionDenied(NOT_YOUR_LANE)
     at = _occurred_at(at)
     traveller = Traveller.objects.select_for_update(of=("self",)).get(pk=document.traveller_id)
@@ -168,7 +168,7 @@ def crossing_record_exit(
         traveller=traveller,
         document=document,
         lane=lane,
-        officer=officer,
+        officer=acting_user,
         direction=Direction.EXIT,
         at=at,
         outcome=Outcome.REFUSED if reason else Outcome.ADMITTED,
@@ -180,14 +180,14 @@ def crossing_record_exit(
         open_visit.state = VisitState.CLOSED
         with constraint_messages(HISTORY_ORDER_CONSTRAINTS):
             open_visit.save(update_fields=["exit_crossing", "exited_at", "state"])
-    _audit_crossing(crossing, officer, "crossing.exit")
+    _audit_crossing(crossing, acting_user, AuditAction.CROSSING_EXIT)
     return crossing
 
 
 @transaction.atomic
-def crossing_correct(*, crossing: Crossing, reason: str, administrator: User) -> Crossing:
+def crossing_correct(*, crossing: Crossing, reason: str, acting_user: User) -> Crossing:
     """Reverse a mistaken record with a reason: an entry's visit is cancelled, an exit's visit reopens."""
-    require_role(administrator, Role.ADMINISTRATOR)
+    require_role(acting_user, Role.ADMINISTRATOR)
     if not reason.strip():
         raise ValidationError({"reason": REASON_REQUIRED})
     Traveller.objects.select_for_update(of=("self",)).get(pk=crossing.traveller_id)
@@ -199,7 +199,7 @@ def crossing_correct(*, crossing: Crossing, reason: str, administrator: User) ->
     if crossing.outcome == Outcome.ADMITTED:
         if crossing.direction == Direction.ENTRY:
             visit = Visit.objects.get(entry_crossing=crossing)
-            if visit.state == VisitState.CLOSED:
+            if visit.is_closed:
                 raise ValidationError(REVERSE_EXIT_FIRST)
             visit.state = VisitState.CANCELLED
             visit.save(update_fields=["state"])
@@ -215,7 +215,7 @@ def crossing_correct(*, crossing: Crossing, reason: str, administrator: User) ->
             traveller=crossing.traveller,
             document=crossing.document,
             lane=crossing.lane,
-            officer=administrator,
+            officer=acting_user,
             direction=crossing.direction,
             at=timezone.now(),
             outcome=crossing.outcome,
@@ -223,7 +223,9 @@ def crossing_correct(*, crossing: Crossing, reason: str, administrator: User) ->
             corrects=crossing,
             correction_reason=reason.strip(),
         )
-    audit_record(actor=administrator, action="crossing.correct", target=crossing, changes={"reason": reason.strip()})
+    audit_record(
+        actor=acting_user, action=AuditAction.CROSSING_CORRECT, target=crossing, changes={"reason": reason.strip()}
+    )
     return reversal
 
 
@@ -233,11 +235,14 @@ def visit_mark_overstays(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     overdue = list(
         Visit.objects.select_for_update(of=("self",))
-        .filter(state=VisitState.OPEN, must_leave_by__lt=now, overstay_flagged_at__isnull=True)
+        .overstaying_at(now)
+        .filter(overstay_flagged_at__isnull=True)
         .select_related("traveller", "checkpoint")
     )
     for visit in overdue:
         visit.overstay_flagged_at = now
-        audit_record(actor=None, action="visit.overstay", target=visit, changes={"must_leave_by": visit.must_leave_by})
+        audit_record(
+            actor=None, action=AuditAction.VISIT_OVERSTAY, target=visit, changes={"must_leave_by": visit.must_leave_by}
+        )
     Visit.objects.bulk_update(overdue, ["overstay_flagged_at"])
     return len(overdue)

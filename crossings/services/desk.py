@@ -5,24 +5,22 @@ from datetime import date
 
 from django.db import transaction
 
-from crossings.choices import Direction
 from crossings.models import Crossing, Lane, TravelDocument
 from crossings.services.crossings import crossing_record_entry, crossing_record_exit
 from crossings.services.travellers import traveller_register
 from horgos.models import User
 
 
-def crossing_record_at_lane(*, document: TravelDocument, lane: Lane, officer: User) -> Crossing:
+def crossing_record_at_lane(*, document: TravelDocument, lane: Lane, acting_user: User) -> Crossing:
     """An entry on an entry lane, an exit on an exit lane: the direction follows the lane."""
-    record = crossing_record_entry if lane.direction == Direction.ENTRY else crossing_record_exit
-    return record(document=document, lane=lane, officer=officer)
+    record = crossing_record_entry if lane.is_entry else crossing_record_exit
+    return record(document=document, lane=lane, acting_user=acting_user)
 
 
 @transaction.atomic
 def traveller_register_and_cross(
     *,
     lane: Lane,
-    officer: User,
     family_name: str,
     given_names: str,
     nationality: str,
@@ -34,6 +32,7 @@ def traveller_register_and_cross(
     document_valid_until: date,
     family_name_native: str = "",
     given_names_native: str = "",
+    acting_user: User,
 ) -> Crossing:
     """Register a traveller met at the lane with their document, then record their crossing, all or nothing."""
     traveller = traveller_register(
@@ -48,6 +47,6 @@ def traveller_register_and_cross(
         document_number=document_number,
         document_issuing_country=document_issuing_country,
         document_valid_until=document_valid_until,
-        acting_user=officer,
+        acting_user=acting_user,
     )
-    return crossing_record_at_lane(document=traveller.documents.get(), lane=lane, officer=officer)
+    return crossing_record_at_lane(document=traveller.documents.get(), lane=lane, acting_user=acting_user)

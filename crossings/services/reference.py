@@ -1,16 +1,18 @@
-"""Reference data administrators change at run time: lanes, opening hours, closures and officers' checkpoints."""
+"""Reference data administrators change at run time: checkpoints, lanes, opening hours, closures, officers'
+checkpoints and the stay policy."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crossings.models import Checkpoint, Closure, Lane, OfficerAssignment, OpeningHours
-from crossings.selectors import officer_checkpoint
+from crossings.choices import Weekday
+from crossings.models import Checkpoint, Closure, Lane, OfficerAssignment, OpeningHours, StayPolicy
 from horgos.audit import audit_record, changes_between
-from horgos.choices import Role
+from horgos.choices import AuditAction, Role
 from horgos.errors import constraint_messages
 from horgos.models import User
 from horgos.roles import require_role
@@ -26,6 +28,10 @@ CLOSURE_ENDS_BEFORE_START = _("A closure must end after it starts.")
 CLOSURE_START_TAKEN = _("This checkpoint already has a closure starting at that moment.")
 CLOSURE_GONE = _("This closure has already been removed.")
 USERNAME_TAKEN = _("A user with that username already exists.")
+STAY_POLICY_DAY_BEGUN = _(
+    "A new stay policy takes effect on a day that has not begun at any checkpoint yet: %(day)s at the earliest."
+)
+STAY_POLICY_DAY_TAKEN = _("A stay policy already takes effect on this day.")
 MIDNIGHT = time(0, 0)
 
 
@@ -41,11 +47,11 @@ def lane_create(
     # Two administrators adding the same code at once: the unique constraint settles it.
     with constraint_messages({"lane_code_unique_per_checkpoint": {"code": LANE_CODE_TAKEN}}):
         lane.save()
-    audit_record(actor=acting_user, action="lane.create", target=lane, changes={"is_open": is_open})
+    audit_record(actor=acting_user, action=AuditAction.LANE_CREATE, target=lane, changes={"is_open": is_open})
     return lane
 
 
-def _update_audited(instance, *, fields: dict, acting_user: User, action: str):
+def _update_audited(instance, *, fields: dict, acting_user: User, action: AuditAction):
     """Change some fields of a locked row, validate it, and audit the before and after values."""
     require_role(acting_user, Role.ADMINISTRATOR)
     instance = type(instance).objects.select_for_update(of=("self",)).get(pk=instance.pk)
@@ -61,7 +67,7 @@ def _update_audited(instance, *, fields: dict, acting_user: User, action: str):
 @transaction.atomic
 def lane_update(*, lane: Lane, acting_user: User, **fields) -> Lane:
     """Change a lane (e.g. open or close it, effective at once)."""
-    return _update_audited(lane, fields=fields, acting_user=acting_user, action="lane.update")
+    return _update_audited(lane, fields=fields, acting_user=acting_user, action=AuditAction.LANE_UPDATE)
 
 
 @transaction.atomic
@@ -69,13 +75,20 @@ def officer_assign(*, officer: User, checkpoint: Checkpoint, acting_user: User) 
     require_role(acting_user, Role.ADMINISTRATOR)
     if officer.role != Role.OFFICER:
         raise ValidationError({"officer": OFFICERS_ONLY})
-    before = officer_checkpoint(officer)
+    # The stored assignment, locked: the caller's `officer` may carry one already changed in memory (the admin's).
+    current = (
+        OfficerAssignment.objects.select_for_update(of=("self",))
+        .select_related("checkpoint")
+        .filter(officer=officer)
+        .first()
+    )
+    before = current.checkpoint.code if current else None
     assignment, _ = OfficerAssignment.objects.update_or_create(officer=officer, defaults={"checkpoint": checkpoint})
     audit_record(
         actor=acting_user,
-        action="officer.assign",
+        action=AuditAction.OFFICER_ASSIGN,
         target=officer,
-        changes={"checkpoint": {"before": before.code if before else None, "after": checkpoint.code}},
+        changes={"checkpoint": {"before": before, "after": checkpoint.code}},
     )
     return assignment
 
@@ -120,7 +133,7 @@ def officer_create(
 @transaction.atomic
 def checkpoint_update(*, checkpoint: Checkpoint, acting_user: User, **fields) -> Checkpoint:
     """Change a checkpoint's names or time zone."""
-    return _update_audited(checkpoint, fields=fields, acting_user=acting_user, action="checkpoint.update")
+    return _update_audited(checkpoint, fields=fields, acting_user=acting_user, action=AuditAction.CHECKPOINT_UPDATE)
 
 
 @transaction.atomic
@@ -133,7 +146,7 @@ def opening_hours_set(
     00:00 means midnight at the end of the day. Nothing is written (or audited) when nothing changes.
     """
     require_role(acting_user, Role.ADMINISTRATOR)
-    if not 0 <= weekday <= 6:
+    if weekday not in Weekday.values:
         raise ValidationError({"weekday": WEEKDAY_INVALID})
     if (opens_at is None) != (closes_at is None):
         raise ValidationError(HOURS_BOTH_OR_NEITHER)
@@ -145,7 +158,7 @@ def opening_hours_set(
     if opens_at is None:
         audit_record(
             actor=acting_user,
-            action="opening_hours.clear",
+            action=AuditAction.OPENING_HOURS_CLEAR,
             target=checkpoint,
             changes={"weekday": weekday, **changes},
         )
@@ -165,7 +178,10 @@ def opening_hours_set(
     ):
         hours.save()
     audit_record(
-        actor=acting_user, action="opening_hours.set", target=checkpoint, changes={"weekday": weekday, **changes}
+        actor=acting_user,
+        action=AuditAction.OPENING_HOURS_SET,
+        target=checkpoint,
+        changes={"weekday": weekday, **changes},
     )
     return hours
 
@@ -191,7 +207,7 @@ def closure_add(
         closure.save()
     audit_record(
         actor=acting_user,
-        action="closure.add",
+        action=AuditAction.CLOSURE_ADD,
         target=closure,
         changes={"starts_at": starts_at, "ends_at": ends_at, "reason": closure.reason},
     )
@@ -209,8 +225,41 @@ def closure_remove(*, closure: Closure, acting_user: User) -> None:
     # Recorded before the delete, while the closure still has its id.
     audit_record(
         actor=acting_user,
-        action="closure.remove",
+        action=AuditAction.CLOSURE_REMOVE,
         target=closure,
         changes=changes_between(before, dict.fromkeys(before)),
     )
     closure.delete()
+
+
+def _first_day_not_begun() -> date:
+    """The first day that has not begun at any checkpoint (the checkpoint furthest east decides)."""
+    now = timezone.now()
+    days_begun = [checkpoint.local_date(now) for checkpoint in Checkpoint.objects.all()] or [timezone.localdate(now)]
+    return max(days_begun) + timedelta(days=1)
+
+
+@transaction.atomic
+def stay_policy_add(*, effective_from: date, max_stay_days: int, retention_years: int, acting_user: User) -> StayPolicy:
+    """Set the stay limit and retention from `effective_from` on, until a later policy takes over.
+
+    Policies are effective-dated history: a day that has begun at a checkpoint keeps the policy its entries were
+    admitted under, so a new one starts on a day still to come everywhere.
+    """
+    require_role(acting_user, Role.ADMINISTRATOR)
+    earliest = _first_day_not_begun()
+    if effective_from < earliest:
+        raise ValidationError({"effective_from": ValidationError(STAY_POLICY_DAY_BEGUN, params={"day": earliest})})
+    if StayPolicy.objects.filter(effective_from=effective_from).exists():
+        raise ValidationError({"effective_from": STAY_POLICY_DAY_TAKEN})
+    policy = StayPolicy(effective_from=effective_from, max_stay_days=max_stay_days, retention_years=retention_years)
+    policy.full_clean(validate_unique=False)
+    with constraint_messages({"crossings_staypolicy_effective_from_key": {"effective_from": STAY_POLICY_DAY_TAKEN}}):
+        policy.save()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.STAY_POLICY_ADD,
+        target=policy,
+        changes={"effective_from": effective_from, "max_stay_days": max_stay_days, "retention_years": retention_years},
+    )
+    return policy

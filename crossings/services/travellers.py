@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from crossings.choices import DocumentType
 from crossings.models import TravelDocument, Traveller, normalise_document_number
 from horgos.audit import audit_record
+from horgos.choices import AuditAction
 from horgos.errors import constraint_messages
 from horgos.models import User
 
@@ -61,7 +62,7 @@ def traveller_register(
     )
     audit_record(
         actor=acting_user,
-        action="traveller.register",
+        action=AuditAction.TRAVELLER_REGISTER,
         target=traveller,
         changes={"nationality": traveller.nationality.code, "guardians": [g.pk for g in guardians]},
     )
@@ -98,7 +99,7 @@ def traveller_add_document(
         document.save()
     audit_record(
         actor=acting_user,
-        action="traveller.add_document",
+        action=AuditAction.TRAVELLER_ADD_DOCUMENT,
         target=traveller,
         # Never the number itself: pages mask it, and the audit log cannot be rewritten.
         changes={

@@ -1,1 +1,2 @@
-"""The officers' and administrators' pages, by subject: the lane desk, lists and charts, operations."""
+"""The crossings pages, by audience: `officer` (the lane desk, lists, a traveller's page, charts: officers and
+administrators) and `administrator` (operations). URL patterns are in crossings.urls."""

@@ -1,9 +1,8 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from merchants import selectors
 from merchants.models import Listing, Merchant, Shop
-from merchants.services.listings import EDITABLE_FIELDS
+from merchants.models.catalogue import EDITABLE_FIELDS
 
 
 class MerchantSerializer(serializers.ModelSerializer):
@@ -52,21 +51,23 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class ScopedToRequestUser:
-    """Related-object choices limited to what the requesting user may see: another merchant's shop is
-    simply not a valid choice (400), never a hint that it exists."""
+    """Related-object choices limited to what the requesting user may see (`visible_to`): another merchant's shop
+    is simply not a valid choice (400), never a hint that it exists."""
 
-    scoped_fields: dict = {}
+    scoped_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        for field, visible_to in self.scoped_fields.items():
-            self.fields[field].queryset = visible_to(request.user) if request else self.fields[field].queryset.none()
+        for name in self.scoped_fields:
+            field = self.fields[name]
+            model = field.queryset.model
+            field.queryset = model.objects.visible_to(request.user) if request else model.objects.none()
 
 
 class ShopSerializer(ScopedToRequestUser, serializers.ModelSerializer):
     merchant = serializers.PrimaryKeyRelatedField(queryset=Merchant.objects.none(), required=False)
-    scoped_fields = {"merchant": selectors.merchants_visible_to}
+    scoped_fields = ("merchant",)
 
     class Meta:
         model = Shop
@@ -77,7 +78,7 @@ class ShopSerializer(ScopedToRequestUser, serializers.ModelSerializer):
 class ListingSerializer(ScopedToRequestUser, serializers.ModelSerializer):
     origin_country = CountryField()
     shop = serializers.PrimaryKeyRelatedField(queryset=Shop.objects.none())
-    scoped_fields = {"shop": selectors.shops_visible_to}
+    scoped_fields = ("shop",)
     title = serializers.CharField(read_only=True)
     photo = serializers.ImageField(required=False, allow_null=True)
 
@@ -105,15 +106,6 @@ class CatalogueListingSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "description", "title_en", "title_zh_hans", "title_kk", "title_ru", "hs_code",
                   "hs_chapter", "origin_country", "price", "unit_weight_kg", "in_stock", "thumbnail", "photo",
                   "shop_unit", "shop_name", "side", "merchant"]  # fmt: skip
-
-
-class CatalogueQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    hs_chapter = serializers.RegexField(r"^[0-9]{2}$", required=False)
-    origin_country = CountryField(required=False)
-    price_min = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
-    price_max = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
-    side = serializers.ChoiceField(choices=["CN", "KZ"], required=False)
 
 
 class CatalogueFiguresSerializer(serializers.Serializer):

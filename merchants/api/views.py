@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -9,31 +10,39 @@ from rest_framework.throttling import AnonRateThrottle
 
 from horgos.api.idempotency import idempotent
 from horgos.roles import IsAdministrator, IsMerchantOrAdministrator
-from merchants import selectors
 from merchants.api.serializers import (
     CatalogueFiguresSerializer,
     CatalogueListingSerializer,
-    CatalogueQuerySerializer,
     ListingSerializer,
     MerchantApplicationSerializer,
     MerchantSerializer,
     ReasonSerializer,
     ShopSerializer,
 )
+from merchants.filtersets import CatalogueFilterSet, ListingFilterSet, MerchantFilterSet, ShopFilterSet
+from merchants.models import Listing, Merchant, Shop
+from merchants.selectors import merchant_of
+from merchants.selectors.catalogue import catalogue_figures, catalogue_listings
 from merchants.services import listings as listing_services
 from merchants.services import registry as registry_services
 
 
-class MerchantViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Merchants: administrators see all; a merchant user only their own (another's is 404)."""
-
-    serializer_class = MerchantSerializer
-    permission_classes = [IsMerchantOrAdministrator]
-    filterset_fields = ["state", "country"]
-    http_method_names = ["get", "patch", "post", "head", "options"]
+class VisibleToRequestUser:
+    """Row-level scoping, as the pages have it: the view's queryset narrowed to the rows the requesting user may
+    see (`visible_to`), so another merchant's row is a 404, never a 403 that says it exists."""
 
     def get_queryset(self):
-        return selectors.merchants_visible_to(self.request.user).order_by("trade_name", "id")
+        return super().get_queryset().visible_to(self.request.user)
+
+
+class MerchantViewSet(VisibleToRequestUser, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Merchants: administrators see all; a merchant user only their own (another's is 404)."""
+
+    queryset = Merchant.objects.order_by("trade_name", "id")
+    serializer_class = MerchantSerializer
+    permission_classes = [IsMerchantOrAdministrator]
+    filterset_class = MerchantFilterSet
+    http_method_names = ["get", "patch", "post", "head", "options"]
 
     def partial_update(self, request, *args, **kwargs):
         serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
@@ -55,7 +64,7 @@ class MerchantViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(MerchantSerializer(merchant).data, status=status.HTTP_201_CREATED)
 
     def _move(self, request, service, *, with_reason: bool):
-        kwargs = {"merchant": self.get_object(), "administrator": request.user}
+        kwargs = {"merchant": self.get_object(), "acting_user": request.user}
         if with_reason:
             serializer = ReasonSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
@@ -86,15 +95,13 @@ class MerchantViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
 CHOOSE_MERCHANT = _("Name the merchant whose shop this is.")
 
 
-class ShopViewSet(viewsets.ReadOnlyModelViewSet):
+class ShopViewSet(VisibleToRequestUser, viewsets.ReadOnlyModelViewSet):
     """Shops: a merchant's own, or all for administrators. Owners open and close them."""
 
+    queryset = Shop.objects.select_related("merchant").order_by("unit_code")
     serializer_class = ShopSerializer
     permission_classes = [IsMerchantOrAdministrator]
-    filterset_fields = ["side", "state", "merchant"]
-
-    def get_queryset(self):
-        return selectors.shops_visible_to(self.request.user).order_by("unit_code")
+    filterset_class = ShopFilterSet
 
     @idempotent
     def create(self, request, *args, **kwargs):
@@ -102,7 +109,7 @@ class ShopViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        merchant = data.pop("merchant", None) or selectors.merchant_of(request.user)
+        merchant = data.pop("merchant", None) or merchant_of(request.user)
         if merchant is None:
             raise ValidationError({"merchant": [CHOOSE_MERCHANT]})
         shop = registry_services.shop_open(merchant=merchant, acting_user=request.user, **data)
@@ -123,17 +130,15 @@ class ShopViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class ListingViewSet(viewsets.ModelViewSet):
+class ListingViewSet(VisibleToRequestUser, viewsets.ModelViewSet):
     """Listings of the merchant's own shops (all for administrators); moderation by administrators."""
 
+    queryset = Listing.objects.select_related("shop__merchant", "hs_heading__chapter").order_by("-updated_at", "-id")
     serializer_class = ListingSerializer
     permission_classes = [IsMerchantOrAdministrator]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    filterset_fields = ["state", "shop", "in_stock"]
+    filterset_class = ListingFilterSet
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-
-    def get_queryset(self):
-        return selectors.listings_visible_to(self.request.user).order_by("-updated_at", "-id")
 
     @idempotent
     def create(self, request, *args, **kwargs):
@@ -168,7 +173,7 @@ class ListingViewSet(viewsets.ModelViewSet):
     @extend_schema(request=None, responses=ListingSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsAdministrator])
     def approve(self, request, pk=None):
-        listing = listing_services.listing_approve(listing=self.get_object(), administrator=request.user)
+        listing = listing_services.listing_approve(listing=self.get_object(), acting_user=request.user)
         return Response(ListingSerializer(listing).data)
 
     @extend_schema(request=ReasonSerializer, responses=ListingSerializer)
@@ -177,29 +182,25 @@ class ListingViewSet(viewsets.ModelViewSet):
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         listing = listing_services.listing_reject(
-            listing=self.get_object(), administrator=request.user, reason=serializer.validated_data["reason"]
+            listing=self.get_object(), acting_user=request.user, reason=serializer.validated_data["reason"]
         )
         return Response(ListingSerializer(listing).data)
 
 
-@extend_schema_view(list=extend_schema(parameters=[CatalogueQuerySerializer]))
 class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
-    """The public catalogue: approved listings of approved merchants' open shops (no sign-in needed)."""
+    """The public catalogue: approved listings of approved merchants' open shops (no sign-in needed), filtered as
+    the catalogue page filters them."""
 
     serializer_class = CatalogueListingSerializer
     permission_classes = [permissions.AllowAny]
     throttle_classes = [AnonRateThrottle]
-    filter_backends = []
+    filter_backends = [DjangoFilterBackend]  # no ordering: newest first, as the page has it
+    filterset_class = CatalogueFilterSet
 
     def get_queryset(self):
-        if self.action != "list":
-            return selectors.catalogue_listings()
-        query = CatalogueQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        params = dict(query.validated_data)
-        return selectors.catalogue_search(words=params.pop("q", ""), **params)
+        return catalogue_listings()
 
     @extend_schema(responses=CatalogueFiguresSerializer)
     @action(detail=False, methods=["get"])
     def figures(self, request):
-        return Response(CatalogueFiguresSerializer(selectors.catalogue_figures()).data)
+        return Response(CatalogueFiguresSerializer(catalogue_figures()).data)

@@ -1,20 +1,32 @@
 """What merchants sell: listings, classified by the Harmonized System (HS 2022) reference data."""
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from merchants.choices import ListingState
-from merchants.models.registry import Shop
+from merchants.choices import ListingState, MerchantState, ShopState
+from merchants.models.registry import Merchant, Shop, StateCountsQuerySet
 
 LANGUAGE_SUFFIXES = ("en", "zh_hans", "kk", "ru")
 TITLE_FIELDS = tuple(f"title_{suffix}" for suffix in LANGUAGE_SUFFIXES)
 DESCRIPTION_FIELDS = tuple(f"description_{suffix}" for suffix in LANGUAGE_SUFFIXES)
+# What a merchant writes of a listing (the shop, the photo and the moderation aside): the service takes these,
+# the API shows them and listing files hold them, in this order.
+EDITABLE_FIELDS = (
+    *TITLE_FIELDS,
+    *DESCRIPTION_FIELDS,
+    "hs_code",
+    "origin_country",
+    "price",
+    "unit_weight_kg",
+    "in_stock",
+)
 
 
 def catalogue_search_vector() -> SearchVector:
@@ -62,6 +74,31 @@ class HsHeading(models.Model):
         return f"{self.code} {self.name_en}"
 
 
+class ListingQuerySet(StateCountsQuerySet):
+    def visible_to(self, user) -> "ListingQuerySet":
+        """The listings of the merchants `user` may see (`MerchantQuerySet.visible_to`): an administrator all, a
+        merchant user their merchant's, anyone else none."""
+        return self.filter(shop__merchant__in=Merchant.objects.visible_to(user))
+
+    def in_catalogue(self) -> "ListingQuerySet":
+        """What the public catalogue shows: approved listings of approved merchants' open shops."""
+        return self.filter(
+            state=ListingState.APPROVED, shop__state=ShopState.OPEN, shop__merchant__state=MerchantState.APPROVED
+        )
+
+    def matching(self, words: str) -> "ListingQuerySet":
+        """Listings whose titles or descriptions, in any language as written (full-text, `simple`), match the
+        words; text without spaces between words (Chinese) also matches inside titles (trigram-indexed)."""
+        words = words.strip()
+        if not words:
+            return self
+        in_titles = Q()
+        for field in TITLE_FIELDS:
+            in_titles |= Q(**{f"{field}__icontains": words})
+        by_words = Q(search=SearchQuery(words, config="simple", search_type="websearch"))
+        return self.annotate(search=catalogue_search_vector()).filter(by_words | in_titles)
+
+
 class Listing(models.Model):
     """A product a shop sells: titled in at least one language, classified, priced in CNY, moderated.
 
@@ -95,6 +132,8 @@ class Listing(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    objects = ListingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("listing")

@@ -1,12 +1,74 @@
-"""The registry: merchants (businesses and their lifecycle), their staff, their shops, and notifications."""
+"""The registry: merchants (businesses and their lifecycle), their staff, their shops, and notifications.
+
+The predicates every read and write shares are queryset methods here: who may see which rows
+(`visible_to`), what the public catalogue shows (`in_catalogue`), a licence running out
+(`with_licence_status`, `licence_expiring`, `licence_expired`), rows counted by state, and shops in the
+order of their units.
+"""
+
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, F, Func, IntegerField, Q, Value
+from django.db.models.functions import Cast, Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from horgos.choices import Role
 from merchants.choices import MemberRole, MerchantState, NotificationKind, ShopState, ZoneSide
+
+
+class StateCountsQuerySet(models.QuerySet):
+    def counts_by_state(self) -> list[dict]:
+        """Every state of the model's `state` choices, in order, with how many of these rows are in it (zero
+        included): [{"state", "label", "count"}]."""
+        counts = dict(self.order_by().values_list("state").annotate(count=Count("pk")))
+        choices = self.model._meta.get_field("state").choices
+        return [{"state": value, "label": label, "count": counts.get(value, 0)} for value, label in choices]
+
+
+class MerchantQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MerchantQuerySet":
+        """Row-level scoping, in one place: administrators see every merchant, a merchant user their own, anyone
+        else none. Pages and API start from it, so another merchant's row is not found (404), never forbidden
+        (which would say that it exists)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.role == Role.ADMINISTRATOR:
+            return self.all()
+        return self.filter(members__user=user)
+
+    def approved(self) -> "MerchantQuerySet":
+        return self.filter(state=MerchantState.APPROVED)
+
+    def with_licence_status(self, today: date | None = None) -> "MerchantQuerySet":
+        """Annotated with how long the licence still runs on `today` (default: the local day):
+        `licence_days_left`, `licence_expired` and `licence_expiring` (within MERCHANT_LICENCE_WARNING_DAYS)."""
+        today = today or timezone.localdate()
+        expired, expiring = _licence_conditions(today)
+        # date - date is a number of days in PostgreSQL.
+        days_left = Func(F("licence_valid_until"), Value(today), arg_joiner=" - ", template="(%(expressions)s)")
+        return self.annotate(
+            licence_days_left=ExpressionWrapper(days_left, output_field=IntegerField()),
+            licence_expired=ExpressionWrapper(expired, output_field=BooleanField()),
+            licence_expiring=ExpressionWrapper(expiring, output_field=BooleanField()),
+        )
+
+    def licence_expired(self, today: date | None = None) -> "MerchantQuerySet":
+        return self.filter(_licence_conditions(today or timezone.localdate())[0])
+
+    def licence_expiring(self, today: date | None = None) -> "MerchantQuerySet":
+        """Licences that end within the warning window: from `today` to MERCHANT_LICENCE_WARNING_DAYS later."""
+        return self.filter(_licence_conditions(today or timezone.localdate())[1])
+
+
+def _licence_conditions(today: date) -> tuple[Q, Q]:
+    """(expired, expiring) on `today`, the one definition of both."""
+    warning_until = today + timedelta(days=settings.MERCHANT_LICENCE_WARNING_DAYS)
+    return Q(licence_valid_until__lt=today), Q(licence_valid_until__gte=today, licence_valid_until__lte=warning_until)
 
 
 class Merchant(models.Model):
@@ -34,6 +96,8 @@ class Merchant(models.Model):
     state_reason = models.CharField(_("reason"), max_length=300, blank=True)
     state_changed_at = models.DateTimeField(_("state changed at"), auto_now_add=True)
     created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+
+    objects = MerchantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("merchant")
@@ -82,6 +146,56 @@ class MerchantMember(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.merchant})"
 
+    @property
+    def is_owner(self) -> bool:
+        return self.role == MemberRole.OWNER
+
+
+def _unit_code_part(position: int) -> Func:
+    """Part `position` (1: building, 2: floor, 3: unit) of a unit code building-floor-unit."""
+    return Func(F("unit_code"), Value("-"), Value(position), function="split_part", output_field=CharField())
+
+
+class ShopQuerySet(StateCountsQuerySet):
+    def visible_to(self, user) -> "ShopQuerySet":
+        """The shops of the merchants `user` may see (`MerchantQuerySet.visible_to`)."""
+        return self.filter(merchant__in=Merchant.objects.visible_to(user))
+
+    def in_catalogue(self) -> "ShopQuerySet":
+        """Open shops of approved merchants: those the public catalogue shows."""
+        return self.filter(state=ShopState.OPEN, merchant__state=MerchantState.APPROVED)
+
+    def with_unit_parts(self) -> "ShopQuerySet":
+        """Annotated with the parts of the unit code as the map reads them: `unit_building` (B10), and as
+        numbers for ordering `unit_building_number` (10), `unit_floor` (1) and `unit_number` (15)."""
+        building = _unit_code_part(1)
+        return self.annotate(
+            unit_building=building,
+            unit_building_letter=Substr(building, 1, 1),
+            unit_building_number=Cast(Substr(building, 2), IntegerField()),
+            unit_floor=Cast(_unit_code_part(2), IntegerField()),
+            unit_number=Cast(_unit_code_part(3), IntegerField()),
+        )
+
+    def in_unit_order(self) -> "ShopQuerySet":
+        """By building, floor and unit, each part in the order of its number: B2 before B10, floor 2 before 10."""
+        return self.with_unit_parts().order_by(
+            "unit_building_letter", "unit_building_number", "unit_floor", "unit_number", "unit_code"
+        )
+
+    def buildings(self) -> list[str]:
+        """The buildings that have a shop among these, in the order of `in_unit_order`."""
+        rows = (
+            self.with_unit_parts()
+            .order_by("unit_building_letter", "unit_building_number")
+            .values_list("unit_building", "unit_building_letter", "unit_building_number")
+            .distinct()
+        )
+        return [building for building, _letter, _number in rows]
+
+    def in_building(self, building: str) -> "ShopQuerySet":
+        return self.filter(unit_code__startswith=f"{building}-")
+
 
 class Shop(models.Model):
     """A unit in the zone, run by one merchant: code building-floor-unit, e.g. B2-1-015."""
@@ -102,6 +216,8 @@ class Shop(models.Model):
     area_m2 = models.DecimalField(_("area (m²)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(1)])
     opened_on = models.DateField(_("opened on"))
     state = models.CharField(_("state"), max_length=10, choices=ShopState.choices, default=ShopState.OPEN)
+
+    objects = ShopQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("shop")

@@ -10,44 +10,35 @@ Checking writes nothing but the job: each row's listing is built in memory and v
 `listing_create` validates it (the HS heading, then `full_clean`). Importing calls `listing_create` for
 every valid row, as drafts, all in one transaction: if any row is refused by then, none is imported.
 
-Faults leave nothing half-done. A job is handed to the task after its transaction commits; when the
-broker cannot be reached, the request still answers, the job waits (`enqueue_failed`, said on its page)
-and the sweeper (`listing_import_sweep`, every minute) hands it over once the broker answers. A worker
-lost mid-step leaves its job without progress: after IMPORT_STALL_MINUTES the sweeper hands it over
-again. A check then starts from the first row; an import's transaction died with its worker, so the
-import runs again whole. A duplicate delivery of the task leaves a step under way to the run doing it.
+Faults leave nothing half-done: how a job is handed to the task, and handed over again when its worker
+or the broker fails, is `merchants.services.import_jobs`. A duplicate delivery of the task leaves a step
+under way to the run doing it.
 """
 
 import functools
-import logging
 import uuid
-from datetime import timedelta
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from kombu.exceptions import KombuError
-from redis.exceptions import RedisError
 
 from horgos.audit import audit_record
+from horgos.choices import AuditAction
 from horgos.models import User
 from horgos.storage import atomic_with_stored_files
 from merchants.choices import ListingImportFormat, ListingImportState, MerchantState
-from merchants.imports import COLUMNS, MAX_BYTES, Row, parse_row, read_rows
 from merchants.models import Listing, ListingImport, Merchant, Shop
-from merchants.models.imports import RUNNING_STATES
 from merchants.selectors import merchant_of
+from merchants.services.import_jobs import listing_import_enqueue, listing_import_fail, stalled_before
 from merchants.services.listings import MERCHANT_NOT_ACTIVE, hs_heading_for, listing_create
+from merchants.spreadsheets import COLUMNS, MAX_BYTES, Row, parse_row, read_rows
 
 # Files with more rows than this are checked and imported by a Celery task, with a progress bar.
 SYNC_ROWS = 200
 # A running check reports its progress (one UPDATE) every this many rows.
 PROGRESS_EVERY = 25
-
-logger = logging.getLogger(__name__)
 
 NOT_ON_STAFF = _("Only a merchant's staff may import listings.")
 WRONG_TYPE = _("Upload a .csv or an .xlsx file.")
@@ -59,11 +50,6 @@ IMPORT_FAILED = _("This import failed; upload the file again.")
 NOTHING_TO_IMPORT = _("No row of this file can be imported.")
 ROW_REFUSED = _("Row %(row)s was refused: %(message)s Nothing was imported; upload the file again.")
 FILE_GONE = _("The uploaded file can no longer be read.")
-QUEUED_FOR_JOB_SERVICE = _(
-    "Queued: the job service cannot be reached just now. The work starts by itself when it is back."
-)
-INTERRUPTED = _("This import was interrupted too many times. Upload the file again, or split it into smaller files.")
-TOO_SLOW = _("This file took too long to process. Split it into smaller files and upload them again.")
 
 
 def _format_of(name: str) -> str:
@@ -115,12 +101,12 @@ def listing_import_upload(*, acting_user: User, upload, language: str = "en") ->
         job.save()
         audit_record(
             actor=acting_user,
-            action="listing_import.upload",
+            action=AuditAction.LISTING_IMPORT_UPLOAD,
             target=job,
             changes={"file": job.original_name, "rows": job.total_rows},
         )
         if job.total_rows > SYNC_ROWS:
-            transaction.on_commit(functools.partial(_enqueue, job.pk))
+            transaction.on_commit(functools.partial(listing_import_enqueue, listing_import_id=job.pk))
     if job.total_rows <= SYNC_ROWS:
         job = listing_import_check(listing_import=job)
     return job
@@ -147,7 +133,7 @@ def listing_import_check(*, listing_import: ListingImport) -> ListingImport:
     """
     with transaction.atomic():
         job = ListingImport.objects.select_for_update(of=("self",)).get(pk=listing_import.pk)
-        if job.state == ListingImportState.VALIDATING and job.progress_at >= _stalled_before():
+        if job.state == ListingImportState.VALIDATING and job.progress_at >= stalled_before():
             return job  # another run is checking it (a duplicate delivery of the task)
         if job.state not in (ListingImportState.PENDING, ListingImportState.VALIDATING):
             return job
@@ -161,7 +147,7 @@ def listing_import_check(*, listing_import: ListingImport) -> ListingImport:
         try:
             rows = _stored_rows(job)
         except ValidationError as error:
-            return _fail(job, " ".join(error.messages))
+            return listing_import_fail(listing_import=job, reason=" ".join(error.messages))
         ListingImport.objects.filter(pk=job.pk).update(total_rows=len(rows))
         shops = _shops_of(job.merchant)
         errors: list[dict] = []
@@ -250,9 +236,11 @@ def listing_import_confirm(*, listing_import: ListingImport, acting_user: User) 
     job.attempts = 0
     job.progress_at = timezone.now()
     job.save(update_fields=["state", "confirmed_by", "attempts", "progress_at"])
-    audit_record(actor=acting_user, action="listing_import.confirm", target=job, changes={"rows": job.valid_rows})
+    audit_record(
+        actor=acting_user, action=AuditAction.LISTING_IMPORT_CONFIRM, target=job, changes={"rows": job.valid_rows}
+    )
     if job.total_rows > SYNC_ROWS:
-        transaction.on_commit(functools.partial(_enqueue, job.pk))
+        transaction.on_commit(functools.partial(listing_import_enqueue, listing_import_id=job.pk))
         return job
     return listing_import_run(listing_import=job)
 
@@ -287,12 +275,14 @@ def listing_import_run(*, listing_import: ListingImport) -> ListingImport:
                 with transaction.atomic():
                     created = _create_listings(job)
             except ValidationError as error:
-                return _fail(job, " ".join(error.messages))
+                return listing_import_fail(listing_import=job, reason=" ".join(error.messages))
         job.state = ListingImportState.DONE
         job.imported_rows = job.processed_rows = created
         job.finished_at = timezone.now()
         job.save(update_fields=["state", "imported_rows", "processed_rows", "finished_at"])
-        audit_record(actor=job.confirmed_by, action="listing_import.done", target=job, changes={"listings": created})
+        audit_record(
+            actor=job.confirmed_by, action=AuditAction.LISTING_IMPORT_DONE, target=job, changes={"listings": created}
+        )
     return job
 
 
@@ -327,85 +317,3 @@ def _stored_rows(job: ListingImport) -> list[Row]:
 
 def _shops_of(merchant: Merchant) -> dict[str, Shop]:
     return {shop.unit_code: shop for shop in Shop.objects.filter(merchant=merchant).select_related("merchant")}
-
-
-def listing_import_give_up(*, listing_import_id: int, reason: str) -> str:
-    """Fail a job whose step cannot finish (the task ran out of time); a finished job stays as it is.
-    Returns the job's state after it."""
-    job = ListingImport.objects.filter(pk=listing_import_id).first()
-    if job is None:
-        return ""
-    if job.state not in RUNNING_STATES:
-        return job.state
-    with translation.override(job.language):
-        return _fail(job, str(reason)).state
-
-
-def listing_import_sweep() -> dict[str, int]:
-    """Hand each running job that lost its way to the task again; the sweeper task runs it every minute.
-
-    A job is handed over when the broker could not be reached to start it (`enqueue_failed`), or when
-    it showed no progress for IMPORT_STALL_MINUTES (its worker died, or its message was lost). A check
-    that stalled goes back to pending, to start again from the first row. A job whose step has already
-    begun IMPORT_MAX_ATTEMPTS times fails instead: the file is likely what kills the worker. Jobs whose
-    row is locked, by an import under way in its transaction, are skipped rather than waited for.
-    Returns {"requeued": n, "failed": n}.
-    """
-    now = timezone.now()
-    requeued: list[int] = []
-    failed = 0
-    with transaction.atomic():
-        stalled = (
-            ListingImport.objects.select_for_update(of=("self",), skip_locked=True)
-            .filter(state__in=RUNNING_STATES)
-            .filter(models.Q(enqueue_failed=True) | models.Q(progress_at__lt=_stalled_before()))
-            .order_by("pk")
-        )
-        for job in stalled:
-            if job.attempts >= settings.IMPORT_MAX_ATTEMPTS:
-                with translation.override(job.language):
-                    _fail(job, str(INTERRUPTED))
-                failed += 1
-                continue
-            if job.state == ListingImportState.VALIDATING:
-                job.state = ListingImportState.PENDING
-                job.processed_rows = 0
-            # A new stall period starts with the hand-over, so the next sweeps leave the job to its task.
-            job.progress_at = now
-            job.save(update_fields=["state", "processed_rows", "progress_at"])
-            requeued.append(job.pk)
-            transaction.on_commit(functools.partial(_enqueue, job.pk))
-    if requeued or failed:
-        logger.warning("Listing imports handed to the task again: %s; failed as interrupted: %s", requeued, failed)
-    return {"requeued": len(requeued), "failed": failed}
-
-
-def _stalled_before():
-    return timezone.now() - timedelta(minutes=settings.IMPORT_STALL_MINUTES)
-
-
-def _fail(job: ListingImport, reason: str) -> ListingImport:
-    with transaction.atomic():
-        job = ListingImport.objects.select_for_update(of=("self",)).get(pk=job.pk)
-        if job.state in (ListingImportState.DONE, ListingImportState.FAILED):
-            return job
-        job.state = ListingImportState.FAILED
-        job.failure = reason[:500]
-        job.finished_at = timezone.now()
-        job.save(update_fields=["state", "failure", "finished_at"])
-    return job
-
-
-def _enqueue(listing_import_id: int) -> None:
-    """Hand a job to the task (after its transaction committed). With the broker unreachable the job
-    is marked as waiting for it, for its page and the sweeper, and the request goes on as usual."""
-    from merchants.tasks import process_listing_import  # the tasks module imports this one
-
-    try:
-        process_listing_import.delay(listing_import_id)
-    except (KombuError, RedisError) as error:
-        # Logged without the traceback: while the broker is down, the sweeper tries again every minute.
-        logger.error("Listing import %s not handed to the broker (%s); the sweeper retries", listing_import_id, error)
-        ListingImport.objects.filter(pk=listing_import_id).update(enqueue_failed=True)
-    else:
-        ListingImport.objects.filter(pk=listing_import_id, enqueue_failed=True).update(enqueue_failed=False)

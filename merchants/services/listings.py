@@ -12,14 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from horgos.audit import audit_record, changes_between
-from horgos.choices import Role
+from horgos.choices import AuditAction, Role
 from horgos.models import User
 from horgos.roles import require_role
 from horgos.storage import StoredFiles, atomic_with_stored_files, delete_stored_files_on_commit
 from merchants.choices import ListingState, MerchantState, NotificationKind
 from merchants.models import HsHeading, Listing, Shop
+from merchants.models.catalogue import EDITABLE_FIELDS
 from merchants.selectors import merchant_of
-from merchants.services.registry import notification_add
+from merchants.services.notifications import notification_add
 
 NOT_YOUR_SHOP = _("You may change only your own merchant's shops and listings.")
 MERCHANT_NOT_ACTIVE = _("The merchant is %(state)s: its listings cannot be changed.")
@@ -29,22 +30,9 @@ PHOTO_NOT_AN_IMAGE = _("The photo must be a JPEG, PNG or WebP image.")
 CANNOT_SUBMIT = _("Only a draft or rejected listing can be submitted for review.")
 CANNOT_REVIEW = _("Only a listing submitted for review can be approved or rejected.")
 REASON_REQUIRED = _("Give the reason for the rejection.")
+# The states a listing may be submitted for review from.
+SUBMITTABLE = (ListingState.DRAFT, ListingState.REJECTED)
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-EDITABLE_FIELDS = (
-    "title_en",
-    "title_zh_hans",
-    "title_kk",
-    "title_ru",
-    "description_en",
-    "description_zh_hans",
-    "description_kk",
-    "description_ru",
-    "hs_code",
-    "origin_country",
-    "price",
-    "unit_weight_kg",
-    "in_stock",
-)
 
 
 def _require_may_edit(user: User, shop: Shop) -> None:
@@ -113,7 +101,9 @@ def listing_create(*, shop: Shop, acting_user: User, photo=None, **fields) -> Li
         if photo is not None:
             _attach_photo(listing, photo, stored)
         listing.save()
-        audit_record(actor=acting_user, action="listing.create", target=listing, changes={"state": listing.state})
+        audit_record(
+            actor=acting_user, action=AuditAction.LISTING_CREATE, target=listing, changes={"state": listing.state}
+        )
         return listing
 
 
@@ -141,7 +131,7 @@ def listing_update(*, listing: Listing, acting_user: User, photo=None, **fields)
             listing.submitted_at = timezone.now()
             changes["state"] = {"before": ListingState.APPROVED, "after": ListingState.SUBMITTED}
         listing.save()
-        audit_record(actor=acting_user, action="listing.update", target=listing, changes=changes)
+        audit_record(actor=acting_user, action=AuditAction.LISTING_UPDATE, target=listing, changes=changes)
         return listing
 
 
@@ -149,38 +139,52 @@ def listing_update(*, listing: Listing, acting_user: User, photo=None, **fields)
 def listing_submit(*, listing: Listing, acting_user: User) -> Listing:
     listing = Listing.objects.select_for_update(of=("self",)).select_related("shop__merchant").get(pk=listing.pk)
     _require_may_edit(acting_user, listing.shop)
-    if listing.state not in (ListingState.DRAFT, ListingState.REJECTED):
+    if listing.state not in SUBMITTABLE:
         raise ValidationError(CANNOT_SUBMIT)
-    return _set_state(listing, acting_user, ListingState.SUBMITTED, action="listing.submit")
+    return _set_state(
+        listing=listing, acting_user=acting_user, state=ListingState.SUBMITTED, action=AuditAction.LISTING_SUBMIT
+    )
 
 
 @transaction.atomic
-def listing_approve(*, listing: Listing, administrator: User) -> Listing:
-    require_role(administrator, Role.ADMINISTRATOR)
+def listing_approve(*, listing: Listing, acting_user: User) -> Listing:
+    require_role(acting_user, Role.ADMINISTRATOR)
     listing = Listing.objects.select_for_update(of=("self",)).select_related("shop__merchant").get(pk=listing.pk)
     if listing.state != ListingState.SUBMITTED:
         raise ValidationError(CANNOT_REVIEW)
-    listing = _set_state(listing, administrator, ListingState.APPROVED, action="listing.approve")
-    notification_add(listing.shop.merchant, NotificationKind.LISTING_APPROVED, listing.title)
+    listing = _set_state(
+        listing=listing, acting_user=acting_user, state=ListingState.APPROVED, action=AuditAction.LISTING_APPROVE
+    )
+    notification_add(merchant=listing.shop.merchant, kind=NotificationKind.LISTING_APPROVED, message=listing.title)
     return listing
 
 
 @transaction.atomic
-def listing_reject(*, listing: Listing, administrator: User, reason: str) -> Listing:
-    require_role(administrator, Role.ADMINISTRATOR)
+def listing_reject(*, listing: Listing, acting_user: User, reason: str) -> Listing:
+    require_role(acting_user, Role.ADMINISTRATOR)
     if not reason.strip():
         raise ValidationError({"reason": REASON_REQUIRED})
     listing = Listing.objects.select_for_update(of=("self",)).select_related("shop__merchant").get(pk=listing.pk)
     if listing.state != ListingState.SUBMITTED:
         raise ValidationError(CANNOT_REVIEW)
-    listing = _set_state(listing, administrator, ListingState.REJECTED, action="listing.reject", reason=reason.strip())
+    listing = _set_state(
+        listing=listing,
+        acting_user=acting_user,
+        state=ListingState.REJECTED,
+        action=AuditAction.LISTING_REJECT,
+        reason=reason.strip(),
+    )
     notification_add(
-        listing.shop.merchant, NotificationKind.LISTING_REJECTED, f"{listing.title}: {listing.rejection_reason}"
+        merchant=listing.shop.merchant,
+        kind=NotificationKind.LISTING_REJECTED,
+        message=f"{listing.title}: {listing.rejection_reason}",
     )
     return listing
 
 
-def _set_state(listing: Listing, user: User, state: str, *, action: str, reason: str = "") -> Listing:
+def _set_state(
+    *, listing: Listing, acting_user: User, state: ListingState, action: AuditAction, reason: str = ""
+) -> Listing:
     before = listing.state
     now = timezone.now()
     listing.state = state
@@ -191,7 +195,7 @@ def _set_state(listing: Listing, user: User, state: str, *, action: str, reason:
         listing.reviewed_at = now
     listing.save(update_fields=["state", "rejection_reason", "submitted_at", "reviewed_at", "updated_at"])
     changes = {"state": {"before": before, "after": state}, **({"reason": reason} if reason else {})}
-    audit_record(actor=user, action=action, target=listing, changes=changes)
+    audit_record(actor=acting_user, action=action, target=listing, changes=changes)
     return listing
 
 
@@ -201,5 +205,5 @@ def listing_delete(*, listing: Listing, acting_user: User) -> None:
     listing = Listing.objects.select_for_update(of=("self",)).select_related("shop__merchant").get(pk=listing.pk)
     _require_may_edit(acting_user, listing.shop)
     delete_stored_files_on_commit(listing.photo, listing.thumbnail)
-    audit_record(actor=acting_user, action="listing.delete", target=listing, changes={"title": listing.title})
+    audit_record(actor=acting_user, action=AuditAction.LISTING_DELETE, target=listing, changes={"title": listing.title})
     listing.delete()

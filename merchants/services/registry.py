@@ -1,8 +1,7 @@
 """Merchants and their lifecycle, their staff, their shops, and the nightly licence check."""
 
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,14 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from horgos.audit import audit_record, changes_between
-from horgos.choices import Role
+from horgos.choices import AuditAction, Role
 from horgos.errors import constraint_messages
 from horgos.models import User
 from horgos.roles import require_role
 from horgos.services import user_create
 from merchants.choices import MemberRole, MerchantState, NotificationKind, ShopState
-from merchants.models import Merchant, MerchantMember, Notification, Shop
+from merchants.models import Merchant, MerchantMember, Shop
 from merchants.selectors import is_owner
+from merchants.services.notifications import notification_add
 
 REASON_REQUIRED = _("Give the reason.")
 WRONG_STATE = _("A merchant that is %(state)s cannot be %(action)s.")
@@ -87,7 +87,7 @@ def merchant_apply(
     _validate_password(password, User(username=username, email=email, role=Role.MERCHANT))
     owner = user_create(username=username, password=password, role=Role.MERCHANT, email=email)
     MerchantMember.objects.create(user=owner, merchant=merchant, role=MemberRole.OWNER)
-    audit_record(actor=owner, action="merchant.apply", target=merchant, changes={"state": merchant.state})
+    audit_record(actor=owner, action=AuditAction.MERCHANT_APPLY, target=merchant, changes={"state": merchant.state})
     return merchant
 
 
@@ -97,19 +97,20 @@ ACTION_LABELS = {
     "suspend": _("suspended"),
     "reinstate": _("reinstated"),
 }
-# Allowed moves of the lifecycle: action → (states it starts from, state it leads to, reason required)
+# Allowed moves of the lifecycle: action → (states it starts from, state it leads to, reason required, as audited)
 TRANSITIONS = {
-    "approve": ({MerchantState.PENDING}, MerchantState.APPROVED, False),
-    "reject": ({MerchantState.PENDING}, MerchantState.REJECTED, True),
-    "suspend": ({MerchantState.APPROVED}, MerchantState.SUSPENDED, True),
-    "reinstate": ({MerchantState.SUSPENDED}, MerchantState.APPROVED, False),
+    "approve": ({MerchantState.PENDING}, MerchantState.APPROVED, False, AuditAction.MERCHANT_APPROVE),
+    "reject": ({MerchantState.PENDING}, MerchantState.REJECTED, True, AuditAction.MERCHANT_REJECT),
+    "suspend": ({MerchantState.APPROVED}, MerchantState.SUSPENDED, True, AuditAction.MERCHANT_SUSPEND),
+    "reinstate": ({MerchantState.SUSPENDED}, MerchantState.APPROVED, False, AuditAction.MERCHANT_REINSTATE),
 }
 
 
-def _move(*, merchant: Merchant, action: str, administrator: User | None, reason: str = "") -> Merchant:
-    if administrator is not None:
-        require_role(administrator, Role.ADMINISTRATOR)
-    sources, target, needs_reason = TRANSITIONS[action]
+def _move(*, merchant: Merchant, action: str, acting_user: User | None, reason: str = "") -> Merchant:
+    """Move the merchant along its lifecycle; `acting_user` None is the system itself (the nightly licence check)."""
+    if acting_user is not None:
+        require_role(acting_user, Role.ADMINISTRATOR)
+    sources, target, needs_reason, audit_action = TRANSITIONS[action]
     merchant = Merchant.objects.select_for_update(of=("self",)).get(pk=merchant.pk)
     if merchant.state not in sources:
         params = {"state": merchant.get_state_display(), "action": ACTION_LABELS[action]}
@@ -122,33 +123,33 @@ def _move(*, merchant: Merchant, action: str, administrator: User | None, reason
     merchant.state_changed_at = timezone.now()
     merchant.save(update_fields=["state", "state_reason", "state_changed_at"])
     after = {"state": merchant.state, "state_reason": merchant.state_reason}
-    audit_record(
-        actor=administrator, action=f"merchant.{action}", target=merchant, changes=changes_between(before, after)
-    )
+    audit_record(actor=acting_user, action=audit_action, target=merchant, changes=changes_between(before, after))
     notification_add(
-        merchant, NotificationKind.MERCHANT_STATE, f"{merchant.get_state_display()}. {merchant.state_reason}".strip()
+        merchant=merchant,
+        kind=NotificationKind.MERCHANT_STATE,
+        message=f"{merchant.get_state_display()}. {merchant.state_reason}".strip(),
     )
     return merchant
 
 
 @transaction.atomic
-def merchant_approve(*, merchant: Merchant, administrator: User) -> Merchant:
-    return _move(merchant=merchant, action="approve", administrator=administrator)
+def merchant_approve(*, merchant: Merchant, acting_user: User) -> Merchant:
+    return _move(merchant=merchant, action="approve", acting_user=acting_user)
 
 
 @transaction.atomic
-def merchant_reject(*, merchant: Merchant, administrator: User, reason: str) -> Merchant:
-    return _move(merchant=merchant, action="reject", administrator=administrator, reason=reason)
+def merchant_reject(*, merchant: Merchant, acting_user: User, reason: str) -> Merchant:
+    return _move(merchant=merchant, action="reject", acting_user=acting_user, reason=reason)
 
 
 @transaction.atomic
-def merchant_suspend(*, merchant: Merchant, administrator: User, reason: str) -> Merchant:
-    return _move(merchant=merchant, action="suspend", administrator=administrator, reason=reason)
+def merchant_suspend(*, merchant: Merchant, acting_user: User, reason: str) -> Merchant:
+    return _move(merchant=merchant, action="suspend", acting_user=acting_user, reason=reason)
 
 
 @transaction.atomic
-def merchant_reinstate(*, merchant: Merchant, administrator: User) -> Merchant:
-    return _move(merchant=merchant, action="reinstate", administrator=administrator)
+def merchant_reinstate(*, merchant: Merchant, acting_user: User) -> Merchant:
+    return _move(merchant=merchant, action="reinstate", acting_user=acting_user)
 
 
 PROFILE_FIELDS = ("trade_name", "contact_person", "phone", "email", "address", "licence_number", "licence_valid_until")
@@ -169,7 +170,9 @@ def merchant_update_profile(*, merchant: Merchant, acting_user: User, **fields) 
         setattr(merchant, name, value)
     merchant.full_clean()
     merchant.save(update_fields=list(fields))
-    audit_record(actor=acting_user, action="merchant.update", target=merchant, changes=changes_between(before, fields))
+    audit_record(
+        actor=acting_user, action=AuditAction.MERCHANT_UPDATE, target=merchant, changes=changes_between(before, fields)
+    )
     return merchant
 
 
@@ -188,7 +191,9 @@ def member_invite(
     _validate_password(password, User(username=username, email=email, role=Role.MERCHANT))
     user = user_create(username=username, password=password, role=Role.MERCHANT, email=email, acting_user=acting_user)
     member = MerchantMember.objects.create(user=user, merchant=merchant, role=role)
-    audit_record(actor=acting_user, action="member.invite", target=merchant, changes={"user": username, "role": role})
+    audit_record(
+        actor=acting_user, action=AuditAction.MEMBER_INVITE, target=merchant, changes={"user": username, "role": role}
+    )
     return member
 
 
@@ -206,7 +211,7 @@ def member_remove(*, member: MerchantMember, acting_user: User) -> None:
     member.delete()
     user.is_active = False
     user.save(update_fields=["is_active"])
-    audit_record(actor=acting_user, action="member.remove", target=merchant, changes={"user": user.username})
+    audit_record(actor=acting_user, action=AuditAction.MEMBER_REMOVE, target=merchant, changes={"user": user.username})
 
 
 @transaction.atomic
@@ -234,22 +239,23 @@ def shop_open(
         raise ValidationError({"unit_code": UNIT_TAKEN})
     with constraint_messages({"merchants_shop_unit_code_key": {"unit_code": UNIT_TAKEN}}):
         shop.save()
-    audit_record(actor=acting_user, action="shop.open", target=shop, changes={"unit_code": shop.unit_code})
+    audit_record(actor=acting_user, action=AuditAction.SHOP_OPEN, target=shop, changes={"unit_code": shop.unit_code})
     return shop
 
 
 @transaction.atomic
 def shop_close(*, shop: Shop, acting_user: User) -> Shop:
     """Close a shop: its listings leave the public catalogue; the unit becomes free for the registry."""
-    return _set_shop_state(shop=shop, acting_user=acting_user, state=ShopState.CLOSED)
+    return _set_shop_state(shop=shop, acting_user=acting_user, state=ShopState.CLOSED, action=AuditAction.SHOP_CLOSED)
 
 
 @transaction.atomic
 def shop_reopen(*, shop: Shop, acting_user: User) -> Shop:
-    return _set_shop_state(shop=shop, acting_user=acting_user, state=ShopState.OPEN)
+    # Recorded as "shop.open", as a reopening always was: the audit log's older rows say so too.
+    return _set_shop_state(shop=shop, acting_user=acting_user, state=ShopState.OPEN, action=AuditAction.SHOP_OPEN)
 
 
-def _set_shop_state(*, shop: Shop, acting_user: User, state: str) -> Shop:
+def _set_shop_state(*, shop: Shop, acting_user: User, state: ShopState, action: AuditAction) -> Shop:
     shop = Shop.objects.select_for_update(of=("self",)).select_related("merchant").get(pk=shop.pk)
     require_owner_or_administrator(acting_user, shop.merchant)
     require_approved(shop.merchant)
@@ -258,18 +264,8 @@ def _set_shop_state(*, shop: Shop, acting_user: User, state: str) -> Shop:
     before = shop.state
     shop.state = state
     shop.save(update_fields=["state"])
-    audit_record(
-        actor=acting_user, action=f"shop.{state}", target=shop, changes={"state": {"before": before, "after": state}}
-    )
+    audit_record(actor=acting_user, action=action, target=shop, changes={"state": {"before": before, "after": state}})
     return shop
-
-
-def notification_add(merchant: Merchant, kind: str, message: str, dedupe_key: str = "") -> bool:
-    """Add a notification; with a dedupe key, only once per merchant, kind and key. True when added."""
-    if dedupe_key and Notification.objects.filter(merchant=merchant, kind=kind, dedupe_key=dedupe_key).exists():
-        return False
-    Notification.objects.create(merchant=merchant, kind=kind, message=message[:500], dedupe_key=dedupe_key)
-    return True
 
 
 @transaction.atomic
@@ -278,22 +274,22 @@ def merchant_check_licences(*, today: date | None = None) -> dict[str, int]:
     whose licence has expired. Running it again the same day changes nothing."""
     today = today or timezone.localdate()
     warned = suspended = 0
-    warning_until = today + timedelta(days=settings.MERCHANT_LICENCE_WARNING_DAYS)
-    for merchant in Merchant.objects.select_for_update(of=("self",)).filter(
-        state=MerchantState.APPROVED, licence_valid_until__lt=today
-    ):
+    for merchant in Merchant.objects.select_for_update(of=("self",)).approved().licence_expired(today):
         reason = str(LICENCE_EXPIRED % {"day": merchant.licence_valid_until})
-        _move(merchant=merchant, action="suspend", administrator=None, reason=reason)
+        _move(merchant=merchant, action="suspend", acting_user=None, reason=reason)
         notification_add(
-            merchant, NotificationKind.LICENCE_EXPIRED, reason, dedupe_key=str(merchant.licence_valid_until)
+            merchant=merchant,
+            kind=NotificationKind.LICENCE_EXPIRED,
+            message=reason,
+            dedupe_key=str(merchant.licence_valid_until),
         )
         suspended += 1
-    expiring = Merchant.objects.filter(
-        state=MerchantState.APPROVED, licence_valid_until__gte=today, licence_valid_until__lte=warning_until
-    )
-    for merchant in expiring:
+    for merchant in Merchant.objects.approved().licence_expiring(today):
         message = str(LICENCE_EXPIRING % {"day": merchant.licence_valid_until})
         warned += notification_add(
-            merchant, NotificationKind.LICENCE_EXPIRING, message, dedupe_key=str(merchant.licence_valid_until)
+            merchant=merchant,
+            kind=NotificationKind.LICENCE_EXPIRING,
+            message=message,
+            dedupe_key=str(merchant.licence_valid_until),
         )
     return {"warned": warned, "suspended": suspended}

@@ -1,1 +1,2 @@
-"""Merchant pages, by audience: the merchant portal, administrators' pages, the public catalogue, imports."""
+"""Merchant pages, by audience: `public` (catalogue, application), `merchant` (the portal and bulk files),
+`administrator` (the registry). URL patterns are in merchants/urls.py."""

@@ -68,7 +68,7 @@ def test_officer_records_entries_by_keyboard_alone(page, zone, kazakh, at):
 def test_watchlist_hit_must_be_acknowledged(page, zone, kazakh, at):
     at(WEDNESDAY_MORNING)
     watchlist_add(match=WatchlistMatch.PERSON, family_name="Abenova", birth_date=kazakh.traveller.birth_date,
-                  reason="Court order 17/2026", added_by=zone.administrator)  # fmt: skip
+                  reason="Court order 17/2026", acting_user=zone.administrator)  # fmt: skip
     open_desk(page, zone.cn_officer, str(zone.lane("CN", "E-F01")))
     scan(page, "N1234567")
     page.wait_for_selector(".alert-box")
@@ -81,7 +81,7 @@ def test_watchlist_hit_must_be_acknowledged(page, zone, kazakh, at):
 
 def test_exit_at_the_other_checkpoint_shows_the_refusal_reason(page, zone, kazakh, at):
     at(WEDNESDAY_MORNING)
-    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     open_desk(page, zone.kz_officer, str(zone.lane("KZ", "X-C01")))
     scan(page, "N1234567")
     page.wait_for_selector(".decision-refused")

@@ -7,6 +7,7 @@ import time_machine
 from django.core.management import call_command
 
 from crossings.models import Checkpoint, Lane, OfficerAssignment
+from crossings.views.officer.desk import SESSION_LANE
 from tests.crossings.factories import DocumentFactory, TravellerFactory
 from tests.factories import AdministratorFactory, MerchantUserFactory, OfficerFactory
 
@@ -43,6 +44,26 @@ def zone(db):
         administrator=AdministratorFactory(),
         merchant=MerchantUserFactory(),
     )
+
+
+@pytest.fixture
+def administrator_client(zone, signed_in):
+    """A page client signed in as the zone's administrator."""
+    return signed_in(zone.administrator)
+
+
+@pytest.fixture
+def desk_client(zone, signed_in):
+    """A page client of a user at the lane desk, their lane already chosen: `desk_client(zone.cn_officer)`."""
+
+    def at_lane(user, checkpoint: str = "CN", lane: str = "E-F01"):
+        client = signed_in(user)
+        session = client.session
+        session[SESSION_LANE] = zone.lane(checkpoint, lane).pk
+        session.save()
+        return client
+
+    return at_lane
 
 
 @pytest.fixture

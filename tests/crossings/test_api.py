@@ -99,7 +99,7 @@ def test_lane_writes_are_for_administrators(zone, as_user, caller, status):
 )
 def test_corrections_are_for_administrators(zone, kazakh, at, as_user, caller, status):
     at(beijing(2026, 5, 12, 10, 0))
-    entry = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    entry = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     response = as_user(getattr(zone, caller)).post(
         f"/api/v1/crossings/{entry.pk}/correct/", {"reason": "Wrong passport"}, format="json"
     )
@@ -113,8 +113,8 @@ def test_corrections_are_for_administrators(zone, kazakh, at, as_user, caller, s
 def test_alert_acknowledgement_is_for_the_alerts_checkpoint(zone, kazakh, at, as_user, caller, status):
     at(beijing(2026, 5, 12, 10, 0))
     watchlist_add(match=WatchlistMatch.PERSON, family_name="Abenova", birth_date=kazakh.traveller.birth_date,
-                  reason="Court order", added_by=zone.administrator)  # fmt: skip
-    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+                  reason="Court order", acting_user=zone.administrator)  # fmt: skip
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     alert = Alert.objects.get()
     user = getattr(zone, caller) if caller else None
     response = as_user(user).post(f"/api/v1/alerts/{alert.pk}/acknowledge/")
@@ -321,8 +321,8 @@ def test_child_on_birth_certificate_needs_a_guardian_when_registered(zone, kazak
 
 def test_inside_lists_open_visits_with_filters(zone, kazakh, chinese, at, api_client_for):
     at(beijing(2026, 5, 12, 10, 0))
-    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
-    crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-C01"), officer=zone.cn_officer)
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
+    crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-C01"), acting_user=zone.cn_officer)
     client = api_client_for(zone.kz_officer)
     assert client.get("/api/v1/visits/inside/").json()["count"] == 2
     assert client.get("/api/v1/visits/inside/", {"nationality": "kz"}).json()["count"] == 1
@@ -334,9 +334,9 @@ def test_inside_lists_open_visits_with_filters(zone, kazakh, chinese, at, api_cl
 
 def test_overstays_lists_visits_past_their_deadline(zone, kazakh, chinese, at, api_client_for):
     at(beijing(2026, 4, 1, 10, 0))
-    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     at(beijing(2026, 5, 12, 10, 0))
-    crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-C01"), officer=zone.cn_officer)
+    crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-C01"), acting_user=zone.cn_officer)
     body = api_client_for(zone.cn_officer).get("/api/v1/visits/overstays/").json()
     assert [visit["traveller"]["family_name"] for visit in body["results"]] == ["Abenova"]
     assert body["results"][0]["overstay"] is True
@@ -344,8 +344,8 @@ def test_overstays_lists_visits_past_their_deadline(zone, kazakh, chinese, at, a
 
 def test_crossings_list_filters(zone, kazakh, chinese, at, api_client_for):
     at(beijing(2026, 5, 12, 10, 0))
-    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
-    crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
+    crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     client = api_client_for(zone.administrator)
     assert client.get("/api/v1/crossings/", {"outcome": "refused"}).json()["count"] == 1
     assert client.get("/api/v1/crossings/", {"checkpoint": "CN", "local_date_from": "2026-05-12"}).json()["count"] == 2
@@ -385,13 +385,13 @@ def test_watchlist_add_and_deactivate_through_the_api(zone, kazakh, at, api_clie
     deactivated = client.post(f"/api/v1/watchlist/{created.json()['id']}/deactivate/")
     assert deactivated.status_code == 200
     at(beijing(2026, 5, 12, 10, 5))
-    entry = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    entry = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     assert entry.outcome == "admitted"
 
 
 def test_correction_through_the_api_reopens_nothing_twice(zone, kazakh, at, api_client_for):
     at(beijing(2026, 5, 12, 10, 0))
-    entry = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    entry = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     client = api_client_for(zone.administrator)
     first = client.post(f"/api/v1/crossings/{entry.pk}/correct/", {"reason": "Wrong person"}, format="json")
     assert first.status_code == 201
@@ -406,11 +406,11 @@ def test_correction_through_the_api_reopens_nothing_twice(zone, kazakh, at, api_
 def test_crossings_list_costs_the_same_queries_for_many_rows(zone, kazakh, chinese, at, api_client_for):
     at(beijing(2026, 5, 12, 10, 0))
     client = api_client_for(zone.administrator)
-    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     with CaptureQueriesContext(connection) as one_row:
         client.get("/api/v1/crossings/")
     for _ in range(5):
-        crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+        crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     with CaptureQueriesContext(connection) as many_rows:
         assert client.get("/api/v1/crossings/").json()["count"] == 6
     assert len(many_rows) == len(one_row)
@@ -473,7 +473,7 @@ def test_days_left_beyond_the_cap_is_400_on_the_api_and_a_form_error_on_the_page
 def test_inside_and_overstays_use_the_pages_filtersets():
     from crossings.api.views import VisitViewSet
     from crossings.filtersets import InsideFilterSet, OverstayFilterSet
-    from crossings.views.lists import InsideView, OverstaysView
+    from crossings.views.officer.lists import InsideView, OverstaysView
 
     assert VisitViewSet.inside.kwargs["filterset_class"] is InsideView.filterset_class is InsideFilterSet
     assert VisitViewSet.overstays.kwargs["filterset_class"] is OverstaysView.filterset_class is OverstayFilterSet
@@ -481,8 +481,8 @@ def test_inside_and_overstays_use_the_pages_filtersets():
 
 def test_overstays_filter_by_checkpoint_and_nationality(zone, kazakh, chinese, at, api_client_for):
     at(beijing(2026, 4, 1, 10, 0))
-    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
-    crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-C01"), officer=zone.cn_officer)
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
+    crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-C01"), acting_user=zone.cn_officer)
     at(beijing(2026, 5, 12, 10, 0))
     client = api_client_for(zone.cn_officer)
     assert client.get("/api/v1/visits/overstays/").json()["count"] == 2

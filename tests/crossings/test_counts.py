@@ -3,8 +3,8 @@
 import pytest
 
 from crossings.models import Crossing
-from crossings.selectors import crossing_counts_today
-from crossings.selectors.dashboard import recent_crossings_by_lane, today_by_direction
+from crossings.selectors import crossing_counts_today, crossing_totals_today
+from crossings.selectors.dashboard import recent_crossings_by_lane
 from crossings.selectors.lists import admitted_per_local_hour, crossing_summary_today
 from crossings.services.crossings import crossing_correct, crossing_record_entry
 from tests.crossings.conftest import beijing
@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 def reversed_yesterday(zone, kazakh, chinese, at):
     """An entry at 23:30 yesterday (Beijing) reversed at 10:00 today, and one entry today that stands."""
     at(beijing(2026, 5, 11, 23, 30))
-    mistaken = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    mistaken = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     at(beijing(2026, 5, 12, 10, 0))
-    crossing_correct(crossing=mistaken, reason="Scanned the wrong passport", administrator=zone.administrator)
-    crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-C01"), officer=zone.cn_officer)
+    crossing_correct(crossing=mistaken, reason="Scanned the wrong passport", acting_user=zone.administrator)
+    crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-C01"), acting_user=zone.cn_officer)
     return mistaken
 
 
@@ -28,7 +28,7 @@ def test_a_reversal_made_today_of_yesterdays_record_counts_on_neither_day(zone, 
     assert crossing_counts_today(checkpoint=zone.cn) == [
         {"lane": "E-C01", "direction": "entry", "outcome": "admitted", "count": 1}
     ]
-    assert today_by_direction(checkpoint=zone.cn)["entry"] == {"admitted": 1, "refused": 0}
+    assert crossing_totals_today(checkpoint=zone.cn)["entry"] == {"admitted": 1, "refused": 0}
     assert crossing_summary_today(checkpoint=zone.cn)[0]["admitted"] == 1
     # Yesterday's figures no longer count the reversed record either
     assert crossing_counts_today(checkpoint=zone.cn, now=beijing(2026, 5, 11, 23, 59)) == []
@@ -39,10 +39,10 @@ def test_a_reversal_made_today_of_yesterdays_record_counts_on_neither_day(zone, 
 
 def test_the_live_lane_counts_leave_out_a_reversed_record(zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
-    entry = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    entry = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     lanes = {row["code"]: row for row in recent_crossings_by_lane(checkpoint=zone.cn)}
     assert (lanes["E-F01"]["admitted"], lanes["E-F01"]["refused"]) == (1, 0)
-    crossing_correct(crossing=entry, reason="Test scan", administrator=zone.administrator)
+    crossing_correct(crossing=entry, reason="Test scan", acting_user=zone.administrator)
     lanes = {row["code"]: row for row in recent_crossings_by_lane(checkpoint=zone.cn)}
     assert (lanes["E-F01"]["admitted"], lanes["E-F01"]["refused"]) == (0, 0)
     # every lane is listed, with or without traffic

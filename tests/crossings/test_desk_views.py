@@ -10,7 +10,7 @@ from crossings.choices import Outcome, VisitState, WatchlistMatch
 from crossings.models import Alert, Crossing, TravelDocument, Traveller, Visit
 from crossings.mrz import RESCAN, parse_mrz
 from crossings.services.watchlist import watchlist_add
-from crossings.views.desk import SESSION_LANE
+from crossings.views.officer.desk import SESSION_LANE
 from horgos.models import AuditEntry
 from tests.crossings.conftest import beijing
 from tests.crossings.factories import DocumentFactory
@@ -23,14 +23,6 @@ def passport_mrz(
     number="N7654321", country="KAZ", surname="NURLANOV", given="DANIYAR", sex="M", born="900402", expires="310101"
 ):
     return str(TD3CodeGenerator("P", country, surname, given, number, country, born, sex, expires, ""))
-
-
-def desk_client(client, zone, officer, checkpoint="CN", lane="E-F01"):
-    client.force_login(officer)
-    session = client.session
-    session[SESSION_LANE] = zone.lane(checkpoint, lane).pk
-    session.save()
-    return client
 
 
 def scan(client, text):
@@ -67,9 +59,9 @@ def test_scan_without_a_lane_records_nothing(client, zone, kazakh, at):
     assert not Crossing.objects.exists()
 
 
-def test_scanning_a_known_document_number_records_the_entry(client, zone, kazakh, at):
+def test_scanning_a_known_document_number_records_the_entry(zone, desk_client, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
-    response = scan(desk_client(client, zone, zone.cn_officer), "n 123-4567")
+    response = scan(desk_client(zone.cn_officer), "n 123-4567")
     page = response.content.decode()
     assert response.status_code == 200
     assert "decision-admitted" in page
@@ -78,26 +70,26 @@ def test_scanning_a_known_document_number_records_the_entry(client, zone, kazakh
     assert Visit.objects.get().traveller == kazakh.traveller
 
 
-def test_refusal_shows_the_translated_reason(client, zone, kazakh, at):
+def test_refusal_shows_the_translated_reason(zone, desk_client, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
-    desk_client(client, zone, zone.cn_officer, lane="E-C01")
+    client = desk_client(zone.cn_officer, lane="E-C01")
     page = client.post("/crossings/desk/scan/", {"scan": kazakh.number}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "decision-refused" in page
     assert "This lane does not serve this traveller" not in page
     assert Crossing.objects.get().outcome == Outcome.REFUSED
 
 
-def test_exit_lane_records_an_exit(client, zone, kazakh, at):
+def test_exit_lane_records_an_exit(zone, desk_client, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
-    scan(desk_client(client, zone, zone.cn_officer), kazakh.number)
-    desk_client(client, zone, zone.cn_officer, lane="X-F01")
+    scan(desk_client(zone.cn_officer), kazakh.number)
+    client = desk_client(zone.cn_officer, lane="X-F01")
     assert "decision-admitted" in scan(client, kazakh.number).content.decode()
     assert Visit.objects.get().state == VisitState.CLOSED
 
 
-def test_unknown_number_offers_the_inline_registration_which_records_in_one_step(client, zone, at):
+def test_unknown_number_offers_the_inline_registration_which_records_in_one_step(zone, desk_client, at):
     at(beijing(2026, 5, 12, 10, 0))
-    desk_client(client, zone, zone.cn_officer)
+    client = desk_client(zone.cn_officer)
     offered = scan(client, "n9999999").content.decode()
     assert "No document with this number is registered" in offered
     assert 'value="N9999999"' in offered
@@ -121,9 +113,9 @@ def test_unknown_number_offers_the_inline_registration_which_records_in_one_step
     assert Crossing.objects.get().outcome == Outcome.ADMITTED
 
 
-def test_inline_registration_with_bad_input_shows_field_errors_and_writes_nothing(client, zone, at):
+def test_inline_registration_with_bad_input_shows_field_errors_and_writes_nothing(zone, desk_client, at):
     at(beijing(2026, 5, 12, 10, 0))
-    desk_client(client, zone, zone.cn_officer)
+    client = desk_client(zone.cn_officer)
     response = client.post(
         "/crossings/desk/register/",
         {"document_number": "N9999999", "document_type": "passport", "document_issuing_country": "KZ",
@@ -136,19 +128,19 @@ def test_inline_registration_with_bad_input_shows_field_errors_and_writes_nothin
     assert not Crossing.objects.exists()
 
 
-def test_mrz_of_a_known_passport_records_the_entry(client, zone, at):
+def test_mrz_of_a_known_passport_records_the_entry(zone, desk_client, at):
     at(beijing(2026, 5, 12, 10, 0))
     DocumentFactory(
         traveller__nationality="KZ", traveller__family_name="Nurlanov", number="N7654321", issuing_country="KZ"
     )
-    response = scan(desk_client(client, zone, zone.cn_officer), passport_mrz())
+    response = scan(desk_client(zone.cn_officer), passport_mrz())
     assert "decision-admitted" in response.content.decode()
     assert Traveller.objects.count() == 1
 
 
-def test_mrz_of_an_unknown_passport_registers_the_traveller_and_records(client, zone, at):
+def test_mrz_of_an_unknown_passport_registers_the_traveller_and_records(zone, desk_client, at):
     at(beijing(2026, 5, 12, 10, 0))
-    response = scan(desk_client(client, zone, zone.cn_officer), passport_mrz())
+    response = scan(desk_client(zone.cn_officer), passport_mrz())
     assert "decision-admitted" in response.content.decode()
     traveller = Traveller.objects.get()
     assert (traveller.family_name, traveller.given_names, traveller.nationality) == ("Nurlanov", "Daniyar", "KZ")
@@ -158,20 +150,20 @@ def test_mrz_of_an_unknown_passport_registers_the_traveller_and_records(client, 
     assert AuditEntry.objects.filter(action="traveller.register", actor=zone.cn_officer).exists()
 
 
-def test_mrz_of_an_id_card_td1_is_read(client, zone, at):
+def test_mrz_of_an_id_card_td1_is_read(zone, desk_client, at):
     at(beijing(2026, 5, 12, 10, 0))
     card = str(TD1CodeGenerator("I", "CHN", "123456789", "880101", "F", "320101", "CHN", "LI", "NA"))
-    response = scan(desk_client(client, zone, zone.cn_officer, lane="E-C01"), card)
+    response = scan(desk_client(zone.cn_officer, lane="E-C01"), card)
     assert "decision-admitted" in response.content.decode()
     assert TravelDocument.objects.get().document_type == "national_id"
 
 
-def test_mrz_with_a_wrong_check_digit_says_rescan_and_records_nothing(client, zone, at):
+def test_mrz_with_a_wrong_check_digit_says_rescan_and_records_nothing(zone, desk_client, at):
     at(beijing(2026, 5, 12, 10, 0))
     first, second = passport_mrz().split("\n")
     wrong_digit = str((int(second[9]) + 1) % 10)  # position 10 of line 2 checks the document number
     bad = f"{first}\n{second[:9]}{wrong_digit}{second[10:]}"
-    response = scan(desk_client(client, zone, zone.cn_officer), bad)
+    response = scan(desk_client(zone.cn_officer), bad)
     assert response.status_code == 422
     assert "decision-rescan" in response.content.decode()
     assert str(RESCAN)[:40] in response.content.decode()
@@ -179,50 +171,52 @@ def test_mrz_with_a_wrong_check_digit_says_rescan_and_records_nothing(client, zo
     assert not Crossing.objects.exists()
 
 
-def test_mrz_read_without_line_breaks_is_read_the_same(client, zone, at):
+def test_mrz_read_without_line_breaks_is_read_the_same(zone, at):
     at(beijing(2026, 5, 12, 10, 0))
     one_line = passport_mrz().replace("\n", "")
     assert parse_mrz(one_line, today=date(2026, 5, 12)) == parse_mrz(passport_mrz(), today=date(2026, 5, 12))
 
 
-def test_watchlist_hit_shows_an_alert_the_officer_acknowledges(client, zone, kazakh, at):
+def test_watchlist_hit_shows_an_alert_the_officer_acknowledges(zone, desk_client, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     watchlist_add(match=WatchlistMatch.PERSON, family_name="Abenova", birth_date=kazakh.traveller.birth_date,
-                  reason="Court order 17/2026", added_by=zone.administrator)  # fmt: skip
-    page = scan(desk_client(client, zone, zone.cn_officer), kazakh.number).content.decode()
+                  reason="Court order 17/2026", acting_user=zone.administrator)  # fmt: skip
+    desk = desk_client(zone.cn_officer)
+    page = scan(desk, kazakh.number).content.decode()
     assert "Watchlist match" in page and "Court order 17/2026" in page
     alert = Alert.objects.get()
-    acknowledged = client.post(f"/crossings/desk/alerts/{alert.pk}/acknowledge/").content.decode()
+    acknowledged = desk.post(f"/crossings/desk/alerts/{alert.pk}/acknowledge/").content.decode()
     assert "Acknowledged by officer.cn" in acknowledged
     alert.refresh_from_db()
     assert alert.acknowledged_by == zone.cn_officer
 
 
-def test_officer_of_the_other_checkpoint_cannot_acknowledge(client, zone, kazakh, at):
+def test_officer_of_the_other_checkpoint_cannot_acknowledge(client, zone, desk_client, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     watchlist_add(match=WatchlistMatch.PERSON, family_name="Abenova", birth_date=kazakh.traveller.birth_date,
-                  reason="Court order", added_by=zone.administrator)  # fmt: skip
-    scan(desk_client(client, zone, zone.cn_officer), kazakh.number)
+                  reason="Court order", acting_user=zone.administrator)  # fmt: skip
+    scan(desk_client(zone.cn_officer), kazakh.number)
     client.force_login(zone.kz_officer)
     assert client.post(f"/crossings/desk/alerts/{Alert.objects.get().pk}/acknowledge/").status_code == 403
     assert not Alert.objects.get().is_acknowledged
 
 
-def test_several_documents_with_one_number_let_the_officer_choose(client, zone, at):
+def test_several_documents_with_one_number_let_the_officer_choose(zone, desk_client, at):
     at(beijing(2026, 5, 12, 10, 0))
     first = DocumentFactory(number="A1234567", issuing_country="KZ", traveller__nationality="KZ")
     DocumentFactory(number="A1234567", issuing_country="RU", traveller__nationality="RU")
-    page = scan(desk_client(client, zone, zone.cn_officer), "A1234567").content.decode()
+    desk = desk_client(zone.cn_officer)
+    page = scan(desk, "A1234567").content.decode()
     assert "Several documents have this number" in page
     assert not Crossing.objects.exists()
-    chosen = client.post(f"/crossings/desk/documents/{first.pk}/record/")
+    chosen = desk.post(f"/crossings/desk/documents/{first.pk}/record/")
     assert "decision-admitted" in chosen.content.decode()
     assert Crossing.objects.get().document == first
 
 
-def test_live_panel_shows_today_recent_lanes_inside_and_alerts(client, zone, kazakh, chinese, at):
+def test_live_panel_shows_today_recent_lanes_inside_and_alerts(zone, desk_client, kazakh, chinese, at):
     at(beijing(2026, 5, 12, 10, 0))
-    desk_client(client, zone, zone.cn_officer)
+    client = desk_client(zone.cn_officer)
     scan(client, kazakh.number)
     scan(client, chinese.number)  # refused: a Chinese citizen at the other nationals' lane
     response = client.get("/crossings/desk/live/")

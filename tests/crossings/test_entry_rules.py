@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def enter(zone, document, checkpoint="CN", lane="E-F01", officer=None):
     officer = officer or (zone.cn_officer if checkpoint == "CN" else zone.kz_officer)
-    return crossing_record_entry(document=document, lane=zone.lane(checkpoint, lane), officer=officer)
+    return crossing_record_entry(document=document, lane=zone.lane(checkpoint, lane), acting_user=officer)
 
 
 @pytest.mark.parametrize(
@@ -128,7 +128,7 @@ def test_watchlisted_document_is_refused_and_raises_an_alert(zone, kazakh, at):
         document_issuing_country="KZ",
         document_number="n 123-4567",
         reason="Reported stolen",
-        added_by=zone.administrator,
+        acting_user=zone.administrator,
     )
     crossing = enter(zone, kazakh)
     assert crossing.refusal_reason == RefusalReason.WATCHLIST
@@ -145,7 +145,7 @@ def test_watchlisted_person_is_matched_by_names_in_any_case_and_birth_date(zone,
         given_names="aigul",
         birth_date=kazakh.traveller.birth_date,
         reason="Court order",
-        added_by=zone.administrator,
+        acting_user=zone.administrator,
     )
     assert enter(zone, kazakh).refusal_reason == RefusalReason.WATCHLIST
 
@@ -157,7 +157,7 @@ def test_expired_watchlist_entry_no_longer_refuses(zone, kazakh, at):
         family_name="Abenova",
         birth_date=kazakh.traveller.birth_date,
         reason="Past order",
-        added_by=zone.administrator,
+        acting_user=zone.administrator,
         active_from=beijing(2026, 1, 1, 0, 0),
         active_until=beijing(2026, 5, 1, 0, 0),
     )
@@ -172,7 +172,7 @@ def test_watchlist_hit_raises_an_alert_even_when_another_rule_refuses_first(zone
         family_name="Abenova",
         birth_date=kazakh.traveller.birth_date,
         reason="Court order",
-        added_by=zone.administrator,
+        acting_user=zone.administrator,
     )
     crossing = enter(zone, kazakh, lane="E-C01")
     assert crossing.refusal_reason == RefusalReason.WRONG_LANE_GROUP
@@ -238,16 +238,16 @@ def test_occurred_at_in_the_future_beyond_tolerance_is_refused_and_nothing_writt
     now = at(beijing(2026, 5, 12, 10, 0))
     with pytest.raises(ValidationError) as error:
         crossing_record_entry(
-            document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer, at=now + timedelta(minutes=10)
+            document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer, at=now + timedelta(minutes=10)
         )
     assert error.value.message_dict == {"occurred_at": [str(OCCURRED_IN_FUTURE)]}
     assert not Crossing.objects.exists()
     with pytest.raises(ValidationError):
         crossing_record_entry(
-            document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer, at=now - timedelta(hours=25)
+            document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer, at=now - timedelta(hours=25)
         )
     recent = crossing_record_entry(
-        document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer, at=now + timedelta(seconds=90)
+        document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer, at=now + timedelta(seconds=90)
     )
     assert recent.outcome == Outcome.ADMITTED
 

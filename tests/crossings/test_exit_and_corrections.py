@@ -23,12 +23,12 @@ pytestmark = pytest.mark.django_db
 
 
 def enter(zone, document, lane="E-F01"):
-    return crossing_record_entry(document=document, lane=zone.lane("CN", lane), officer=zone.cn_officer)
+    return crossing_record_entry(document=document, lane=zone.lane("CN", lane), acting_user=zone.cn_officer)
 
 
 def leave(zone, document, checkpoint="CN", lane="X-F01"):
     officer = zone.cn_officer if checkpoint == "CN" else zone.kz_officer
-    return crossing_record_exit(document=document, lane=zone.lane(checkpoint, lane), officer=officer)
+    return crossing_record_exit(document=document, lane=zone.lane(checkpoint, lane), acting_user=officer)
 
 
 def test_exit_at_the_entry_checkpoint_closes_the_visit(zone, kazakh, at):
@@ -95,7 +95,7 @@ def test_overstay_is_flagged_once_on_day_31(zone, kazakh, at):
 def test_correcting_an_entry_cancels_its_visit_so_the_traveller_can_enter_again(zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     entry = enter(zone, kazakh)
-    reversal = crossing_correct(crossing=entry, reason="Wrong traveller scanned", administrator=zone.administrator)
+    reversal = crossing_correct(crossing=entry, reason="Wrong traveller scanned", acting_user=zone.administrator)
     assert (reversal.kind, reversal.corrects, reversal.outcome) == (CrossingKind.REVERSAL, entry, Outcome.ADMITTED)
     assert Visit.objects.get(entry_crossing=entry).state == VisitState.CANCELLED
     assert enter(zone, kazakh).outcome == Outcome.ADMITTED
@@ -105,7 +105,7 @@ def test_correcting_an_exit_reopens_the_visit(zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     visit = enter(zone, kazakh).opened_visit
     exit_crossing = leave(zone, kazakh)
-    crossing_correct(crossing=exit_crossing, reason="Recorded on the wrong passport", administrator=zone.administrator)
+    crossing_correct(crossing=exit_crossing, reason="Recorded on the wrong passport", acting_user=zone.administrator)
     visit.refresh_from_db()
     assert (visit.state, visit.exit_crossing, visit.exited_at) == (VisitState.OPEN, None, None)
 
@@ -115,27 +115,27 @@ def test_entry_whose_visit_ended_cannot_be_reversed_before_its_exit(zone, kazakh
     entry = enter(zone, kazakh)
     leave(zone, kazakh)
     with pytest.raises(ValidationError, match=str(REVERSE_EXIT_FIRST)):
-        crossing_correct(crossing=entry, reason="x", administrator=zone.administrator)
+        crossing_correct(crossing=entry, reason="x", acting_user=zone.administrator)
     assert not Crossing.objects.filter(kind=CrossingKind.REVERSAL).exists()
 
 
 def test_a_crossing_is_reversed_at_most_once_and_a_reversal_never(zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     refusal = leave(zone, kazakh)
-    reversal = crossing_correct(crossing=refusal, reason="Test scan", administrator=zone.administrator)
+    reversal = crossing_correct(crossing=refusal, reason="Test scan", acting_user=zone.administrator)
     with pytest.raises(ValidationError, match=str(ALREADY_REVERSED)):
-        crossing_correct(crossing=refusal, reason="again", administrator=zone.administrator)
+        crossing_correct(crossing=refusal, reason="again", acting_user=zone.administrator)
     with pytest.raises(ValidationError, match=str(CANNOT_REVERSE_REVERSAL)):
-        crossing_correct(crossing=reversal, reason="undo", administrator=zone.administrator)
+        crossing_correct(crossing=reversal, reason="undo", acting_user=zone.administrator)
 
 
 def test_only_administrators_correct_and_a_reason_is_required(zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     entry = enter(zone, kazakh)
     with pytest.raises(PermissionDenied):
-        crossing_correct(crossing=entry, reason="mine", administrator=zone.cn_officer)
+        crossing_correct(crossing=entry, reason="mine", acting_user=zone.cn_officer)
     with pytest.raises(ValidationError):
-        crossing_correct(crossing=entry, reason="  ", administrator=zone.administrator)
+        crossing_correct(crossing=entry, reason="  ", acting_user=zone.administrator)
     assert Crossing.objects.count() == 1
 
 
@@ -160,7 +160,9 @@ def test_two_simultaneous_entries_of_one_traveller_admit_exactly_one(zone, kazak
     def present(lane_code):
         try:
             barrier.wait(timeout=10)
-            crossing = crossing_record_entry(document=kazakh, lane=zone.lane("CN", lane_code), officer=zone.cn_officer)
+            crossing = crossing_record_entry(
+                document=kazakh, lane=zone.lane("CN", lane_code), acting_user=zone.cn_officer
+            )
             outcomes.append(crossing.refusal_reason or crossing.outcome)
         finally:
             connection.close()

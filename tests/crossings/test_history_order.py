@@ -21,12 +21,12 @@ pytestmark = pytest.mark.django_db
 
 def enter(zone, document, at=None, checkpoint="CN"):
     lane, officer = ("E-F01", zone.cn_officer) if checkpoint == "CN" else ("E-C01", zone.kz_officer)
-    return crossing_record_entry(document=document, lane=zone.lane(checkpoint, lane), officer=officer, at=at)
+    return crossing_record_entry(document=document, lane=zone.lane(checkpoint, lane), acting_user=officer, at=at)
 
 
 def leave(zone, document, at=None, checkpoint="CN"):
     lane, officer = ("X-F01", zone.cn_officer) if checkpoint == "CN" else ("X-C01", zone.kz_officer)
-    return crossing_record_exit(document=document, lane=zone.lane(checkpoint, lane), officer=officer, at=at)
+    return crossing_record_exit(document=document, lane=zone.lane(checkpoint, lane), acting_user=officer, at=at)
 
 
 def test_an_exit_typed_in_late_cannot_precede_its_entry(zone, kazakh, at):
@@ -132,7 +132,7 @@ def test_reopening_a_visit_the_traveller_has_since_left_again_is_refused(zone, k
     leave(zone, kazakh)
     # When the first exit is reversed, which would reopen the first visit over the second
     with pytest.raises(ValidationError, match=str(LATER_VISIT_OPEN)):
-        crossing_correct(crossing=first_exit, reason="Wrong passport", administrator=zone.administrator)
+        crossing_correct(crossing=first_exit, reason="Wrong passport", acting_user=zone.administrator)
     # Then nothing changed
     assert list(Visit.objects.values_list("state", flat=True)) == [VisitState.CLOSED, VisitState.CLOSED]
     assert Crossing.objects.count() == 4

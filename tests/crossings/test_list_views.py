@@ -40,19 +40,14 @@ def officer_of(zone, checkpoint):
 
 def enter(zone, document, checkpoint="CN", lane="E-F01"):
     return crossing_record_entry(
-        document=document, lane=zone.lane(checkpoint, lane), officer=officer_of(zone, checkpoint)
+        document=document, lane=zone.lane(checkpoint, lane), acting_user=officer_of(zone, checkpoint)
     )
 
 
 def leave(zone, document, checkpoint="CN", lane="X-F01"):
     return crossing_record_exit(
-        document=document, lane=zone.lane(checkpoint, lane), officer=officer_of(zone, checkpoint)
+        document=document, lane=zone.lane(checkpoint, lane), acting_user=officer_of(zone, checkpoint)
     )
-
-
-def signed_in(client, user):
-    client.force_login(user)
-    return client
 
 
 def family_names(response, table="table"):
@@ -93,9 +88,9 @@ def traveller_path(kazakh):
 
 @pytest.mark.parametrize("page", [*STATIC_PAGES, "/crossings/charts/data/", "traveller"])
 @pytest.mark.parametrize(("caller", "status"), [("merchant", 403), ("cn_officer", 200), ("administrator", 200)])
-def test_pages_are_for_officers_and_administrators(client, zone, traveller_path, page, caller, status):
+def test_pages_are_for_officers_and_administrators(signed_in, zone, traveller_path, page, caller, status):
     path = traveller_path if page == "traveller" else page
-    assert signed_in(client, getattr(zone, caller)).get(path).status_code == status
+    assert signed_in(getattr(zone, caller)).get(path).status_code == status
 
 
 @pytest.mark.parametrize("page", [*STATIC_PAGES, "/crossings/charts/data/", "traveller"])
@@ -107,17 +102,17 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, zone, traveller_path, pa
 
 
 @pytest.mark.parametrize("page", [*STATIC_PAGES, "traveller"])
-def test_pages_have_a_heading_and_their_stylesheet(client, zone, traveller_path, page):
+def test_pages_have_a_heading_and_their_stylesheet(signed_in, zone, traveller_path, page):
     path = traveller_path if page == "traveller" else page
-    html = signed_in(client, zone.cn_officer).get(path).content.decode()
+    html = signed_in(zone.cn_officer).get(path).content.decode()
     assert html.count("<h1>") == 1
     assert "/static/css/lists.css" in html
 
 
 @pytest.mark.parametrize("page", [*STATIC_PAGES, "traveller"])
-def test_pages_render_in_chinese_when_asked(client, zone, traveller_path, page):
+def test_pages_render_in_chinese_when_asked(signed_in, zone, traveller_path, page):
     path = traveller_path if page == "traveller" else page
-    response = signed_in(client, zone.cn_officer).get(path, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = signed_in(zone.cn_officer).get(path, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200
     assert '<html lang="zh-hans">' in response.content.decode()
 
@@ -125,8 +120,8 @@ def test_pages_render_in_chinese_when_asked(client, zone, traveller_path, page):
 # --- inside the zone ------------------------------------------------------------------------------
 
 
-def test_inside_lists_open_visits_with_local_days_left(client, zone, inside):
-    response = signed_in(client, zone.cn_officer).get("/crossings/inside/")
+def test_inside_lists_open_visits_with_local_days_left(signed_in, zone, inside):
+    response = signed_in(zone.cn_officer).get("/crossings/inside/")
     rows = {row.record.traveller.family_name: row.record for row in response.context["table"].paginated_rows}
     assert {name: visit.days_left for name, visit in rows.items()} == {"Schmidt": -43, "Abenova": 18, "Wang": 29}
     html = response.content.decode()
@@ -137,10 +132,10 @@ def test_inside_lists_open_visits_with_local_days_left(client, zone, inside):
     assert '<span class="badge badge-bad">Overstay</span>' in html
 
 
-def test_inside_excludes_people_who_left(client, zone, inside, at):
+def test_inside_excludes_people_who_left(signed_in, zone, inside, at):
     at(beijing(2026, 5, 12, 16, 0))
     leave(zone, inside["abenova"])
-    response = signed_in(client, zone.cn_officer).get("/crossings/inside/")
+    response = signed_in(zone.cn_officer).get("/crossings/inside/")
     assert sorted(family_names(response)) == ["Schmidt", "Wang"]
 
 
@@ -159,20 +154,20 @@ def test_inside_excludes_people_who_left(client, zone, inside, at):
         ({"overstay": "false", "checkpoint": "KZ", "nationality": "CN"}, ["Wang"]),
     ],
 )
-def test_inside_filters_narrow_the_rows(client, zone, inside, query, expected):
-    response = signed_in(client, zone.cn_officer).get("/crossings/inside/", query)
+def test_inside_filters_narrow_the_rows(signed_in, zone, inside, query, expected):
+    response = signed_in(zone.cn_officer).get("/crossings/inside/", query)
     assert sorted(family_names(response)) == expected
 
 
-def test_inside_filter_with_bad_input_shows_the_error_not_everyone(client, zone, inside):
-    response = signed_in(client, zone.cn_officer).get("/crossings/inside/", {"days_left_at_most": "-1"})
+def test_inside_filter_with_bad_input_shows_the_error_not_everyone(signed_in, zone, inside):
+    response = signed_in(zone.cn_officer).get("/crossings/inside/", {"days_left_at_most": "-1"})
     assert response.status_code == 200
     assert family_names(response) == []
     assert response.context["filter"].errors["days_left_at_most"]
 
 
-def test_inside_filters_have_labels(client, zone):
-    html = signed_in(client, zone.cn_officer).get("/crossings/inside/").content.decode()
+def test_inside_filters_have_labels(signed_in, zone):
+    html = signed_in(zone.cn_officer).get("/crossings/inside/").content.decode()
     for name in ("nationality", "checkpoint", "days_left_at_most", "overstay"):
         assert f'<label for="id_{name}">' in html
 
@@ -190,28 +185,28 @@ def test_inside_filters_have_labels(client, zone):
         ("-days_left", ["Wang", "Abenova", "Schmidt"]),
     ],
 )
-def test_inside_sorts_by_each_column(client, zone, inside, sort, expected):
-    response = signed_in(client, zone.cn_officer).get("/crossings/inside/", {"sort": sort})
+def test_inside_sorts_by_each_column(signed_in, zone, inside, sort, expected):
+    response = signed_in(zone.cn_officer).get("/crossings/inside/", {"sort": sort})
     assert family_names(response) == expected
 
 
-def test_inside_sort_marks_the_sorted_column(client, zone, inside):
-    html = signed_in(client, zone.cn_officer).get("/crossings/inside/", {"sort": "-days_left"}).content.decode()
+def test_inside_sort_marks_the_sorted_column(signed_in, zone, inside):
+    html = signed_in(zone.cn_officer).get("/crossings/inside/", {"sort": "-days_left"}).content.decode()
     assert 'aria-sort="descending"' in html
     assert "sorted descending" in html
 
 
-def test_inside_ignores_an_unknown_sort(client, zone, inside):
-    response = signed_in(client, zone.cn_officer).get("/crossings/inside/", {"sort": "traveller__birth_date"})
+def test_inside_ignores_an_unknown_sort(signed_in, zone, inside):
+    response = signed_in(zone.cn_officer).get("/crossings/inside/", {"sort": "traveller__birth_date"})
     assert response.status_code == 200
     assert len(family_names(response)) == 3
 
 
-def test_inside_pages_by_50(client, zone, at):
+def test_inside_pages_by_50(signed_in, zone, at):
     at(beijing(2026, 5, 12, 10, 0))
     for number in range(51):
         enter(zone, person(f"Person{number:02d}", "DE", f"D{number:07d}"))
-    officer = signed_in(client, zone.cn_officer)
+    officer = signed_in(zone.cn_officer)
     first = officer.get("/crossings/inside/", {"sort": "traveller"})
     second = officer.get("/crossings/inside/", {"sort": "traveller", "page": 2})
     assert len(family_names(first)) == 50
@@ -220,8 +215,8 @@ def test_inside_pages_by_50(client, zone, at):
     assert "51 people inside" in first.content.decode()
 
 
-def test_inside_csv_export_keeps_filters_and_sort(client, zone, inside):
-    officer = signed_in(client, zone.cn_officer)
+def test_inside_csv_export_keeps_filters_and_sort(signed_in, zone, inside):
+    officer = signed_in(zone.cn_officer)
     page = officer.get("/crossings/inside/", {"checkpoint": "CN", "sort": "-days_left"}).content.decode()
     assert 'href="?checkpoint=CN&amp;sort=-days_left&amp;export=csv"' in page
 
@@ -236,61 +231,61 @@ def test_inside_csv_export_keeps_filters_and_sort(client, zone, inside):
     ]
 
 
-def test_inside_csv_export_is_not_paged(client, zone, at):
+def test_inside_csv_export_is_not_paged(signed_in, zone, at):
     at(beijing(2026, 5, 12, 10, 0))
     for number in range(51):
         enter(zone, person(f"Person{number:02d}", "DE", f"D{number:07d}"))
-    response = signed_in(client, zone.cn_officer).get("/crossings/inside/", {"export": "csv", "page": "1"})
+    response = signed_in(zone.cn_officer).get("/crossings/inside/", {"export": "csv", "page": "1"})
     assert len(csv_rows(response)) == 1 + 51
 
 
-def test_inside_csv_export_defuses_spreadsheet_formulas(client, zone, at):
+def test_inside_csv_export_defuses_spreadsheet_formulas(signed_in, zone, at):
     at(beijing(2026, 5, 12, 10, 0))
     enter(zone, person("=HYPERLINK(1)", "DE", "D0000001"))
-    _, row = csv_rows(signed_in(client, zone.cn_officer).get("/crossings/inside/", {"export": "csv"}))
+    _, row = csv_rows(signed_in(zone.cn_officer).get("/crossings/inside/", {"export": "csv"}))
     assert row[0].startswith("'=HYPERLINK")
 
 
-def test_inside_csv_export_is_for_officers_only(client, zone):
-    assert signed_in(client, zone.merchant).get("/crossings/inside/", {"export": "csv"}).status_code == 403
+def test_inside_csv_export_is_for_officers_only(signed_in, zone):
+    assert signed_in(zone.merchant).get("/crossings/inside/", {"export": "csv"}).status_code == 403
 
 
 # --- overstays ----------------------------------------------------------------------------------------
 
 
-def test_overstays_show_days_over_longest_first(client, zone, inside, at):
+def test_overstays_show_days_over_longest_first(signed_in, zone, inside, at):
     # Given a second overstayer who entered on 2 April (last day 1 May): 11 days over on 12 May
     late = person("Late", "DE", "D7654321")
     at(beijing(2026, 4, 2, 10, 0))
     enter(zone, late)
     at(beijing(2026, 5, 12, 15, 0))
-    response = signed_in(client, zone.cn_officer).get("/crossings/overstays/")
+    response = signed_in(zone.cn_officer).get("/crossings/overstays/")
     rows = [(row.record.traveller.family_name, row.record.days_over) for row in response.context["table"].rows]
     assert rows == [("Schmidt", 43), ("Late", 11)]
     html = response.content.decode()
     assert re.search(r'<td class="num">\s*43\s*</td>', html)
     assert f'href="/crossings/travellers/{inside["schmidt"].traveller.pk}/"' in html
-    ascending = signed_in(client, zone.cn_officer).get("/crossings/overstays/", {"sort": "days_over"})
+    ascending = signed_in(zone.cn_officer).get("/crossings/overstays/", {"sort": "days_over"})
     assert family_names(ascending) == ["Late", "Schmidt"]
 
 
-def test_overstay_days_count_in_the_entry_checkpoints_zone(client, zone, at):
+def test_overstay_days_count_in_the_entry_checkpoints_zone(signed_in, zone, at):
     # Entered KZ on 1 March: the last day is 30 March in Almaty. At 21:30 on 31 March in Almaty it is already
     # 1 April in Beijing, but the visit is 1 day over, not 2.
     document = person("Nurlanov", "KZ", "N7654321")
     at(almaty(2026, 3, 1, 10, 0))
     enter(zone, document, "KZ", "E-C01")
     at(almaty(2026, 3, 31, 21, 30))
-    response = signed_in(client, zone.kz_officer).get("/crossings/overstays/")
+    response = signed_in(zone.kz_officer).get("/crossings/overstays/")
     assert [row.record.days_over for row in response.context["table"].rows] == [1]
 
 
-def test_overstays_filter_by_checkpoint_and_nationality(client, zone, inside, at):
+def test_overstays_filter_by_checkpoint_and_nationality(signed_in, zone, inside, at):
     # Given a Kazakh who entered KZ on 1 March and overstays too
     at(almaty(2026, 3, 1, 10, 0))
     enter(zone, person("Nurlanov", "KZ", "N7654321"), "KZ", "E-C01")
     at(beijing(2026, 5, 12, 15, 0))
-    officer = signed_in(client, zone.cn_officer)
+    officer = signed_in(zone.cn_officer)
     assert family_names(officer.get("/crossings/overstays/", {"checkpoint": "KZ"})) == ["Nurlanov"]
     assert family_names(officer.get("/crossings/overstays/", {"checkpoint": "CN"})) == ["Schmidt"]
     assert family_names(officer.get("/crossings/overstays/", {"nationality": "KZ"})) == ["Nurlanov"]
@@ -300,13 +295,13 @@ def test_overstays_filter_by_checkpoint_and_nationality(client, zone, inside, at
 # --- the traveller page -------------------------------------------------------------------------------
 
 
-def test_traveller_page_shows_person_documents_masked_and_history(client, zone, kazakh, at):
+def test_traveller_page_shows_person_documents_masked_and_history(signed_in, zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     enter(zone, kazakh, "CN", "E-C01")  # refused: the own-citizens lane is for Chinese citizens
     enter(zone, kazakh, "CN", "E-F01")
     kazakh.traveller.family_name_native = "Әбенова"
     kazakh.traveller.save()
-    response = signed_in(client, zone.cn_officer).get(f"/crossings/travellers/{kazakh.traveller.pk}/")
+    response = signed_in(zone.cn_officer).get(f"/crossings/travellers/{kazakh.traveller.pk}/")
     html = response.content.decode()
     assert "ABENOVA Aigul" in html and "Әбенова" in html
     assert "Kazakhstan (KZ)" in html
@@ -321,20 +316,20 @@ def test_traveller_page_shows_person_documents_masked_and_history(client, zone, 
     assert "Inside the zone" in html
 
 
-def test_traveller_page_marks_expired_documents(client, zone, kazakh, at):
+def test_traveller_page_marks_expired_documents(signed_in, zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     DocumentFactory(traveller=kazakh.traveller, issuing_country="KZ", number="OLD00001", valid_until="2020-01-01")
-    html = signed_in(client, zone.cn_officer).get(f"/crossings/travellers/{kazakh.traveller.pk}/").content.decode()
+    html = signed_in(zone.cn_officer).get(f"/crossings/travellers/{kazakh.traveller.pk}/").content.decode()
     assert "Expired" in html
     assert "••••0001" in html and "OLD00001" not in html
 
 
-def test_traveller_page_shows_crossings_in_their_checkpoints_zone_and_reversals(client, zone, kazakh, at):
+def test_traveller_page_shows_crossings_in_their_checkpoints_zone_and_reversals(signed_in, zone, kazakh, at):
     at(almaty(2026, 5, 12, 10, 0))
     entry = enter(zone, kazakh, "KZ", "E-C01")
     at(almaty(2026, 5, 12, 11, 0))
-    crossing_correct(crossing=entry, reason="Scanned the wrong passport", administrator=zone.administrator)
-    response = signed_in(client, zone.cn_officer).get(f"/crossings/travellers/{kazakh.traveller.pk}/")
+    crossing_correct(crossing=entry, reason="Scanned the wrong passport", acting_user=zone.administrator)
+    response = signed_in(zone.cn_officer).get(f"/crossings/travellers/{kazakh.traveller.pk}/")
     html = response.content.decode()
     assert 'datetime="2026-05-12T10:00+05:00"' in html
     assert "Reversal" in html and "Reversed" in html
@@ -342,19 +337,19 @@ def test_traveller_page_shows_crossings_in_their_checkpoints_zone_and_reversals(
     assert "Cancelled (entry reversed)" in html
 
 
-def test_traveller_page_lists_watchlist_alerts(client, zone, kazakh, at):
+def test_traveller_page_lists_watchlist_alerts(signed_in, zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     watchlist_add(match=WatchlistMatch.PERSON, family_name="Abenova", birth_date=kazakh.traveller.birth_date,
-                  reason="Court order", added_by=zone.administrator)  # fmt: skip
+                  reason="Court order", acting_user=zone.administrator)  # fmt: skip
     enter(zone, kazakh)
-    html = signed_in(client, zone.cn_officer).get(f"/crossings/travellers/{kazakh.traveller.pk}/").content.decode()
+    html = signed_in(zone.cn_officer).get(f"/crossings/travellers/{kazakh.traveller.pk}/").content.decode()
     assert "Court order" in html
     assert "Not acknowledged" in html
     assert "Entry refused: watchlist match. Call the duty supervisor." in html
 
 
-def test_traveller_page_is_404_for_an_unknown_traveller(client, zone):
-    assert signed_in(client, zone.cn_officer).get("/crossings/travellers/999999/").status_code == 404
+def test_traveller_page_is_404_for_an_unknown_traveller(signed_in, zone):
+    assert signed_in(zone.cn_officer).get("/crossings/travellers/999999/").status_code == 404
 
 
 def test_mask_keeps_only_the_last_four_characters():
@@ -369,14 +364,14 @@ def reveal_path(document):
     return f"/crossings/travellers/{document.traveller_id}/documents/{document.pk}/reveal/"
 
 
-def test_reveal_button_posts_with_htmx(client, zone, kazakh):
-    html = signed_in(client, zone.cn_officer).get(f"/crossings/travellers/{kazakh.traveller.pk}/").content.decode()
+def test_reveal_button_posts_with_htmx(signed_in, zone, kazakh):
+    html = signed_in(zone.cn_officer).get(f"/crossings/travellers/{kazakh.traveller.pk}/").content.decode()
     assert f'hx-post="{reveal_path(kazakh)}"' in html
     assert f'action="{reveal_path(kazakh)}"' in html
 
 
-def test_reveal_returns_the_full_number_and_is_audited(client, zone, kazakh):
-    response = signed_in(client, zone.cn_officer).post(reveal_path(kazakh), HTTP_HX_REQUEST="true")
+def test_reveal_returns_the_full_number_and_is_audited(signed_in, zone, kazakh):
+    response = signed_in(zone.cn_officer).post(reveal_path(kazakh), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     html = response.content.decode()
     assert "N1234567" in html
@@ -388,44 +383,44 @@ def test_reveal_returns_the_full_number_and_is_audited(client, zone, kazakh):
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_reveal_without_javascript_answers_a_page(client, zone, kazakh):
-    response = signed_in(client, zone.administrator).post(reveal_path(kazakh))
+def test_reveal_without_javascript_answers_a_page(signed_in, zone, kazakh):
+    response = signed_in(zone.administrator).post(reveal_path(kazakh))
     html = response.content.decode()
     assert "<h1>" in html and "N1234567" in html
     assert AuditEntry.objects.filter(action="document.reveal", actor=zone.administrator).count() == 1
 
 
-def test_each_reveal_is_audited_again_and_the_page_stays_masked(client, zone, kazakh):
-    officer = signed_in(client, zone.cn_officer)
+def test_each_reveal_is_audited_again_and_the_page_stays_masked(signed_in, zone, kazakh):
+    officer = signed_in(zone.cn_officer)
     officer.post(reveal_path(kazakh), HTTP_HX_REQUEST="true")
     officer.post(reveal_path(kazakh), HTTP_HX_REQUEST="true")
     assert AuditEntry.objects.filter(action="document.reveal").count() == 2
     assert "N1234567" not in officer.get(f"/crossings/travellers/{kazakh.traveller.pk}/").content.decode()
 
 
-def test_reveal_is_refused_to_merchants_and_anonymous_and_not_audited(client, zone, kazakh):
+def test_reveal_is_refused_to_merchants_and_anonymous_and_not_audited(client, signed_in, zone, kazakh):
     assert client.post(reveal_path(kazakh)).status_code == 302
-    response = signed_in(client, zone.merchant).post(reveal_path(kazakh))
+    response = signed_in(zone.merchant).post(reveal_path(kazakh))
     assert response.status_code == 403
     assert "N1234567" not in response.content.decode()
     assert not AuditEntry.objects.filter(action="document.reveal").exists()
 
 
-def test_reveal_needs_post(client, zone, kazakh):
-    assert signed_in(client, zone.cn_officer).get(reveal_path(kazakh)).status_code == 405
+def test_reveal_needs_post(signed_in, zone, kazakh):
+    assert signed_in(zone.cn_officer).get(reveal_path(kazakh)).status_code == 405
     assert not AuditEntry.objects.filter(action="document.reveal").exists()
 
 
-def test_reveal_of_another_travellers_document_is_404(client, zone, kazakh, chinese):
+def test_reveal_of_another_travellers_document_is_404(signed_in, zone, kazakh, chinese):
     path = f"/crossings/travellers/{kazakh.traveller_id}/documents/{chinese.pk}/reveal/"
-    assert signed_in(client, zone.cn_officer).post(path).status_code == 404
+    assert signed_in(zone.cn_officer).post(path).status_code == 404
     assert not AuditEntry.objects.filter(action="document.reveal").exists()
 
 
 def test_document_reveal_service_refuses_merchants(zone, kazakh):
     with pytest.raises(PermissionDenied):
-        document_reveal(document=kazakh, officer=zone.merchant)
-    assert document_reveal(document=kazakh, officer=zone.kz_officer) == "N1234567"
+        document_reveal(document=kazakh, acting_user=zone.merchant)
+    assert document_reveal(document=kazakh, acting_user=zone.kz_officer) == "N1234567"
     assert AuditEntry.objects.filter(action="document.reveal").count() == 1
 
 
@@ -452,22 +447,22 @@ def today(zone, at, kazakh, chinese):
     return {"old": old, "nurlanov": nurlanov}
 
 
-def test_today_shows_only_the_officers_own_checkpoint_newest_first(client, zone, today):
-    response = signed_in(client, zone.cn_officer).get("/crossings/today/")
+def test_today_shows_only_the_officers_own_checkpoint_newest_first(signed_in, zone, today):
+    response = signed_in(zone.cn_officer).get("/crossings/today/")
     assert family_names(response) == ["Wang", "Abenova", "Abenova"]
-    kz = signed_in(client, zone.kz_officer).get("/crossings/today/")
+    kz = signed_in(zone.kz_officer).get("/crossings/today/")
     assert family_names(kz) == ["Nurlanov"]
     assert 'datetime="2026-05-12T09:00+05:00"' in kz.content.decode()
 
 
-def test_an_officer_cannot_look_at_the_other_checkpoint(client, zone, today):
-    response = signed_in(client, zone.cn_officer).get("/crossings/today/", {"checkpoint": "KZ"})
+def test_an_officer_cannot_look_at_the_other_checkpoint(signed_in, zone, today):
+    response = signed_in(zone.cn_officer).get("/crossings/today/", {"checkpoint": "KZ"})
     assert "Nurlanov" not in family_names(response)
     assert 'name="checkpoint"' not in response.content.decode()
 
 
-def test_administrators_choose_the_checkpoint_cn_by_default(client, zone, today):
-    administrator = signed_in(client, zone.administrator)
+def test_administrators_choose_the_checkpoint_cn_by_default(signed_in, zone, today):
+    administrator = signed_in(zone.administrator)
     default = administrator.get("/crossings/today/")
     assert family_names(default) == ["Wang", "Abenova", "Abenova"]
     assert '<option value="CN" selected>' in default.content.decode()
@@ -485,59 +480,59 @@ def test_administrators_choose_the_checkpoint_cn_by_default(client, zone, today)
         ({"lane": "E-C01"}, ["Wang", "Abenova"]),
     ],
 )
-def test_today_filters_narrow_the_rows(client, zone, today, query, expected):
+def test_today_filters_narrow_the_rows(signed_in, zone, today, query, expected):
     if "lane" in query:
         query = {"lane": zone.lane("CN", query["lane"]).pk}
-    response = signed_in(client, zone.cn_officer).get("/crossings/today/", query)
+    response = signed_in(zone.cn_officer).get("/crossings/today/", query)
     assert family_names(response) == expected
 
 
-def test_today_offers_only_the_checkpoints_lanes(client, zone, today):
+def test_today_offers_only_the_checkpoints_lanes(signed_in, zone, today):
     kz_lane = Lane.objects.get(checkpoint__code="KZ", code="E-C01")
-    response = signed_in(client, zone.cn_officer).get("/crossings/today/", {"lane": kz_lane.pk})
+    response = signed_in(zone.cn_officer).get("/crossings/today/", {"lane": kz_lane.pk})
     assert family_names(response) == []
     assert response.context["filter"].errors["lane"]
     for name in ("direction", "outcome", "lane", "refusal_reason"):
         assert f'<label for="id_{name}">' in response.content.decode()
 
 
-def test_today_summary_counts_by_direction(client, zone, today, at):
+def test_today_summary_counts_by_direction(signed_in, zone, today, at):
     at(beijing(2026, 5, 12, 16, 0))
     crossing_correct(crossing=Crossing.objects.get(traveller__family_name="Wang"), reason="Test",
-                     administrator=zone.administrator)  # fmt: skip
+                     acting_user=zone.administrator)  # fmt: skip
     leave(zone, today["old"])
-    response = signed_in(client, zone.cn_officer).get("/crossings/today/")
+    response = signed_in(zone.cn_officer).get("/crossings/today/")
     summary = {str(row["direction"]): (row["admitted"], row["refused"]) for row in response.context["summary"].data}
     assert summary == {"Entry": (1, 1), "Exit": (1, 0)}
     assert "Reversal" in response.content.decode()
 
 
-def test_today_is_the_checkpoints_local_day(client, zone, at, kazakh, chinese):
+def test_today_is_the_checkpoints_local_day(signed_in, zone, at, kazakh, chinese):
     # 23:30 in Beijing on 12 May is 20:30 in Almaty; an hour later Beijing is on 13 May, Almaty still on 12 May.
     at(beijing(2026, 5, 12, 23, 30))
     enter(zone, chinese, "CN", "E-C01")
     at(beijing(2026, 5, 13, 0, 30))
-    assert family_names(signed_in(client, zone.cn_officer).get("/crossings/today/")) == []
+    assert family_names(signed_in(zone.cn_officer).get("/crossings/today/")) == []
 
 
-def test_today_kz_day_runs_on_after_beijing_midnight(client, zone, at, kazakh):
+def test_today_kz_day_runs_on_after_beijing_midnight(signed_in, zone, at, kazakh):
     at(almaty(2026, 5, 12, 18, 0))
     enter(zone, kazakh, "KZ", "E-C01")
     at(beijing(2026, 5, 13, 0, 30))  # 21:30 on 12 May in Almaty
-    assert family_names(signed_in(client, zone.kz_officer).get("/crossings/today/")) == ["Abenova"]
+    assert family_names(signed_in(zone.kz_officer).get("/crossings/today/")) == ["Abenova"]
 
 
-def test_today_pages_by_50(client, zone, at, kazakh):
+def test_today_pages_by_50(signed_in, zone, at, kazakh):
     at(beijing(2026, 5, 12, 10, 0))
     for _ in range(51):
         enter(zone, kazakh, "CN", "E-C01")  # each one refused and recorded
-    officer = signed_in(client, zone.cn_officer)
+    officer = signed_in(zone.cn_officer)
     assert len(family_names(officer.get("/crossings/today/"))) == 50
     assert len(family_names(officer.get("/crossings/today/", {"page": 2}))) == 1
 
 
-def test_an_unassigned_officer_sees_a_message(client, zone):
-    response = signed_in(client, OfficerFactory()).get("/crossings/today/")
+def test_an_unassigned_officer_sees_a_message(signed_in, zone):
+    response = signed_in(OfficerFactory()).get("/crossings/today/")
     assert response.status_code == 200
     assert "You are not assigned to a checkpoint yet" in response.content.decode()
 
@@ -566,7 +561,7 @@ def traffic(zone, at):
     enter(zone, people[3], "CN", "E-C01")  # refused: wrong lane
     at(almaty(2026, 5, 12, 9, 10))
     enter(zone, kz_people[1], "KZ", "E-C01")
-    crossing_correct(crossing=mistaken, reason="Double scan", administrator=zone.administrator)
+    crossing_correct(crossing=mistaken, reason="Double scan", acting_user=zone.administrator)
     at(almaty(2026, 5, 12, 18, 30))
     enter(zone, kz_people[2], "KZ", "E-C01")
     at(almaty(2026, 5, 12, 18, 45))
@@ -576,8 +571,8 @@ def hours(**counts):
     return [counts.get(f"h{hour}", 0) for hour in range(24)]
 
 
-def test_charts_data_counts_admitted_crossings_per_local_hour(client, zone, traffic):
-    response = signed_in(client, zone.cn_officer).get("/crossings/charts/data/")
+def test_charts_data_counts_admitted_crossings_per_local_hour(signed_in, zone, traffic):
+    response = signed_in(zone.cn_officer).get("/crossings/charts/data/")
     assert response.status_code == 200
     payload = response.json()
     assert payload["labels"] == list(range(24))
@@ -598,8 +593,8 @@ def test_charts_data_is_one_grouped_query_per_day(zone, traffic):
     assert "GROUP BY" in queries[0]["sql"]
 
 
-def test_charts_page_has_tables_with_the_same_numbers(client, zone, traffic):
-    response = signed_in(client, zone.cn_officer).get("/crossings/charts/")
+def test_charts_page_has_tables_with_the_same_numbers(signed_in, zone, traffic):
+    response = signed_in(zone.cn_officer).get("/crossings/charts/")
     html = response.content.decode()
     panels = {panel["checkpoint"].code: panel for panel in response.context["panels"]}
     cn_rows = list(panels["CN"]["table"].as_values())
@@ -618,22 +613,22 @@ def test_visits_inside_and_annotation_agree(zone, inside):
     """The list's days left (computed in the database) is the model's own count."""
     from django.utils import timezone
 
-    from crossings.selectors.lists import inside_visits
+    from crossings.selectors import visits_inside
 
     now = timezone.now()
-    for visit in inside_visits(now=now):
+    for visit in visits_inside(now=now):
         assert visit.days_left == Visit.objects.get(pk=visit.pk).days_left_at(now)
 
 
 @pytest.mark.parametrize("path", ["/crossings/inside/", "/crossings/overstays/", "/crossings/today/", "traveller"])
-def test_list_pages_do_not_query_once_per_row(client, zone, at, kazakh, path):
+def test_list_pages_do_not_query_once_per_row(signed_in, zone, at, kazakh, path):
     at(beijing(2026, 3, 1, 10, 0))
     enter(zone, person("First", "DE", "D0000000"))
     at(beijing(2026, 5, 12, 10, 0))
     enter(zone, person("Second", "DE", "D0000001"))
     enter(zone, kazakh, "CN", "E-C01")  # refused: a row of the traveller page and of today's list
     path = f"/crossings/travellers/{kazakh.traveller.pk}/" if path == "traveller" else path
-    officer = signed_in(client, zone.cn_officer)
+    officer = signed_in(zone.cn_officer)
     officer.get(path)  # warm up: session and content types
 
     def queries():

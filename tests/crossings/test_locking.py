@@ -18,16 +18,16 @@ pytestmark = pytest.mark.django_db
 def test_acknowledging_an_alert_locks_the_alert_only(zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     watchlist_add(match=WatchlistMatch.PERSON, family_name="Abenova", birth_date=kazakh.traveller.birth_date,
-                  reason="Court order", added_by=zone.administrator)  # fmt: skip
-    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+                  reason="Court order", acting_user=zone.administrator)  # fmt: skip
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     with CaptureQueriesContext(connection) as queries:
-        alert_acknowledge(alert=Alert.objects.get(), officer=zone.cn_officer)
+        alert_acknowledge(alert=Alert.objects.get(), acting_user=zone.cn_officer)
     assert locked_tables(queries) == ['"crossings_alert"']
 
 
 def test_flagging_overstays_locks_the_visits_only(zone, kazakh, at):
     at(beijing(2026, 3, 1, 10, 0))
-    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     at(beijing(2026, 3, 31, 0, 5))
     with CaptureQueriesContext(connection) as queries:
         assert visit_mark_overstays() == 1

@@ -34,31 +34,13 @@ def url(name: str, *args) -> str:
     return reverse(f"crossings:{name}", args=args)
 
 
-@pytest.fixture
-def signed_in():
-    """A test client signed in as the given user (None: anonymous)."""
-
-    def sign_in(user):
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
-def admin_client(zone, signed_in):
-    return signed_in(zone.administrator)
-
-
 def watch_abenova(zone, kazakh, reason="Court order") -> WatchlistEntry:
     return watchlist_add(
         match=WatchlistMatch.PERSON,
         family_name="Abenova",
         birth_date=kazakh.traveller.birth_date,
         reason=reason,
-        added_by=zone.administrator,
+        acting_user=zone.administrator,
     )
 
 
@@ -67,7 +49,7 @@ def alert(zone, kazakh, at) -> Alert:
     """A watchlist hit at the Chinese checkpoint on Tuesday 12 May 2026, 10:00 Beijing time."""
     at(beijing(2026, 5, 12, 10, 0))
     watch_abenova(zone, kazakh)
-    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     return Alert.objects.get()
 
 
@@ -182,13 +164,13 @@ def test_writes_are_for_administrators_only(zone, alert, signed_in, write, calle
         assert audit_count() == audited_before
 
 
-def test_write_endpoints_refuse_get(admin_client, zone):
-    assert admin_client.get(url("operations-lane-state", zone.lane("CN", "E-F01").pk)).status_code == 405
-    assert admin_client.get(url("operations-user-deactivate", zone.kz_officer.pk)).status_code == 405
+def test_write_endpoints_refuse_get(administrator_client, zone):
+    assert administrator_client.get(url("operations-lane-state", zone.lane("CN", "E-F01").pk)).status_code == 405
+    assert administrator_client.get(url("operations-user-deactivate", zone.kz_officer.pk)).status_code == 405
 
 
-def test_index_links_the_five_pages(admin_client):
-    page = admin_client.get(url("operations")).content.decode()
+def test_index_links_the_five_pages(administrator_client):
+    page = administrator_client.get(url("operations")).content.decode()
     for name in [
         "operations-lanes",
         "operations-hours",
@@ -202,8 +184,8 @@ def test_index_links_the_five_pages(admin_client):
 # --- lanes ---------------------------------------------------------------------------------------------
 
 
-def test_lanes_are_grouped_by_checkpoint_and_direction(admin_client, zone):
-    response = admin_client.get(url("operations-lanes"))
+def test_lanes_are_grouped_by_checkpoint_and_direction(administrator_client, zone):
+    response = administrator_client.get(url("operations-lanes"))
     groups = response.context["groups"]
     assert [group["checkpoint"].code for group in groups] == ["CN", "KZ"]
     for group in groups:
@@ -215,11 +197,13 @@ def test_lanes_are_grouped_by_checkpoint_and_direction(admin_client, zone):
     assert "Close lane E-F01" in response.content.decode()
 
 
-def test_closing_a_lane_takes_effect_at_once_and_is_audited(admin_client, zone, kazakh, at):
+def test_closing_a_lane_takes_effect_at_once_and_is_audited(administrator_client, zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     lane = zone.lane("CN", "E-F01")
     # When the administrator closes the lane with the htmx button
-    response = admin_client.post(url("operations-lane-state", lane.pk), {"state": "closed"}, HTTP_HX_REQUEST="true")
+    response = administrator_client.post(
+        url("operations-lane-state", lane.pk), {"state": "closed"}, HTTP_HX_REQUEST="true"
+    )
     # Then the lane's row comes back, saying it is closed and offering to open it
     assert response.status_code == 200
     row = response.content.decode()
@@ -227,7 +211,7 @@ def test_closing_a_lane_takes_effect_at_once_and_is_audited(admin_client, zone, 
     assert "<html" not in row
     assert "Closed" in row and "Open lane E-F01" in row
     # And the next entry on that lane is refused because the lane is closed
-    crossing = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     assert (crossing.outcome, crossing.refusal_reason) == (Outcome.REFUSED, RefusalReason.LANE_CLOSED)
     # And the change is audited with its before and after
     entry = AuditEntry.objects.get(action="lane.update", target_id=str(lane.pk))
@@ -235,32 +219,32 @@ def test_closing_a_lane_takes_effect_at_once_and_is_audited(admin_client, zone, 
     assert entry.changes == {"is_open": {"before": True, "after": False}}
 
 
-def test_opening_a_lane_without_htmx_returns_to_the_lanes_page(admin_client, zone):
+def test_opening_a_lane_without_htmx_returns_to_the_lanes_page(administrator_client, zone):
     lane = zone.lane("KZ", "X-G01")
     Lane.objects.filter(pk=lane.pk).update(is_open=False)
-    response = admin_client.post(url("operations-lane-state", lane.pk), {"state": "open"}, follow=True)
+    response = administrator_client.post(url("operations-lane-state", lane.pk), {"state": "open"}, follow=True)
     assert response.redirect_chain[-1][0].startswith(url("operations-lanes"))
     assert "Lane KZ X-G01 is open." in response.content.decode()
     assert Lane.objects.get(pk=lane.pk).is_open is True
 
 
-def test_lane_state_must_be_open_or_closed(admin_client, zone):
+def test_lane_state_must_be_open_or_closed(administrator_client, zone):
     lane = zone.lane("CN", "E-F01")
-    assert admin_client.post(url("operations-lane-state", lane.pk), {"state": "maybe"}).status_code == 400
+    assert administrator_client.post(url("operations-lane-state", lane.pk), {"state": "maybe"}).status_code == 400
     assert Lane.objects.get(pk=lane.pk).is_open is True
     assert audit_count("lane.update") == 0
 
 
-def test_adding_a_lane_writes_it_and_audits(admin_client, zone):
+def test_adding_a_lane_writes_it_and_audits(administrator_client, zone):
     body = {"lane-checkpoint": "KZ", "lane-code": "e-f09", "lane-direction": "entry", "lane-group": "other_nationals"}
-    response = admin_client.post(url("operations-lanes"), body)
+    response = administrator_client.post(url("operations-lanes"), body)
     assert response.status_code == 302
     lane = Lane.objects.get(checkpoint=zone.kz, code="E-F09")
     assert (lane.direction, lane.group, lane.is_open) == ("entry", "other_nationals", False)
     assert AuditEntry.objects.filter(action="lane.create", target_id=str(lane.pk)).exists()
 
 
-def test_adding_a_lane_with_a_duplicate_code_shows_a_field_error_and_writes_nothing(admin_client, zone):
+def test_adding_a_lane_with_a_duplicate_code_shows_a_field_error_and_writes_nothing(administrator_client, zone):
     lanes_before = Lane.objects.count()
     body = {
         "lane-checkpoint": "CN",
@@ -269,7 +253,7 @@ def test_adding_a_lane_with_a_duplicate_code_shows_a_field_error_and_writes_noth
         "lane-group": "other_nationals",
         "lane-is_open": "on",
     }
-    response = admin_client.post(url("operations-lanes"), body)
+    response = administrator_client.post(url("operations-lanes"), body)
     assert response.status_code == 200
     form = response.context["form"]
     assert form.errors == {"code": [str(LANE_CODE_TAKEN)]}
@@ -278,9 +262,11 @@ def test_adding_a_lane_with_a_duplicate_code_shows_a_field_error_and_writes_noth
     assert audit_count("lane.create") == 0
 
 
-def test_adding_a_lane_needs_its_fields(admin_client, zone):
+def test_adding_a_lane_needs_its_fields(administrator_client, zone):
     lanes_before = Lane.objects.count()
-    response = admin_client.post(url("operations-lanes"), {"lane-checkpoint": "XX", "lane-direction": "sideways"})
+    response = administrator_client.post(
+        url("operations-lanes"), {"lane-checkpoint": "XX", "lane-direction": "sideways"}
+    )
     assert set(response.context["form"].errors) == {"checkpoint", "code", "direction", "group"}
     assert Lane.objects.count() == lanes_before
 
@@ -293,18 +279,18 @@ def hours_body(checkpoint: str, weekday: int, opens: str, closes: str) -> dict:
     return {f"{prefix}-opens_at": opens, f"{prefix}-closes_at": closes}
 
 
-def test_hours_page_shows_each_weekday_with_its_hours(admin_client, zone):
-    page = admin_client.get(url("operations-hours")).content.decode()
+def test_hours_page_shows_each_weekday_with_its_hours(administrator_client, zone):
+    page = administrator_client.get(url("operations-hours")).content.decode()
     assert 'id="row-hours-KZ-0"' in page and 'id="row-hours-CN-6"' in page
     assert "07:00–19:00" in page  # KZ
     assert "09:00–24:00" in page  # CN closes at midnight
     assert 'form="hours-KZ-0"' in page  # the inputs belong to their weekday's own form
 
 
-def test_setting_a_day_closed_removes_its_row(admin_client, zone):
+def test_setting_a_day_closed_removes_its_row(administrator_client, zone):
     # Given the Kazakh checkpoint opens on Sundays, when the administrator empties both times of Sunday
     assert rules.checkpoint_is_open(zone.kz, almaty(2026, 5, 17, 10, 0))
-    response = admin_client.post(url("operations-hours-set", "KZ", 6), hours_body("KZ", 6, "", ""))
+    response = administrator_client.post(url("operations-hours-set", "KZ", 6), hours_body("KZ", 6, "", ""))
     # Then Sunday has no row: the checkpoint is closed all day, and the change is audited
     assert response.status_code == 302
     assert not OpeningHours.objects.filter(checkpoint=zone.kz, weekday=6).exists()
@@ -315,13 +301,13 @@ def test_setting_a_day_closed_removes_its_row(admin_client, zone):
         "opens_at": {"before": "07:00:00", "after": None},
         "closes_at": {"before": "19:00:00", "after": None},
     }
-    assert "Closed all day" in admin_client.get(url("operations-hours")).content.decode()
+    assert "Closed all day" in administrator_client.get(url("operations-hours")).content.decode()
 
 
-def test_changing_and_adding_hours(admin_client, zone):
+def test_changing_and_adding_hours(administrator_client, zone):
     OpeningHours.objects.filter(checkpoint=zone.cn, weekday=0).delete()
-    admin_client.post(url("operations-hours-set", "KZ", 1), hours_body("KZ", 1, "08:00", "20:30"))
-    admin_client.post(url("operations-hours-set", "CN", 0), hours_body("CN", 0, "10:00", "00:00"))
+    administrator_client.post(url("operations-hours-set", "KZ", 1), hours_body("KZ", 1, "08:00", "20:30"))
+    administrator_client.post(url("operations-hours-set", "CN", 0), hours_body("CN", 0, "10:00", "00:00"))
     kz_tuesday = OpeningHours.objects.get(checkpoint=zone.kz, weekday=1)
     cn_monday = OpeningHours.objects.get(checkpoint=zone.cn, weekday=0)
     assert (kz_tuesday.opens_at, kz_tuesday.closes_at) == (time(8, 0), time(20, 30))
@@ -339,8 +325,8 @@ def test_changing_and_adding_hours(admin_client, zone):
         ("7 o'clock", "19:00", "opens_at", "Enter a valid time."),
     ],
 )
-def test_bad_hours_show_an_error_and_change_nothing(admin_client, zone, opens, closes, field, message):
-    response = admin_client.post(url("operations-hours-set", "KZ", 0), hours_body("KZ", 0, opens, closes))
+def test_bad_hours_show_an_error_and_change_nothing(administrator_client, zone, opens, closes, field, message):
+    response = administrator_client.post(url("operations-hours-set", "KZ", 0), hours_body("KZ", 0, opens, closes))
     assert response.status_code == 200
     row = next(row for item in response.context["checkpoints"] if item["checkpoint"].code == "KZ"
                for row in item["rows"] if row["weekday"] == 0)  # fmt: skip
@@ -351,9 +337,13 @@ def test_bad_hours_show_an_error_and_change_nothing(admin_client, zone, opens, c
     assert audit_count() == 0
 
 
-def test_hours_of_an_unknown_checkpoint_or_weekday_are_not_found(admin_client, zone):
-    assert admin_client.post(url("operations-hours-set", "RU", 0), hours_body("RU", 0, "", "")).status_code == 404
-    assert admin_client.post(url("operations-hours-set", "KZ", 7), hours_body("KZ", 7, "", "")).status_code == 404
+def test_hours_of_an_unknown_checkpoint_or_weekday_are_not_found(administrator_client, zone):
+    assert (
+        administrator_client.post(url("operations-hours-set", "RU", 0), hours_body("RU", 0, "", "")).status_code == 404
+    )
+    assert (
+        administrator_client.post(url("operations-hours-set", "KZ", 7), hours_body("KZ", 7, "", "")).status_code == 404
+    )
 
 
 # --- closures --------------------------------------------------------------------------------------------
@@ -376,24 +366,24 @@ def closure_body(checkpoint="KZ", starts="2026-06-01T10:00", ends="2026-06-01T12
     ],
 )
 def test_a_closure_in_local_time_is_stored_as_the_right_instant(
-    admin_client, zone, at, checkpoint, starts_utc, ends_utc
+    administrator_client, zone, at, checkpoint, starts_utc, ends_utc
 ):
     at(beijing(2026, 5, 12, 10, 0))
     # When the administrator closes the checkpoint on 1 June 2026 from 10:00 to 12:00 local time
-    response = admin_client.post(url("operations-closure-add"), closure_body(checkpoint))
+    response = administrator_client.post(url("operations-closure-add"), closure_body(checkpoint))
     assert response.status_code == 302
     # Then the closure starts and ends at those instants (Almaty is UTC+5, Beijing UTC+8)
     closure = Closure.objects.get(reason="Repairs")
     assert (closure.checkpoint.code, closure.starts_at, closure.ends_at) == (checkpoint, starts_utc, ends_utc)
     assert AuditEntry.objects.filter(action="closure.add", target_id=str(closure.pk)).exists()
     # And the page lists it under upcoming closures, in the checkpoint's local time
-    page = admin_client.get(url("operations-hours"))
+    page = administrator_client.get(url("operations-hours"))
     assert closure in page.context["upcoming_closures"]
     assert "2026-06-01 10:00" in page.content.decode()
 
 
-def test_a_kazakh_closure_closes_the_checkpoint_for_those_local_hours(admin_client, zone):
-    admin_client.post(url("operations-closure-add"), closure_body("KZ"))
+def test_a_kazakh_closure_closes_the_checkpoint_for_those_local_hours(administrator_client, zone):
+    administrator_client.post(url("operations-closure-add"), closure_body("KZ"))
     assert rules.checkpoint_is_open(zone.kz, almaty(2026, 6, 1, 9, 59))
     assert not rules.checkpoint_is_open(zone.kz, almaty(2026, 6, 1, 10, 0))
     assert not rules.checkpoint_is_open(zone.kz, almaty(2026, 6, 1, 11, 59))
@@ -401,9 +391,9 @@ def test_a_kazakh_closure_closes_the_checkpoint_for_those_local_hours(admin_clie
 
 
 @pytest.mark.parametrize("ends", ["2026-06-01T09:00", "2026-06-01T10:00"])
-def test_a_closure_ending_before_it_starts_is_a_form_error_and_writes_nothing(admin_client, zone, ends):
+def test_a_closure_ending_before_it_starts_is_a_form_error_and_writes_nothing(administrator_client, zone, ends):
     closures_before = Closure.objects.count()
-    response = admin_client.post(url("operations-closure-add"), closure_body(ends=ends))
+    response = administrator_client.post(url("operations-closure-add"), closure_body(ends=ends))
     assert response.status_code == 200
     assert response.context["closure_form"].errors == {"ends_at": [str(CLOSURE_ENDS_BEFORE_START)]}
     assert str(CLOSURE_ENDS_BEFORE_START) in response.content.decode()
@@ -411,34 +401,36 @@ def test_a_closure_ending_before_it_starts_is_a_form_error_and_writes_nothing(ad
     assert audit_count() == 0
 
 
-def test_a_second_closure_starting_at_the_same_moment_is_refused(admin_client, zone):
-    admin_client.post(url("operations-closure-add"), closure_body())
-    response = admin_client.post(url("operations-closure-add"), closure_body(ends="2026-06-01T15:00", reason="Again"))
+def test_a_second_closure_starting_at_the_same_moment_is_refused(administrator_client, zone):
+    administrator_client.post(url("operations-closure-add"), closure_body())
+    response = administrator_client.post(
+        url("operations-closure-add"), closure_body(ends="2026-06-01T15:00", reason="Again")
+    )
     assert response.context["closure_form"].errors == {"starts_at": [str(CLOSURE_START_TAKEN)]}
     assert not Closure.objects.filter(reason="Again").exists()
 
 
-def test_a_closure_needs_valid_times_and_a_reason(admin_client, zone):
+def test_a_closure_needs_valid_times_and_a_reason(administrator_client, zone):
     closures_before = Closure.objects.count()
-    response = admin_client.post(url("operations-closure-add"), closure_body(starts="tomorrow", reason=""))
+    response = administrator_client.post(url("operations-closure-add"), closure_body(starts="tomorrow", reason=""))
     assert set(response.context["closure_form"].errors) == {"starts_at", "reason"}
     assert Closure.objects.count() == closures_before
 
 
-def test_removing_a_closure(admin_client, zone):
+def test_removing_a_closure(administrator_client, zone):
     closure = Closure.objects.filter(checkpoint=zone.kz, reason="Nauryz").first()
-    response = admin_client.post(url("operations-closure-remove", closure.pk))
+    response = administrator_client.post(url("operations-closure-remove", closure.pk))
     assert response.status_code == 302
     assert not Closure.objects.filter(pk=closure.pk).exists()
     entry = AuditEntry.objects.get(action="closure.remove", target_id=str(closure.pk))
     assert entry.changes["reason"] == {"before": "Nauryz", "after": None}
     # A second click finds nothing to remove
-    assert admin_client.post(url("operations-closure-remove", closure.pk)).status_code == 404
+    assert administrator_client.post(url("operations-closure-remove", closure.pk)).status_code == 404
 
 
-def test_recent_and_upcoming_closures_are_listed_apart(admin_client, zone, at):
+def test_recent_and_upcoming_closures_are_listed_apart(administrator_client, zone, at):
     at(almaty(2026, 3, 22, 12, 0))  # during Nauryz 2026 (21–23 March) in Almaty
-    response = admin_client.get(url("operations-hours"))
+    response = administrator_client.get(url("operations-hours"))
     upcoming = {
         (c.checkpoint.code, c.reason, c.checkpoint.local(c.starts_at).year)
         for c in response.context["upcoming_closures"]
@@ -460,7 +452,7 @@ def watchlist_body(**fields) -> dict:
     return {f"entry-{name}": value for name, value in body.items()}
 
 
-def test_adding_a_document_entry(admin_client, zone, at):
+def test_adding_a_document_entry(administrator_client, zone, at):
     at(beijing(2026, 5, 12, 10, 0))
     body = watchlist_body(
         document_type="passport",
@@ -468,7 +460,7 @@ def test_adding_a_document_entry(admin_client, zone, at):
         document_number="n 123-4567",
         active_until="2026-12-31T18:00",
     )
-    response = admin_client.post(url("operations-watchlist"), body)
+    response = administrator_client.post(url("operations-watchlist"), body)
     assert response.status_code == 302
     entry = WatchlistEntry.objects.get()
     assert (entry.document_type, entry.document_issuing_country.code, entry.document_number) == (
@@ -479,12 +471,12 @@ def test_adding_a_document_entry(admin_client, zone, at):
     assert entry.added_by == zone.administrator
     assert entry.active_until == beijing(2026, 12, 31, 18, 0)  # the site's zone, as the form says
     assert AuditEntry.objects.filter(action="watchlist.add", target_id=str(entry.pk)).exists()
-    assert entry in admin_client.get(url("operations-watchlist")).context["active_entries"]
+    assert entry in administrator_client.get(url("operations-watchlist")).context["active_entries"]
 
 
-def test_adding_a_person_entry(admin_client, zone):
+def test_adding_a_person_entry(administrator_client, zone):
     body = watchlist_body(match="person", family_name="Abenova", given_names="", birth_date="1985-06-15")
-    assert admin_client.post(url("operations-watchlist"), body).status_code == 302
+    assert administrator_client.post(url("operations-watchlist"), body).status_code == 302
     entry = WatchlistEntry.objects.get()
     assert (entry.match, entry.family_name, entry.birth_date.isoformat()) == ("person", "Abenova", "1985-06-15")
 
@@ -497,13 +489,13 @@ def test_adding_a_person_entry(admin_client, zone):
         {"match": "person", "document_number": "N1234567", "birth_date": "1985-06-15"},  # no family name
     ],
 )
-def test_an_entry_missing_its_identifying_fields_shows_the_models_message(admin_client, zone, fields):
+def test_an_entry_missing_its_identifying_fields_shows_the_models_message(administrator_client, zone, fields):
     message = next(
         constraint.violation_error_message
         for constraint in WatchlistEntry._meta.constraints
         if constraint.name == "watchlist_entry_identifies_someone"
     )
-    response = admin_client.post(url("operations-watchlist"), watchlist_body(**fields))
+    response = administrator_client.post(url("operations-watchlist"), watchlist_body(**fields))
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [str(message)]
     assert str(message) in response.content.decode()
@@ -511,40 +503,40 @@ def test_an_entry_missing_its_identifying_fields_shows_the_models_message(admin_
     assert audit_count() == 0
 
 
-def test_deactivating_an_entry_moves_it_to_the_ended_ones(admin_client, zone, kazakh, at):
+def test_deactivating_an_entry_moves_it_to_the_ended_ones(administrator_client, zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     entry = watch_abenova(zone, kazakh)
-    response = admin_client.post(url("operations-watchlist-deactivate", entry.pk))
+    response = administrator_client.post(url("operations-watchlist-deactivate", entry.pk))
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.active_until is not None and not entry.is_active_at(beijing(2026, 5, 12, 10, 1))
     assert AuditEntry.objects.filter(action="watchlist.deactivate", target_id=str(entry.pk)).exists()
-    page = admin_client.get(url("operations-watchlist")).context
+    page = administrator_client.get(url("operations-watchlist")).context
     assert entry not in page["active_entries"]
     assert entry in page["inactive_page"].object_list
     # And the traveller it named now enters
-    crossing = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     assert crossing.outcome == Outcome.ADMITTED
 
 
-def test_deactivating_an_ended_entry_says_so(admin_client, zone, kazakh, at):
+def test_deactivating_an_ended_entry_says_so(administrator_client, zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
     entry = watch_abenova(zone, kazakh)
-    admin_client.post(url("operations-watchlist-deactivate", entry.pk))
-    response = admin_client.post(url("operations-watchlist-deactivate", entry.pk), follow=True)
+    administrator_client.post(url("operations-watchlist-deactivate", entry.pk))
+    response = administrator_client.post(url("operations-watchlist-deactivate", entry.pk), follow=True)
     assert "This watchlist entry is no longer active." in response.content.decode()
     assert audit_count("watchlist.deactivate") == 1
 
 
-def test_watchlist_shows_hit_counts_and_the_entry_its_hits(admin_client, zone, kazakh, at):
+def test_watchlist_shows_hit_counts_and_the_entry_its_hits(administrator_client, zone, kazakh, at):
     # Given a hit at the Kazakh checkpoint at 10:00 Almaty time (13:00 in Beijing, the site's zone)
     at(almaty(2026, 5, 12, 10, 0))
     entry = watch_abenova(zone, kazakh)
-    crossing_record_entry(document=kazakh, lane=zone.lane("KZ", "E-C01"), officer=zone.kz_officer)
-    listed = admin_client.get(url("operations-watchlist")).context["active_entries"]
+    crossing_record_entry(document=kazakh, lane=zone.lane("KZ", "E-C01"), acting_user=zone.kz_officer)
+    listed = administrator_client.get(url("operations-watchlist")).context["active_entries"]
     assert [(e.pk, e.hit_count, e.open_hit_count) for e in listed] == [(entry.pk, 1, 1)]
     # When the administrator opens the entry
-    response = admin_client.get(url("operations-watchlist-entry", entry.pk))
+    response = administrator_client.get(url("operations-watchlist-entry", entry.pk))
     hits = response.content.decode().split('id="hits"')[1]
     # Then its hit is listed with lane, local time of the checkpoint, traveller and its state
     assert [hit.crossing.lane.code for hit in response.context["hits"]] == ["E-C01"]
@@ -552,13 +544,13 @@ def test_watchlist_shows_hit_counts_and_the_entry_its_hits(admin_client, zone, k
     assert "ABENOVA Aigul" in hits
     assert "Open" in hits
     # And once acknowledged, who did it and when (local time of the checkpoint)
-    alert_acknowledge(alert=Alert.objects.get(), officer=zone.kz_officer)
-    hits = admin_client.get(url("operations-watchlist-entry", entry.pk)).content.decode().split('id="hits"')[1]
+    alert_acknowledge(alert=Alert.objects.get(), acting_user=zone.kz_officer)
+    hits = administrator_client.get(url("operations-watchlist-entry", entry.pk)).content.decode().split('id="hits"')[1]
     assert f"{zone.kz_officer.username}, 2026-05-12 10:0" in hits
 
 
-def test_an_unknown_watchlist_entry_is_not_found(admin_client, zone):
-    assert admin_client.get(url("operations-watchlist-entry", 999999)).status_code == 404
+def test_an_unknown_watchlist_entry_is_not_found(administrator_client, zone):
+    assert administrator_client.get(url("operations-watchlist-entry", 999999)).status_code == 404
 
 
 # --- users --------------------------------------------------------------------------------------------------
@@ -576,8 +568,8 @@ def officer_body(**fields) -> dict:
     return {f"officer-{name}": value for name, value in body.items()}
 
 
-def test_a_created_officer_is_assigned_and_can_sign_in(admin_client, zone):
-    response = admin_client.post(url("operations-users"), officer_body())
+def test_a_created_officer_is_assigned_and_can_sign_in(administrator_client, zone):
+    response = administrator_client.post(url("operations-users"), officer_body())
     assert response.status_code == 302
     officer = User.objects.get(username="officer.kz2")
     assert (officer.role, officer.first_name, officer.is_staff) == (Role.OFFICER, "Daniyar", False)
@@ -598,9 +590,9 @@ def test_a_created_officer_is_assigned_and_can_sign_in(admin_client, zone):
         ({"username": ""}, "username", "This field is required."),
     ],
 )
-def test_bad_officer_input_shows_a_field_error_and_writes_nothing(admin_client, zone, fields, field, message):
+def test_bad_officer_input_shows_a_field_error_and_writes_nothing(administrator_client, zone, fields, field, message):
     users_before = User.objects.count()
-    response = admin_client.post(url("operations-users"), officer_body(**fields))
+    response = administrator_client.post(url("operations-users"), officer_body(**fields))
     assert response.status_code == 200
     errors = response.context["create_form"].errors
     assert field in errors
@@ -611,9 +603,9 @@ def test_bad_officer_input_shows_a_field_error_and_writes_nothing(admin_client, 
     assert audit_count() == 0
 
 
-def test_changing_an_officers_checkpoint(admin_client, zone):
+def test_changing_an_officers_checkpoint(administrator_client, zone):
     officer = zone.kz_officer
-    response = admin_client.post(
+    response = administrator_client.post(
         url("operations-user-checkpoint", officer.pk),
         {f"user-{officer.pk}-checkpoint": "CN", "next": url("operations-users") + "?role=officer"},
     )
@@ -623,29 +615,29 @@ def test_changing_an_officers_checkpoint(admin_client, zone):
     assert entry.changes == {"checkpoint": {"before": "KZ", "after": "CN"}}
 
 
-def test_only_officers_get_a_checkpoint(admin_client, zone):
-    response = admin_client.post(
+def test_only_officers_get_a_checkpoint(administrator_client, zone):
+    response = administrator_client.post(
         url("operations-user-checkpoint", zone.merchant.pk), {f"user-{zone.merchant.pk}-checkpoint": "CN"}, follow=True
     )
     assert "Only border officers are assigned to checkpoints." in response.content.decode()
     assert not OfficerAssignment.objects.filter(officer=zone.merchant).exists()
 
 
-def test_deactivating_yourself_is_refused(admin_client, zone):
-    response = admin_client.post(url("operations-user-deactivate", zone.administrator.pk), follow=True)
+def test_deactivating_yourself_is_refused(administrator_client, zone):
+    response = administrator_client.post(url("operations-user-deactivate", zone.administrator.pk), follow=True)
     assert str(CANNOT_DEACTIVATE_YOURSELF) in response.content.decode()
     zone.administrator.refresh_from_db()
     assert zone.administrator.is_active
     assert audit_count() == 0
 
 
-def test_a_deactivated_user_cannot_sign_in_until_reactivated(admin_client, zone):
+def test_a_deactivated_user_cannot_sign_in_until_reactivated(administrator_client, zone):
     officer = zone.kz_officer
-    admin_client.post(url("operations-user-deactivate", officer.pk))
+    administrator_client.post(url("operations-user-deactivate", officer.pk))
     officer.refresh_from_db()
     assert not officer.is_active
     assert not Client().login(username=officer.username, password=TEST_PASSWORD)
-    admin_client.post(url("operations-user-reactivate", officer.pk))
+    administrator_client.post(url("operations-user-reactivate", officer.pk))
     assert Client().login(username=officer.username, password=TEST_PASSWORD)
     assert [e.changes for e in AuditEntry.objects.filter(target_id=str(officer.pk)).order_by("id")] == [
         {"is_active": {"before": True, "after": False}},
@@ -659,9 +651,9 @@ def test_a_deactivated_users_session_ends(zone, signed_in):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_users_are_listed_with_their_checkpoint_and_filtered(admin_client, zone):
+def test_users_are_listed_with_their_checkpoint_and_filtered(administrator_client, zone):
     gone = OfficerFactory(username="officer.retired", is_active=False)
-    everyone = admin_client.get(url("operations-users"))
+    everyone = administrator_client.get(url("operations-users"))
     assert {row["user"].username for row in everyone.context["rows"]} >= {
         "officer.cn",
         "officer.kz",
@@ -670,15 +662,15 @@ def test_users_are_listed_with_their_checkpoint_and_filtered(admin_client, zone)
         zone.administrator.username,
     }
     assert 'value="KZ" selected' in everyone.content.decode()  # officer.kz's checkpoint
-    inactive_officers = admin_client.get(url("operations-users"), {"role": "officer", "active": "no"})
+    inactive_officers = administrator_client.get(url("operations-users"), {"role": "officer", "active": "no"})
     assert [row["user"] for row in inactive_officers.context["rows"]] == [gone]
-    merchants = admin_client.get(url("operations-users"), {"role": "merchant"})
+    merchants = administrator_client.get(url("operations-users"), {"role": "merchant"})
     assert [row["user"] for row in merchants.context["rows"]] == [zone.merchant]
     assert merchants.context["rows"][0]["checkpoint_form"] is None
 
 
-def test_redirects_after_buttons_stay_on_this_site(admin_client, zone):
-    response = admin_client.post(
+def test_redirects_after_buttons_stay_on_this_site(administrator_client, zone):
+    response = administrator_client.post(
         url("operations-user-deactivate", zone.kz_officer.pk), {"next": "https://evil.example/"}
     )
     assert response.url == url("operations-users")
@@ -687,36 +679,36 @@ def test_redirects_after_buttons_stay_on_this_site(admin_client, zone):
 # --- alerts ------------------------------------------------------------------------------------------------------
 
 
-def test_acknowledging_an_alert(admin_client, zone, alert):
+def test_acknowledging_an_alert(administrator_client, zone, alert):
     next_page = url("operations-alerts") + "?state=open"
-    response = admin_client.post(url("operations-alert-acknowledge", alert.pk), {"next": next_page})
+    response = administrator_client.post(url("operations-alert-acknowledge", alert.pk), {"next": next_page})
     assert response.url == next_page
     alert.refresh_from_db()
     assert alert.acknowledged_by == zone.administrator and alert.acknowledged_at is not None
     assert AuditEntry.objects.filter(action="alert.acknowledge", target_id=str(alert.pk)).exists()
 
 
-def test_acknowledging_twice_says_so_and_keeps_the_first(admin_client, zone, alert):
-    alert_acknowledge(alert=alert, officer=zone.cn_officer)
-    response = admin_client.post(url("operations-alert-acknowledge", alert.pk), follow=True)
+def test_acknowledging_twice_says_so_and_keeps_the_first(administrator_client, zone, alert):
+    alert_acknowledge(alert=alert, acting_user=zone.cn_officer)
+    response = administrator_client.post(url("operations-alert-acknowledge", alert.pk), follow=True)
     assert str(ALERT_ALREADY_ACKNOWLEDGED) in response.content.decode()
     alert.refresh_from_db()
     assert alert.acknowledged_by == zone.cn_officer
 
 
-def test_alerts_are_listed_open_first_and_filtered(admin_client, zone, kazakh, chinese, at):
+def test_alerts_are_listed_open_first_and_filtered(administrator_client, zone, kazakh, chinese, at):
     # Given an older alert at CN still open and a newer one at KZ already acknowledged
     at(beijing(2026, 5, 12, 10, 0))
     watch_abenova(zone, kazakh)
     watchlist_add(match=WatchlistMatch.DOCUMENT, document_type="passport", document_issuing_country="CN",
-                  document_number="E12345678", reason="Customs fraud", added_by=zone.administrator)  # fmt: skip
-    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+                  document_number="E12345678", reason="Customs fraud", acting_user=zone.administrator)  # fmt: skip
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     at(beijing(2026, 5, 12, 11, 0))
-    crossing_record_entry(document=chinese, lane=zone.lane("KZ", "E-F01"), officer=zone.kz_officer)
+    crossing_record_entry(document=chinese, lane=zone.lane("KZ", "E-F01"), acting_user=zone.kz_officer)
     older, newer = Alert.objects.order_by("raised_at")
-    alert_acknowledge(alert=newer, officer=zone.kz_officer)
+    alert_acknowledge(alert=newer, acting_user=zone.kz_officer)
     # Then the open one comes first, though older
-    response = admin_client.get(url("operations-alerts"))
+    response = administrator_client.get(url("operations-alerts"))
     assert list(response.context["page"]) == [older, newer]
     page = response.content.decode()
     assert "Court order" in page and "Customs fraud" in page
@@ -725,7 +717,12 @@ def test_alerts_are_listed_open_first_and_filtered(admin_client, zone, kazakh, c
     assert "2026-05-12 10:00" in page  # CN alert, Beijing time
     assert "2026-05-12 08:00" in page  # KZ alert at 11:00 Beijing is 08:00 in Almaty
     # And the filters narrow the list
-    assert list(admin_client.get(url("operations-alerts"), {"state": "open"}).context["page"]) == [older]
-    assert list(admin_client.get(url("operations-alerts"), {"state": "acknowledged"}).context["page"]) == [newer]
-    assert list(admin_client.get(url("operations-alerts"), {"checkpoint": "KZ"}).context["page"]) == [newer]
-    assert list(admin_client.get(url("operations-alerts"), {"checkpoint": "nowhere"}).context["page"]) == [older, newer]
+    assert list(administrator_client.get(url("operations-alerts"), {"state": "open"}).context["page"]) == [older]
+    assert list(administrator_client.get(url("operations-alerts"), {"state": "acknowledged"}).context["page"]) == [
+        newer
+    ]
+    assert list(administrator_client.get(url("operations-alerts"), {"checkpoint": "KZ"}).context["page"]) == [newer]
+    assert list(administrator_client.get(url("operations-alerts"), {"checkpoint": "nowhere"}).context["page"]) == [
+        older,
+        newer,
+    ]

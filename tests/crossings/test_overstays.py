@@ -30,7 +30,7 @@ def test_each_visit_is_flagged_within_an_hour_of_its_must_leave_by(zone, kazakh,
     # Given a visit that must end at the end of its 30th local day in the entry checkpoint's zone
     at(entered)
     officer = zone.cn_officer if checkpoint == "CN" else zone.kz_officer
-    visit = crossing_record_entry(document=kazakh, lane=zone.lane(checkpoint, lane), officer=officer).opened_visit
+    visit = crossing_record_entry(document=kazakh, lane=zone.lane(checkpoint, lane), acting_user=officer).opened_visit
     # When beat next runs the task after that moment
     run_at = next_run_after(visit.must_leave_by)
     # Then that is within the hour

@@ -18,7 +18,6 @@ from crossings.models import Crossing, TravelDocument, Traveller, Visit
 from crossings.mrz import NOT_AN_ISSUING_STATE, MrzError, parse_mrz
 from crossings.rules import traveller_group_at
 from crossings.services.crossings import crossing_record_entry
-from crossings.views.desk import SESSION_LANE
 from merchants.forms import ListingForm
 from tests.crossings.conftest import beijing
 from tests.crossings.factories import DocumentFactory, TravellerFactory
@@ -40,14 +39,6 @@ def passport_mrz(*, nationality="XXA", issuing="KAZ", number="S0012345", surname
 def stateless(nationality="XA", issuing_country="KZ", number="S0012345", family_name="Aliev"):
     traveller = TravellerFactory(nationality=nationality, family_name=family_name, given_names="Rustam")
     return DocumentFactory(traveller=traveller, issuing_country=issuing_country, number=number)
-
-
-def desk_client(client, zone, officer, checkpoint="CN", lane="E-F01"):
-    client.force_login(officer)
-    session = client.session
-    session[SESSION_LANE] = zone.lane(checkpoint, lane).pk
-    session.save()
-    return client
 
 
 # --- the machine readable zone ------------------------------------------------------------------------
@@ -94,16 +85,16 @@ def test_stateless_persons_and_refugees_are_other_nationals_at_both_checkpoints(
 )  # fmt: skip
 def test_stateless_person_uses_the_lanes_of_other_nationals(zone, at, lane, outcome, reason):
     at(beijing(2026, 5, 12, 10, 0))
-    crossing = crossing_record_entry(document=stateless(), lane=zone.lane("CN", lane), officer=zone.cn_officer)
+    crossing = crossing_record_entry(document=stateless(), lane=zone.lane("CN", lane), acting_user=zone.cn_officer)
     assert (crossing.outcome, crossing.refusal_reason) == (outcome, reason)
 
 
 # --- the lane desk --------------------------------------------------------------------------------------
 
 
-def test_desk_scan_of_a_stateless_persons_passport_registers_and_admits(client, zone, at):
+def test_desk_scan_of_a_stateless_persons_passport_registers_and_admits(zone, desk_client, at):
     at(beijing(2026, 5, 12, 10, 0))
-    response = desk_client(client, zone, zone.cn_officer).post(
+    response = desk_client(zone.cn_officer).post(
         "/crossings/desk/scan/", {"scan": passport_mrz()}, HTTP_HX_REQUEST="true"
     )
     page = response.content.decode()
@@ -131,9 +122,9 @@ def test_register_form_offers_the_icao_categories_as_nationalities_only():
     assert "KZ" in issuing and not {"XA", "XB", "XC", "XX"} & set(issuing)
 
 
-def test_desk_inline_registration_of_a_refugee_admits(client, zone, at):
+def test_desk_inline_registration_of_a_refugee_admits(zone, desk_client, at):
     at(beijing(2026, 5, 12, 10, 0))
-    desk_client(client, zone, zone.cn_officer)
+    client = desk_client(zone.cn_officer)
     response = client.post(
         "/crossings/desk/register/",
         {"document_number": "R7777777", "document_type": "passport", "document_issuing_country": "DE",
@@ -145,9 +136,9 @@ def test_desk_inline_registration_of_a_refugee_admits(client, zone, at):
     assert Crossing.objects.get().outcome == Outcome.ADMITTED
 
 
-def test_desk_inline_registration_refuses_a_stateless_code_as_issuing_country(client, zone, at):
+def test_desk_inline_registration_refuses_a_stateless_code_as_issuing_country(zone, desk_client, at):
     at(beijing(2026, 5, 12, 10, 0))
-    desk_client(client, zone, zone.cn_officer)
+    client = desk_client(zone.cn_officer)
     response = client.post(
         "/crossings/desk/register/",
         {"document_number": "R7777777", "document_type": "passport", "document_issuing_country": "XA",
@@ -211,8 +202,8 @@ def test_api_refuses_a_stateless_code_as_issuing_country(zone, api_client_for):
 
 def test_inside_list_names_stateless_persons_and_filters_by_their_code(client, zone, kazakh, at):
     at(beijing(2026, 5, 12, 10, 0))
-    crossing_record_entry(document=stateless(), lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
-    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), officer=zone.cn_officer)
+    crossing_record_entry(document=stateless(), lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     client.force_login(zone.cn_officer)
     page = client.get("/crossings/inside/")
     html = page.content.decode()

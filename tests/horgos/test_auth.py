@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
     ("factory", "page", "template"),
     [
         (OfficerFactory, "crossings:desk", "crossings/desk/desk.html"),
-        (MerchantUserFactory, "merchants:portal", "merchants/portal/no_membership.html"),
+        (MerchantUserFactory, "merchants:portal", "merchants/merchant/no_membership.html"),
     ],
 )
 def test_officers_and_merchants_land_on_their_working_page(client, factory, page, template):

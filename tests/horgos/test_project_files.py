@@ -153,7 +153,7 @@ def test_compose_proxy_serves_media_from_the_web_volume_read_only_and_passes_the
 def test_nginx_accepts_uploads_as_large_as_the_application_does():
     from django.conf import settings
 
-    from merchants.imports import MAX_BYTES
+    from merchants.spreadsheets import MAX_BYTES
 
     config = (ROOT / "deploy" / "nginx.conf").read_text()
     megabytes = int(re.search(r"client_max_body_size\s+(\d+)m;", config).group(1))

@@ -1,7 +1,10 @@
+"""Fixtures the merchants tests share. Page tests sign in with tests/conftest.py's `signed_in(user)`."""
+
 from types import SimpleNamespace
 
 import pytest
 
+from merchants.choices import MemberRole
 from tests.factories import AdministratorFactory, OfficerFactory
 from tests.merchants.factories import ListingFactory, OwnerFactory, ShopFactory, load_some_hs
 
@@ -24,3 +27,29 @@ def market(db):
         administrator=AdministratorFactory(),
         officer=OfficerFactory(),
     )
+
+
+@pytest.fixture
+def clerk_a(market):
+    """A clerk on merchant A's staff."""
+    return OwnerFactory(merchant=market.a, role=MemberRole.CLERK).user
+
+
+@pytest.fixture
+def owner_client(market, signed_in):
+    """Pages as merchant A's owner."""
+    return signed_in(market.owner_a)
+
+
+@pytest.fixture
+def administrator_client(market, signed_in):
+    """Pages as the market's administrator."""
+    return signed_in(market.administrator)
+
+
+@pytest.fixture
+def media_roots(settings, tmp_path):
+    """Uploads of this test under its own directory: public (listing photos) and private (import files)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return SimpleNamespace(public=settings.MEDIA_ROOT, private=settings.PRIVATE_MEDIA_ROOT)

@@ -7,6 +7,22 @@ from merchants.choices import MemberRole, MerchantState, ZoneSide
 from merchants.models import HsChapter, HsHeading, Listing, Merchant, MerchantMember, Shop
 from tests.factories import MerchantUserFactory
 
+# A business applying to trade in the zone, as merchant_apply takes it.
+APPLICATION = {
+    "legal_name": "Altyn Dala Trading LLP",
+    "trade_name": "Altyn Dala",
+    "country": "kz",
+    "registration_number": "bin 990140000123",
+    "licence_number": "KZ-77-1234",
+    "licence_valid_until": date(2029, 12, 31),
+    "contact_person": "Dana Serikova",
+    "phone": "+7 701 555 0101",
+    "email": "dana@altyndala.kz",
+    "address": "Horgos ICBC, building B2, unit 14",
+    "username": "dana",
+    "password": "Camel-Caravan-2027",
+}
+
 
 class MerchantFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -38,7 +54,8 @@ class ShopFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Shop
 
-    unit_code = factory.Sequence(lambda n: f"B2-1-{n:03d}")
+    # Units 900-999 of B2-1 are left to tests that name their units; the sequence runs through the session.
+    unit_code = factory.Sequence(lambda n: f"B2-1-{n % 900:03d}")
     side = ZoneSide.CN
     merchant = factory.SubFactory(MerchantFactory)
     name = factory.Sequence(lambda n: f"Shop {n}")

@@ -5,25 +5,16 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from merchants.choices import ListingState, MerchantState, ShopState, ZoneSide
-from merchants.views import catalogue as catalogue_views
+from merchants.filtersets import PRICE_RANGE_REVERSED
 from tests.merchants.factories import ListingFactory, MerchantFactory, ShopFactory
+from tests.merchants.pages import html, url
 
 pytestmark = pytest.mark.django_db
 
 APPROVED = ListingState.APPROVED
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"merchants:{name}", args=args)
-
-
-def html(response) -> str:
-    return response.content.decode()
 
 
 def card_links(page: str) -> list[int]:
@@ -32,8 +23,8 @@ def card_links(page: str) -> list[int]:
 
 
 @pytest.fixture
-def anonymous():
-    return Client()
+def anonymous(signed_in):
+    return signed_in(None)
 
 
 @pytest.fixture
@@ -123,7 +114,7 @@ def test_filters_narrow_the_results(shelf, anonymous, query, expected):
         ({"hs_chapter": "99"}, "Select a valid choice"),
         ({"origin_country": "XX"}, "Select a valid choice"),
         ({"price_min": "ten"}, "Enter a number"),
-        ({"price_min": "100", "price_max": "10"}, str(catalogue_views.PRICE_RANGE_REVERSED)),
+        ({"price_min": "100", "price_max": "10"}, str(PRICE_RANGE_REVERSED)),
     ],
 )
 def test_invalid_filters_are_form_errors_not_server_errors(shelf, anonymous, query, message):
@@ -267,9 +258,17 @@ def test_merchant_page_of_a_merchant_not_approved_is_not_found(shelf, anonymous,
     assert anonymous.get(url("catalogue-merchant", shelf["suspended_merchant"].pk)).status_code == 404
 
 
-def test_catalogue_pages_are_public_to_every_role(shelf, market):
+def test_catalogue_pages_are_public_to_every_role(shelf, market, signed_in):
     for user in (market.owner_a, market.officer, market.administrator):
-        client = Client()
-        client.force_login(user)
+        client = signed_in(user)
         assert client.get(url("catalogue")).status_code == 200
         assert client.get(url("catalogue-listing", shelf["boots"].pk)).status_code == 200
+
+
+def test_countries_are_named_in_the_visitors_language_whoever_asked_before(shelf, market, anonymous, signed_in):
+    # Given the catalogue's filters already built in English, by the page and by the API's schema
+    anonymous.get(url("catalogue"), HTTP_ACCEPT_LANGUAGE="en")
+    assert signed_in(market.administrator).get("/api/schema/", HTTP_ACCEPT_LANGUAGE="en").status_code == 200
+    # Then a Russian visitor reads the countries in Russian
+    page = html(anonymous.get(url("catalogue"), HTTP_ACCEPT_LANGUAGE="ru"))
+    assert '<option value="KZ">Казахстан</option>' in page

@@ -9,18 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from horgos.storage import PRIVATE_FILES_HAVE_NO_URL, PrivateFileSystemStorage
 from merchants.choices import ListingImportState
-from merchants.imports import COLUMNS, write_csv
 from merchants.models import Listing, ListingImport
 from merchants.services import imports as import_services
+from merchants.spreadsheets import COLUMNS, write_csv
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def roots(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    return settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT
 
 
 def files_under(root) -> list:
@@ -41,9 +34,9 @@ def test_the_import_file_field_uses_the_private_storage():
     assert type(storage) is type(storages["private"]) is PrivateFileSystemStorage
 
 
-def test_the_private_storage_follows_its_setting_and_has_no_url(roots):
+def test_the_private_storage_follows_its_setting_and_has_no_url(media_roots):
     # Given the roots of this test
-    _, private_root = roots
+    private_root = media_roots.private
     storage = storages["private"]
     # Then the private storage writes under PRIVATE_MEDIA_ROOT and refuses to name a URL
     assert storage.path("listing-imports/a.csv") == str(private_root / "listing-imports" / "a.csv")
@@ -51,9 +44,9 @@ def test_the_private_storage_follows_its_setting_and_has_no_url(roots):
         storage.url("listing-imports/a.csv")
 
 
-def test_an_uploaded_import_file_is_kept_privately_and_still_imports(market, roots):
+def test_an_uploaded_import_file_is_kept_privately_and_still_imports(market, media_roots):
     # Given a merchant's file of one valid row
-    media_root, private_root = roots
+    media_root, private_root = media_roots.public, media_roots.private
     upload = listings_csv(market.shop_a.unit_code)
 
     # When the owner uploads it and confirms the import
@@ -68,9 +61,9 @@ def test_an_uploaded_import_file_is_kept_privately_and_still_imports(market, roo
     assert Listing.objects.filter(shop=market.shop_a, title_en="Cotton T-shirt").exists()
 
 
-def test_the_migration_moves_files_uploaded_before_it_out_of_the_public_media_root(market, roots):
+def test_the_migration_moves_files_uploaded_before_it_out_of_the_public_media_root(market, media_roots):
     # Given an import whose file was stored in the public storage, as before the private one existed
-    media_root, private_root = roots
+    media_root, private_root = media_roots.public, media_roots.private
     job = import_services.listing_import_upload(acting_user=market.owner_a, upload=listings_csv("B2-1-999"))
     name = job.file.name
     storages["default"].save(name, storages["private"].open(name))

@@ -16,8 +16,13 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from horgos.exports import formula_safe, formula_text_restored
 from horgos.models import AuditEntry
 from merchants import tasks as merchant_tasks
-from merchants.choices import ListingImportState, ListingState
-from merchants.imports import (
+from merchants.choices import ListingImportState, ListingState, MemberRole
+from merchants.models import HsHeading, Listing, ListingImport
+from merchants.services import import_jobs
+from merchants.services import imports as import_services
+from merchants.services.imports import ALREADY_IMPORTED, NOT_YOUR_SHOP_CODE, SYNC_ROWS, TOO_LARGE, WRONG_TYPE
+from merchants.services.listings import UNKNOWN_HS
+from merchants.spreadsheets import (
     COLUMNS,
     MISSING_COLUMNS,
     NO_ROWS,
@@ -27,25 +32,15 @@ from merchants.imports import (
     REQUIRED,
     write_csv,
 )
-from merchants.models import HsHeading, Listing, ListingImport
-from merchants.services import imports as import_services
-from merchants.services.imports import ALREADY_IMPORTED, NOT_YOUR_SHOP_CODE, SYNC_ROWS, TOO_LARGE, WRONG_TYPE
-from merchants.services.listings import UNKNOWN_HS
 from merchants.tasks import process_listing_import
 from tests.factories import MerchantUserFactory
 from tests.merchants.factories import ListingFactory, OwnerFactory, ShopFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_roots")]
 
 IMPORT_URL = reverse("merchants:listing-import")
 TITLE_REQUIRED = "Give the listing a title in at least one language."
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 def row(shop_code: str, **changes) -> dict:
@@ -80,11 +75,6 @@ def xlsx_upload(rows: list[list], *, name: str = "listings.xlsx", header=COLUMNS
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=XLSX_TYPE)
 
 
-def signed_in(client, user):
-    client.force_login(user)
-    return client
-
-
 def upload(client, file) -> ListingImport | None:
     """POST the file; the new import (the page redirects to it), or None when the form refused the file."""
     response = client.post(IMPORT_URL, {"file": file})
@@ -101,7 +91,7 @@ def problems_of(job: ListingImport) -> list[tuple[int, str, str]]:
 # --- Checking a file ---------------------------------------------------------------------------------
 
 
-def test_csv_with_good_and_bad_rows_reports_each_problem_and_writes_nothing(client, market):
+def test_csv_with_good_and_bad_rows_reports_each_problem_and_writes_nothing(signed_in, market):
     # Given a CSV with two good rows and four bad ones (row numbers as in the file: the header is row 1)
     code_a, code_b = market.shop_a.unit_code, market.shop_b.unit_code
     file = csv_upload([
@@ -115,7 +105,8 @@ def test_csv_with_good_and_bad_rows_reports_each_problem_and_writes_nothing(clie
     listings_before, audit_before = Listing.objects.count(), AuditEntry.objects.filter(action="listing.create").count()
 
     # When the merchant's owner uploads it
-    job = upload(signed_in(client, market.owner_a), file)
+    client = signed_in(market.owner_a)
+    job = upload(client, file)
 
     # Then every bad row is reported with its number, column and message, and nothing was written
     assert job.state == ListingImportState.VALIDATED
@@ -134,7 +125,7 @@ def test_csv_with_good_and_bad_rows_reports_each_problem_and_writes_nothing(clie
     assert "Import the 2 valid rows" in page
 
 
-def test_importing_the_valid_rows_writes_exactly_those_as_drafts(client, market):
+def test_importing_the_valid_rows_writes_exactly_those_as_drafts(signed_in, market):
     # Given a checked file with two valid rows and a bad one
     code_a = market.shop_a.unit_code
     file = csv_upload([
@@ -142,7 +133,7 @@ def test_importing_the_valid_rows_writes_exactly_those_as_drafts(client, market)
         row(code_a, unit_weight_kg="-1"),
         row(code_a, title_en="Green tea, 250 g", hs_code="090210", price="88,50", in_stock=""),
     ])  # fmt: skip
-    client = signed_in(client, market.owner_a)
+    client = signed_in(market.owner_a)
     job = upload(client, file)
     before = set(Listing.objects.values_list("pk", flat=True))
 
@@ -169,12 +160,12 @@ def test_importing_the_valid_rows_writes_exactly_those_as_drafts(client, market)
     assert Listing.objects.exclude(pk__in=before).count() == 2
 
 
-def test_xlsx_is_checked_and_imported_likewise(client, market):
+def test_xlsx_is_checked_and_imported_likewise(signed_in, market):
     # Given an XLSX as spreadsheets write it: numbers as numbers (the HS code lost its leading zero), a boolean
     code_a = market.shop_a.unit_code
     good = [code_a, "Green tea", "绿茶", "Көк шай", "Зелёный чай", "", "", "", "", 90210, "CN", 88.5, 0.25, True]
     bad = [code_a, "Tea", "", "", "", "", "", "", "", 90210, "XX", "free", 0.25, "maybe"]
-    client = signed_in(client, market.owner_a)
+    client = signed_in(market.owner_a)
     before = Listing.objects.count()
 
     # When it is uploaded
@@ -198,7 +189,7 @@ def test_xlsx_is_checked_and_imported_likewise(client, market):
     )  # fmt: skip
 
 
-def test_semicolon_csv_without_bom_and_blank_rows_reads_as_the_spreadsheet_shows_it(client, market):
+def test_semicolon_csv_without_bom_and_blank_rows_reads_as_the_spreadsheet_shows_it(signed_in, market):
     # Given a CSV saved by a spreadsheet in a Russian locale: semicolons, decimal commas, no BOM, a blank line
     content = ";".join(COLUMNS) + "\r\n"
     content += ";".join(row(market.shop_a.unit_code, price="1 250,50").values()) + "\r\n"
@@ -207,7 +198,7 @@ def test_semicolon_csv_without_bom_and_blank_rows_reads_as_the_spreadsheet_shows
     file = SimpleUploadedFile("ru.csv", content.encode("utf-8"), content_type="text/csv")
 
     # When it is uploaded
-    job = upload(signed_in(client, market.owner_a), file)
+    job = upload(signed_in(market.owner_a), file)
 
     # Then the blank line is skipped but still counted in the numbering
     assert (job.total_rows, job.valid_rows) == (2, 1)
@@ -218,14 +209,14 @@ def test_semicolon_csv_without_bom_and_blank_rows_reads_as_the_spreadsheet_shows
 
 
 def test_large_file_is_checked_and_imported_by_the_task_with_progress(
-    client, market, django_capture_on_commit_callbacks
+    signed_in, market, django_capture_on_commit_callbacks
 ):
     # Given a file of more rows than are handled in the request, three of them bad
     code_a = market.shop_a.unit_code
     rows = [row(code_a, title_en=f"T-shirt {number}") for number in range(SYNC_ROWS + 47)]
     for index in (0, 100, 246):
         rows[index]["price"] = "n/a"
-    client = signed_in(client, market.owner_a)
+    client = signed_in(market.owner_a)
     before = Listing.objects.count()
 
     # When it is uploaded, before the task has run (the job waits, the partial keeps polling)
@@ -257,11 +248,11 @@ def test_large_file_is_checked_and_imported_by_the_task_with_progress(
     assert "244 listings were imported as drafts." in done and "hx-trigger" not in done
 
 
-def test_running_the_task_again_changes_nothing(client, market, django_capture_on_commit_callbacks):
+def test_running_the_task_again_changes_nothing(signed_in, market, django_capture_on_commit_callbacks):
     # Given a large file checked and imported by the task
     rows = [row(market.shop_a.unit_code, title_en=f"T-shirt {number}") for number in range(SYNC_ROWS + 1)]
     rows[5]["hs_code"] = "12"
-    client = signed_in(client, market.owner_a)
+    client = signed_in(market.owner_a)
     with django_capture_on_commit_callbacks(execute=True):
         job = upload(client, csv_upload(rows))
     job.refresh_from_db()
@@ -288,10 +279,10 @@ def test_running_the_task_again_changes_nothing(client, market, django_capture_o
     assert process_listing_import.delay(job.pk + 1000).get() == ""  # a job that is gone: nothing to do
 
 
-def test_import_that_no_longer_validates_writes_nothing_and_fails(client, market):
+def test_import_that_no_longer_validates_writes_nothing_and_fails(signed_in, market):
     # Given a checked file whose rows were valid: a T-shirt and a green tea
     code_a = market.shop_a.unit_code
-    client = signed_in(client, market.owner_a)
+    client = signed_in(market.owner_a)
     job = upload(client, csv_upload([row(code_a, hs_code="090210"), row(code_a)]))
     assert job.valid_rows == 2
     # and the T-shirts' HS heading is withdrawn before the person imports
@@ -333,10 +324,10 @@ def sweep() -> dict:
 
 # on_commit runs at once, as in production: the hand-over to the broker happens within the upload's request
 @pytest.mark.django_db(transaction=True)
-def test_upload_with_the_job_service_down_answers_and_the_job_starts_when_it_is_back(client, market, monkeypatch):
+def test_upload_with_the_job_service_down_answers_and_the_job_starts_when_it_is_back(signed_in, market, monkeypatch):
     # Given the broker (Redis) is unreachable
     monkeypatch.setattr(process_listing_import, "apply_async", broker_down)
-    client = signed_in(client, market.owner_a)
+    client = signed_in(market.owner_a)
 
     # When a large file is uploaded
     job = upload(client, large_file(market))
@@ -344,7 +335,7 @@ def test_upload_with_the_job_service_down_answers_and_the_job_starts_when_it_is_
     # Then the upload answers as usual (a redirect to the job), the job waits, and its page says why
     assert (job.state, job.enqueue_failed) == (ListingImportState.PENDING, True)
     page = client.get(reverse("merchants:listing-import-detail", args=[job.pk])).content.decode()
-    assert str(import_services.QUEUED_FOR_JOB_SERVICE) in page
+    assert str(import_jobs.QUEUED_FOR_JOB_SERVICE) in page
 
     # When the broker is back and the sweeper runs (without waiting for the stall limit)
     monkeypatch.undo()
@@ -354,14 +345,14 @@ def test_upload_with_the_job_service_down_answers_and_the_job_starts_when_it_is_
     job.refresh_from_db()
     assert (job.state, job.valid_rows, job.enqueue_failed) == (ListingImportState.VALIDATED, SYNC_ROWS + 3, False)
     page = client.get(reverse("merchants:listing-import-detail", args=[job.pk])).content.decode()
-    assert str(import_services.QUEUED_FOR_JOB_SERVICE) not in page
+    assert str(import_jobs.QUEUED_FOR_JOB_SERVICE) not in page
 
 
 def test_confirm_with_the_job_service_down_keeps_the_job_importing_until_the_sweeper(
-    client, market, monkeypatch, django_capture_on_commit_callbacks
+    signed_in, market, monkeypatch, django_capture_on_commit_callbacks
 ):
     # Given a large file checked by the task
-    client = signed_in(client, market.owner_a)
+    client = signed_in(market.owner_a)
     with django_capture_on_commit_callbacks(execute=True):
         job = upload(client, large_file(market))
     before = Listing.objects.count()
@@ -383,10 +374,10 @@ def test_confirm_with_the_job_service_down_keeps_the_job_importing_until_the_swe
 
 
 def test_import_whose_worker_died_midway_is_requeued_and_imports_each_row_once(
-    client, market, monkeypatch, django_capture_on_commit_callbacks
+    signed_in, market, monkeypatch, django_capture_on_commit_callbacks
 ):
     # Given a large checked file the person asked to import
-    client = signed_in(client, market.owner_a)
+    client = signed_in(market.owner_a)
     with django_capture_on_commit_callbacks(execute=True):
         job = upload(client, large_file(market))
     with django_capture_on_commit_callbacks(execute=False):
@@ -422,9 +413,9 @@ def test_import_whose_worker_died_midway_is_requeued_and_imports_each_row_once(
     assert Listing.objects.filter(title_en="T-shirt 7").count() == 1
 
 
-def test_check_whose_worker_died_is_checked_again_from_the_start(client, market, django_capture_on_commit_callbacks):
+def test_check_whose_worker_died_is_checked_again_from_the_start(signed_in, market, django_capture_on_commit_callbacks):
     # Given a large file whose check stopped at row 75 (its worker died)
-    client = signed_in(client, market.owner_a)
+    client = signed_in(market.owner_a)
     with django_capture_on_commit_callbacks(execute=False):
         job = upload(client, large_file(market))
     ListingImport.objects.filter(pk=job.pk).update(state=ListingImportState.VALIDATING, processed_rows=75, attempts=1)
@@ -442,10 +433,10 @@ def test_check_whose_worker_died_is_checked_again_from_the_start(client, market,
 
 
 def test_sweeper_leaves_running_and_finished_jobs_alone(
-    client, market, monkeypatch, django_capture_on_commit_callbacks
+    signed_in, market, monkeypatch, django_capture_on_commit_callbacks
 ):
     # Given a job being checked right now, a pending one just uploaded, and a finished one long ago
-    client = signed_in(client, market.owner_a)
+    client = signed_in(market.owner_a)
     with django_capture_on_commit_callbacks(execute=False):
         checking = upload(client, large_file(market))
         upload(client, large_file(market))
@@ -467,10 +458,10 @@ def test_sweeper_leaves_running_and_finished_jobs_alone(
 
 
 def test_job_that_keeps_losing_its_worker_fails_instead_of_running_forever(
-    client, market, django_capture_on_commit_callbacks
+    signed_in, market, django_capture_on_commit_callbacks
 ):
     # Given a job whose import began as many times as allowed, and stalled again
-    client = signed_in(client, market.owner_a)
+    client = signed_in(market.owner_a)
     with django_capture_on_commit_callbacks(execute=True):
         job = upload(client, large_file(market))
     before = Listing.objects.count()
@@ -480,13 +471,13 @@ def test_job_that_keeps_losing_its_worker_fails_instead_of_running_forever(
         assert sweep() == {"requeued": 0, "failed": 1}
     # Then the job fails with a reason the merchant can act on, and nothing was written
     job.refresh_from_db()
-    assert (job.state, job.failure) == (ListingImportState.FAILED, str(import_services.INTERRUPTED))
+    assert (job.state, job.failure) == (ListingImportState.FAILED, str(import_jobs.INTERRUPTED))
     assert Listing.objects.count() == before
     page = client.get(reverse("merchants:listing-import-detail", args=[job.pk])).content.decode()
-    assert str(import_services.INTERRUPTED) in page
+    assert str(import_jobs.INTERRUPTED) in page
 
 
-def test_import_past_its_time_limit_fails_and_writes_nothing(client, market, monkeypatch):
+def test_import_past_its_time_limit_fails_and_writes_nothing(market, monkeypatch):
     # Given a checked file being imported, and an import so slow that it reaches the task's soft time limit
     job = import_services.listing_import_upload(acting_user=market.owner_a, upload=large_file(market, 3))
     ListingImport.objects.filter(pk=job.pk).update(state=ListingImportState.IMPORTING, confirmed_by=market.owner_a)
@@ -503,7 +494,7 @@ def test_import_past_its_time_limit_fails_and_writes_nothing(client, market, mon
     assert process_listing_import.delay(job.pk).get() == ListingImportState.FAILED
     # Then the job failed with a reason the merchant can act on, and no listing of it was written
     job.refresh_from_db()
-    assert (job.state, job.failure) == (ListingImportState.FAILED, str(import_services.TOO_SLOW))
+    assert (job.state, job.failure) == (ListingImportState.FAILED, str(import_jobs.TOO_SLOW))
     assert Listing.objects.count() == before
 
 
@@ -534,19 +525,19 @@ def test_broker_visibility_timeout_outlasts_the_import_task():
     ],
     ids=["text", "pdf", "fake-xlsx", "not-utf8", "no-rows", "missing-columns"],
 )
-def test_file_of_the_wrong_kind_is_refused_and_nothing_is_stored(client, market, make_file, message):
-    response = signed_in(client, market.owner_a).post(IMPORT_URL, {"file": make_file(market.shop_a.unit_code)})
+def test_file_of_the_wrong_kind_is_refused_and_nothing_is_stored(signed_in, market, make_file, message):
+    response = signed_in(market.owner_a).post(IMPORT_URL, {"file": make_file(market.shop_a.unit_code)})
 
     assert response.status_code == 200
     assert str(message) in response.content.decode()
     assert ListingImport.objects.count() == 0
 
 
-def test_file_larger_than_5_mb_is_refused(client, market):
+def test_file_larger_than_5_mb_is_refused(signed_in, market):
     big = csv_upload([row(market.shop_a.unit_code, description_en="x" * 100_000)] * 53)
     assert big.size > 5 * 1024 * 1024
 
-    response = signed_in(client, market.owner_a).post(IMPORT_URL, {"file": big})
+    response = signed_in(market.owner_a).post(IMPORT_URL, {"file": big})
 
     assert str(TOO_LARGE % {"megabytes": 5}) in response.content.decode()
     assert ListingImport.objects.count() == 0
@@ -567,12 +558,12 @@ def test_upload_failing_after_the_file_is_stored_leaves_no_file(market, tmp_path
     assert not [path for path in tmp_path.rglob("*") if path.is_file()]
 
 
-def test_suspended_merchant_cannot_import(client, market):
+def test_suspended_merchant_cannot_import(signed_in, market):
     market.a.state = "suspended"
     market.a.state_reason = "Audit"
     market.a.save()
 
-    response = signed_in(client, market.owner_a).post(IMPORT_URL, {"file": csv_upload([row("B2-1-001")])})
+    response = signed_in(market.owner_a).post(IMPORT_URL, {"file": csv_upload([row("B2-1-001")])})
 
     assert "Listings can be imported only while your merchant is approved." in response.content.decode()
     assert ListingImport.objects.count() == 0
@@ -595,8 +586,8 @@ def test_another_merchants_shop_code_is_an_error_for_that_row_only(market):
 # --- Templates and export ----------------------------------------------------------------------------------
 
 
-def test_templates_have_the_columns_and_a_filled_template_imports(client, market):
-    client = signed_in(client, market.owner_a)
+def test_templates_have_the_columns_and_a_filled_template_imports(signed_in, market):
+    client = signed_in(market.owner_a)
 
     csv_template = client.get(reverse("merchants:listing-import-template-csv"))
     xlsx_template = client.get(reverse("merchants:listing-import-template-xlsx"))
@@ -613,10 +604,10 @@ def test_templates_have_the_columns_and_a_filled_template_imports(client, market
     assert (job.state, job.valid_rows, job.errors) == (ListingImportState.VALIDATED, 1, [])
 
 
-def test_export_holds_only_the_merchants_own_listings_in_both_formats(client, market):
+def test_export_holds_only_the_merchants_own_listings_in_both_formats(signed_in, market):
     # Given A has a second listing with a leading-zero HS code and a formula-like title; B has its own
     ListingFactory(shop=market.shop_a, title_en="=HYPERLINK(1)", title_ru="Чай", price=Decimal("12.30"), in_stock=False)
-    client = signed_in(client, market.owner_a)
+    client = signed_in(market.owner_a)
 
     as_csv = client.get(reverse("merchants:listing-export"), {"format": "csv"})
     as_xlsx = client.get(reverse("merchants:listing-export"), {"format": "xlsx"})
@@ -640,8 +631,8 @@ def test_export_holds_only_the_merchants_own_listings_in_both_formats(client, ma
     assert client.get(reverse("merchants:listing-export"), {"format": "pdf"}).status_code == 400
 
 
-def test_an_exported_file_imports_again_without_problems(client, market):
-    client = signed_in(client, market.owner_a)
+def test_an_exported_file_imports_again_without_problems(signed_in, market):
+    client = signed_in(market.owner_a)
     exported = client.get(reverse("merchants:listing-export"), {"format": "xlsx"}).content
 
     job = upload(client, SimpleUploadedFile("again.xlsx", exported))
@@ -661,16 +652,16 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("name", "query"), PAGES)
-def test_pages_are_for_merchant_staff_only(client, market, name, query):
+def test_pages_are_for_merchant_staff_only(signed_in, market, name, query):
     url = reverse(f"{name}")
-    assert client.get(url, query)["Location"].startswith(reverse("login"))
+    assert signed_in(None).get(url, query)["Location"].startswith(reverse("login"))
     for user in (market.officer, market.administrator):
-        assert signed_in(client, user).get(url, query).status_code == 403
-    assert signed_in(client, MerchantUserFactory()).get(url, query).status_code == 403  # on no merchant's staff
-    assert signed_in(client, market.owner_a).get(url, query).status_code == 200
+        assert signed_in(user).get(url, query).status_code == 403
+    assert signed_in(MerchantUserFactory()).get(url, query).status_code == 403  # on no merchant's staff
+    assert signed_in(market.owner_a).get(url, query).status_code == 200
 
 
-def test_an_import_is_seen_and_confirmed_only_by_its_merchants_staff(client, market):
+def test_an_import_is_seen_and_confirmed_only_by_its_merchants_staff(signed_in, market):
     job = import_services.listing_import_upload(
         acting_user=market.owner_a, upload=csv_upload([row(market.shop_a.unit_code)])
     )
@@ -680,26 +671,26 @@ def test_an_import_is_seen_and_confirmed_only_by_its_merchants_staff(client, mar
     ]
     confirm = reverse("merchants:listing-import-confirm", args=[job.pk])
 
-    assert client.get(urls[0])["Location"].startswith(reverse("login"))
-    assert signed_in(client, market.administrator).get(urls[0]).status_code == 403
-    client = signed_in(client, market.owner_b)
+    assert signed_in(None).get(urls[0])["Location"].startswith(reverse("login"))
+    assert signed_in(market.administrator).get(urls[0]).status_code == 403
+    client = signed_in(market.owner_b)
     assert [client.get(url).status_code for url in urls] == [404, 404]
     assert client.post(confirm).status_code == 404
-    clerk = OwnerFactory(merchant=market.a, role="clerk").user
-    client = signed_in(client, clerk)
+    clerk = OwnerFactory(merchant=market.a, role=MemberRole.CLERK).user
+    client = signed_in(clerk)
     assert [client.get(url).status_code for url in urls] == [200, 200]
     assert client.post(confirm).status_code == 302
     job.refresh_from_db()
     assert (job.state, job.confirmed_by) == (ListingImportState.DONE, clerk)
 
 
-def test_import_page_lists_the_merchants_shops_and_recent_imports(client, market):
+def test_import_page_lists_the_merchants_shops_and_recent_imports(signed_in, market):
     import_services.listing_import_upload(acting_user=market.owner_b, upload=csv_upload([row("X")], name="b.csv"))
     import_services.listing_import_upload(
         acting_user=market.owner_a, upload=csv_upload([row(market.shop_a.unit_code)], name="mine.csv")
     )
 
-    page = signed_in(client, market.owner_a).get(IMPORT_URL).content.decode()
+    page = signed_in(market.owner_a).get(IMPORT_URL).content.decode()
 
     assert market.shop_a.unit_code in page and market.shop_b.unit_code not in page
     assert "mine.csv" in page and "b.csv" not in page

@@ -12,7 +12,7 @@ from horgos.models import AuditEntry
 from merchants.choices import ListingState
 from merchants.models import Listing, Shop
 from merchants.services import listings, registry
-from tests.merchants.factories import ListingFactory
+from tests.merchants.factories import APPLICATION, ListingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +36,12 @@ def test_listing_moves_through_moderation_and_edits_send_it_back(market):
     listing = listings.listing_create(shop=market.shop_a, acting_user=market.owner_a, **NEW_LISTING)
     assert listing.state == ListingState.DRAFT and listing.hs_heading.code == "6109"
     with pytest.raises(ValidationError):
-        listings.listing_approve(listing=listing, administrator=market.administrator)  # not submitted yet
+        listings.listing_approve(listing=listing, acting_user=market.administrator)  # not submitted yet
     listings.listing_submit(listing=listing, acting_user=market.owner_a)
-    rejected = listings.listing_reject(listing=listing, administrator=market.administrator, reason="Blurry photo")
+    rejected = listings.listing_reject(listing=listing, acting_user=market.administrator, reason="Blurry photo")
     assert (rejected.state, rejected.rejection_reason) == (ListingState.REJECTED, "Blurry photo")
     listings.listing_submit(listing=listing, acting_user=market.owner_a)
-    approved = listings.listing_approve(listing=listing, administrator=market.administrator)
+    approved = listings.listing_approve(listing=listing, acting_user=market.administrator)
     assert approved.state == ListingState.APPROVED
     edited = listings.listing_update(listing=listing, acting_user=market.owner_a, price=Decimal("99.00"))
     assert edited.state == ListingState.SUBMITTED
@@ -75,14 +75,13 @@ def test_merchant_cannot_touch_another_merchants_shop(market):
 
 
 def test_suspended_merchant_cannot_edit_listings(market):
-    registry.merchant_suspend(merchant=market.a, administrator=market.administrator, reason="Audit")
+    registry.merchant_suspend(merchant=market.a, acting_user=market.administrator, reason="Audit")
     with pytest.raises(ValidationError, match="cannot be changed"):
         listings.listing_update(listing=market.listing_a, acting_user=market.owner_a, price=Decimal("1.00"))
     assert Listing.objects.get(pk=market.listing_a.pk).price == Decimal("88.00")
 
 
-def test_photo_is_re_encoded_without_metadata_and_thumbnailed(market, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_photo_is_re_encoded_without_metadata_and_thumbnailed(market, media_roots):
     listing = listings.listing_create(
         shop=market.shop_a, acting_user=market.owner_a, photo=jpeg_with_exif(), **NEW_LISTING
     )
@@ -93,8 +92,7 @@ def test_photo_is_re_encoded_without_metadata_and_thumbnailed(market, settings, 
         assert max(thumbnail.size) == 400
 
 
-def test_oversized_or_non_image_photos_are_refused(market, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_oversized_or_non_image_photos_are_refused(market, settings, media_roots):
     settings.LISTING_PHOTO_MAX_BYTES = 1000
     with pytest.raises(ValidationError, match="larger than"):
         listings.listing_create(shop=market.shop_a, acting_user=market.owner_a, photo=jpeg_with_exif(), **NEW_LISTING)
@@ -159,8 +157,7 @@ def test_moderation_is_for_administrators(market, api_client_for, api_client, ca
     assert client.post(f"/api/v1/listings/{market.listing_a.pk}/approve/").status_code == status
 
 
-def test_owner_creates_a_listing_with_a_photo_through_the_api(market, api_client_for, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_owner_creates_a_listing_with_a_photo_through_the_api(market, api_client_for, media_roots):
     client = api_client_for(market.owner_a)
     response = client.post("/api/v1/listings/", {**NEW_LISTING, "shop": market.shop_a.pk, "photo": jpeg_with_exif()},
                            format="multipart", HTTP_IDEMPOTENCY_KEY="new-boots")  # fmt: skip
@@ -181,8 +178,6 @@ def test_bad_listing_through_the_api_is_400_with_field_errors(market, api_client
 
 
 def test_anyone_may_apply_to_become_a_merchant(api_client, db):
-    from tests.merchants.test_registry import APPLICATION
-
     body = {**APPLICATION, "licence_valid_until": "2029-12-31"}
     response = api_client.post("/api/v1/merchants/apply/", body, format="json")
     assert response.status_code == 201
@@ -208,7 +203,7 @@ def catalogue(market):
 def test_catalogue_is_public_and_shows_only_approved_listings_of_approved_merchants(catalogue, api_client):
     body = api_client.get("/api/v1/catalogue/").json()
     assert body["count"] == 3
-    registry.merchant_suspend(merchant=catalogue.b, administrator=catalogue.administrator, reason="Audit")
+    registry.merchant_suspend(merchant=catalogue.b, acting_user=catalogue.administrator, reason="Audit")
     titles = {row["title"] for row in api_client.get("/api/v1/catalogue/").json()["results"]}
     assert "Kazakh felt boots" not in titles and "Draft only" not in titles
 
@@ -246,12 +241,11 @@ def test_catalogue_figures(catalogue, api_client):
     }
 
 
-def test_refused_listing_leaves_no_photo_files_behind(market, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_refused_listing_leaves_no_photo_files_behind(market, media_roots):
     with pytest.raises(ValidationError):
         listings.listing_create(shop=market.shop_a, acting_user=market.owner_a, photo=jpeg_with_exif(),
                                 **{**NEW_LISTING, "price": "-1"})  # fmt: skip
-    assert not [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert not [path for path in media_roots.public.rglob("*") if path.is_file()]
 
 
 # --- audit values and photo files follow the transaction ------------------------------------------------
@@ -273,16 +267,15 @@ def test_patching_the_country_of_origin_answers_200_and_audits_the_codes(market,
 
 
 def test_portal_edit_of_the_country_with_a_new_photo_keeps_only_the_new_photo(
-    market, client, settings, tmp_path, django_capture_on_commit_callbacks
+    market, signed_in, media_roots, django_capture_on_commit_callbacks
 ):
     # given a listing with a photo
-    settings.MEDIA_ROOT = tmp_path
     listing = listings.listing_create(shop=market.shop_a, acting_user=market.owner_a, photo=jpeg_with_exif(),
                                       **NEW_LISTING)  # fmt: skip
-    old_files = media_files(tmp_path)
+    old_files = media_files(media_roots.public)
     assert len(old_files) == 2
     # when its owner changes the country of origin and the photo in the portal
-    client.force_login(market.owner_a)
+    client = signed_in(market.owner_a)
     body = {**NEW_LISTING, "description_en": "", "origin_country": "CN", "in_stock": "on",
             "photo": jpeg_with_exif(size=(800, 600))}  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
@@ -292,18 +285,17 @@ def test_portal_edit_of_the_country_with_a_new_photo_keeps_only_the_new_photo(
     listing.refresh_from_db()
     assert listing.origin_country == "CN"
     assert AuditEntry.objects.get(action="listing.update").changes["origin_country"] == {"before": "KZ", "after": "CN"}
-    assert media_files(tmp_path) == {listing.photo.name, listing.thumbnail.name}
-    assert not old_files & media_files(tmp_path)
+    assert media_files(media_roots.public) == {listing.photo.name, listing.thumbnail.name}
+    assert not old_files & media_files(media_roots.public)
 
 
 def test_edit_failing_after_the_photo_is_stored_leaves_no_new_file_and_keeps_the_old_photo(
-    market, settings, tmp_path, monkeypatch
+    market, media_roots, monkeypatch
 ):
     # given a listing with a photo
-    settings.MEDIA_ROOT = tmp_path
     listing = listings.listing_create(shop=market.shop_a, acting_user=market.owner_a, photo=jpeg_with_exif(),
                                       **NEW_LISTING)  # fmt: skip
-    old_files, old_photo = media_files(tmp_path), listing.photo.name
+    old_files, old_photo = media_files(media_roots.public), listing.photo.name
 
     # when the edit fails after its new photo was processed and stored (here: the database refuses the audit row)
     def refuse(**kwargs):
@@ -313,14 +305,13 @@ def test_edit_failing_after_the_photo_is_stored_leaves_no_new_file_and_keeps_the
     with pytest.raises(IntegrityError):
         listings.listing_update(listing=listing, acting_user=market.owner_a, photo=jpeg_with_exif(), price="99.00")
     # then nothing new is on disk, and the listing still shows its old photo
-    assert media_files(tmp_path) == old_files
+    assert media_files(media_roots.public) == old_files
     listing.refresh_from_db()
     assert listing.photo.name == old_photo and listing.price == Decimal("120.00")
     assert listing.photo.storage.exists(old_photo)
 
 
-def test_create_failing_after_the_photo_is_stored_leaves_no_file(market, settings, tmp_path, monkeypatch):
-    settings.MEDIA_ROOT = tmp_path
+def test_create_failing_after_the_photo_is_stored_leaves_no_file(market, media_roots, monkeypatch):
 
     def refuse(**kwargs):
         raise IntegrityError("forced")
@@ -328,16 +319,15 @@ def test_create_failing_after_the_photo_is_stored_leaves_no_file(market, setting
     monkeypatch.setattr(listings, "audit_record", refuse)
     with pytest.raises(IntegrityError):
         listings.listing_create(shop=market.shop_a, acting_user=market.owner_a, photo=jpeg_with_exif(), **NEW_LISTING)
-    assert media_files(tmp_path) == set()
+    assert media_files(media_roots.public) == set()
     assert not Listing.objects.filter(title_en="Felt boots").exists()
 
 
 def test_deleting_a_listing_removes_its_photo_files_once_committed(
-    market, settings, tmp_path, django_capture_on_commit_callbacks
+    market, media_roots, django_capture_on_commit_callbacks
 ):
-    settings.MEDIA_ROOT = tmp_path
     listing = listings.listing_create(shop=market.shop_a, acting_user=market.owner_a, photo=jpeg_with_exif(),
                                       **NEW_LISTING)  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         listings.listing_delete(listing=listing, acting_user=market.owner_a)
-    assert media_files(tmp_path) == set()
+    assert media_files(media_roots.public) == set()

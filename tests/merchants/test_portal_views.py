@@ -24,44 +24,12 @@ from merchants.services.notifications import notification_mark_read
 from merchants.services.registry import LAST_OWNER, NOT_APPROVED, UNIT_TAKEN
 from tests.factories import MerchantUserFactory
 from tests.merchants.factories import ListingFactory, OwnerFactory, ShopFactory
+from tests.merchants.pages import html, messages_of, url
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Steppe-caravan-2026"
 NO_TITLE = str(TITLE_CONSTRAINT.violation_error_message)
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"merchants:{name}", args=args)
-
-
-@pytest.fixture
-def signed_in():
-    """A test client signed in as the given user (None: anonymous)."""
-
-    def sign_in(user):
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
-def clerk_a(market):
-    return OwnerFactory(merchant=market.a, role=MemberRole.CLERK).user
-
-
-@pytest.fixture
-def owner_client(market, signed_in):
-    return signed_in(market.owner_a)
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def audit_count(action: str | None = None) -> int:
@@ -117,14 +85,6 @@ def invite_body(**changes) -> dict:
         "member-password2": NEW_PASSWORD,
         **changes,
     }
-
-
-def page_of(response) -> str:
-    return response.content.decode()
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 # --- permissions: every page and every POST, every kind of caller ------------------------------------
@@ -233,10 +193,10 @@ def test_merchant_user_without_a_membership_is_told_so(market, signed_in):
     client = signed_in(MerchantUserFactory())
     home = client.get(url("portal"))
     assert home.status_code == 200
-    assert "does not belong to any merchant" in page_of(home)
+    assert "does not belong to any merchant" in html(home)
     listings = client.get(url("portal-listings"))
     assert listings.status_code == 403
-    assert "does not belong to any merchant" in page_of(listings)
+    assert "does not belong to any merchant" in html(listings)
     audited_before = audit_count()
     assert client.post(url("portal-listing-new"), listing_body(market.shop_a)).status_code == 403
     assert audit_count() == audited_before
@@ -285,19 +245,19 @@ def test_a_new_listing_cannot_go_into_another_merchants_shop(market, owner_clien
     assert "shop" in response.context["form"].errors
     assert Listing.objects.count() == before
     # and B's shop is not even offered
-    page = page_of(owner_client.get(url("portal-listing-new")))
+    page = html(owner_client.get(url("portal-listing-new")))
     assert market.shop_a.unit_code in page
     assert market.shop_b.unit_code not in page
 
 
 def test_lists_show_only_the_merchants_own_rows(market, owner_client):
-    listings = page_of(owner_client.get(url("portal-listings")))
+    listings = html(owner_client.get(url("portal-listings")))
     assert "Green tea from Fujian" in listings
     assert "Kazakh felt boots" not in listings
-    shops = page_of(owner_client.get(url("portal-shops")))
+    shops = html(owner_client.get(url("portal-shops")))
     assert market.shop_a.unit_code in shops
     assert market.shop_b.unit_code not in shops
-    members = page_of(owner_client.get(url("portal-members")))
+    members = html(owner_client.get(url("portal-members")))
     assert market.owner_a.username in members
     assert market.owner_b.username not in members
 
@@ -316,7 +276,7 @@ def test_home_shows_the_merchant_its_counts_and_latest_notifications(market, own
     Notification.objects.create(merchant=market.b, kind=NotificationKind.LISTING_REJECTED, message="B's secret")
     # When the owner opens the portal
     response = owner_client.get(url("portal"))
-    page = page_of(response)
+    page = html(response)
     # Then it shows the merchant, its state in words, and counts by state
     assert market.a.trade_name in page
     assert "Your merchant is approved" in page
@@ -336,15 +296,15 @@ def test_home_shows_the_merchant_its_counts_and_latest_notifications(market, own
 def test_home_warns_of_a_licence_expiring_within_30_days(market, owner_client, settings):
     settings.MERCHANT_LICENCE_WARNING_DAYS = 30
     Merchant.objects.filter(pk=market.a.pk).update(licence_valid_until=timezone.localdate() + timedelta(days=10))
-    page = page_of(owner_client.get(url("portal")))
+    page = html(owner_client.get(url("portal")))
     assert "Warning:" in page and "in 10 days" in page
     Merchant.objects.filter(pk=market.a.pk).update(licence_valid_until=timezone.localdate() + timedelta(days=31))
-    assert "Warning:" not in page_of(owner_client.get(url("portal")))
+    assert "Warning:" not in html(owner_client.get(url("portal")))
 
 
 def test_home_explains_a_suspension_with_its_reason(market, owner_client):
     Merchant.objects.filter(pk=market.a.pk).update(state=MerchantState.SUSPENDED, state_reason="Unpaid rent")
-    page = page_of(owner_client.get(url("portal")))
+    page = html(owner_client.get(url("portal")))
     assert "Your merchant is suspended" in page
     assert "Unpaid rent" in page
 
@@ -367,7 +327,7 @@ def test_bad_profile_input_shows_field_errors_and_writes_nothing(market, owner_c
     errors = response.context["form"].errors
     assert "Enter a phone number" in errors["phone"][0]
     assert "email" in errors
-    assert "Enter a phone number" in page_of(response)
+    assert "Enter a phone number" in html(response)
     assert Merchant.objects.get(pk=market.a.pk).phone == market.a.phone
     assert audit_count("merchant.update") == 0
 
@@ -377,8 +337,8 @@ def test_clerk_sees_the_profile_read_only_and_cannot_change_it(market, clerk_a, 
     response = client.get(url("portal-profile"))
     assert response.status_code == 200
     assert response.context["form"] is None
-    assert market.a.phone in page_of(response)
-    assert "owners can change these details" in page_of(response)
+    assert market.a.phone in html(response)
+    assert "owners can change these details" in html(response)
     assert client.post(url("portal-profile"), profile_body()).status_code == 403
     assert Merchant.objects.get(pk=market.a.pk).phone == market.a.phone
 
@@ -427,7 +387,7 @@ def test_a_merchant_not_approved_cannot_open_a_shop_and_is_told_why(market, owne
     response = owner_client.post(url("portal-shops"), body)
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [str(NOT_APPROVED)]
-    assert escape(str(NOT_APPROVED)) in page_of(response)
+    assert escape(str(NOT_APPROVED)) in html(response)
     assert not Shop.objects.filter(unit_code="B3-2-101").exists()
 
 
@@ -442,7 +402,7 @@ def test_owner_closes_and_reopens_a_shop(market, owner_client):
 
 def test_clerk_sees_shops_without_buttons_and_cannot_change_them(market, clerk_a, signed_in):
     client = signed_in(clerk_a)
-    page = page_of(client.get(url("portal-shops")))
+    page = html(client.get(url("portal-shops")))
     assert market.shop_a.unit_code in page
     assert url("portal-shop-close", market.shop_a.pk) not in page
     assert "Open a shop" not in page
@@ -457,7 +417,7 @@ def test_clerk_sees_shops_without_buttons_and_cannot_change_them(market, clerk_a
 # --- listings ----------------------------------------------------------------------------------------
 
 
-def test_owner_creates_a_listing_with_a_photo(market, owner_client, media):
+def test_owner_creates_a_listing_with_a_photo(market, owner_client, media_roots):
     # When the owner posts a new listing with a photo
     body = listing_body(market.shop_a, photo=image_upload())
     response = owner_client.post(url("portal-listing-new"), body)
@@ -467,16 +427,16 @@ def test_owner_creates_a_listing_with_a_photo(market, owner_client, media):
     assert response.url == url("portal-listing-edit", listing.pk)
     assert (listing.state, listing.title_zh_hans, listing.price) == (ListingState.DRAFT, "普洱茶", Decimal("120.50"))
     assert listing.hs_heading.code == "0902" and listing.in_stock
-    assert (media / listing.photo.name).exists() and (media / listing.thumbnail.name).exists()
+    assert (media_roots.public / listing.photo.name).exists() and (media_roots.public / listing.thumbnail.name).exists()
     assert audit_count("listing.create") == 1
     # and its page shows the thumbnail
-    page = page_of(owner_client.get(response.url))
+    page = html(owner_client.get(response.url))
     assert f'src="{listing.thumbnail.url}"' in page
 
 
 def test_listing_form_is_multipart_with_labels_on_every_input(owner_client):
     response = owner_client.get(url("portal-listing-new"))
-    page = page_of(response)
+    page = html(response)
     assert 'enctype="multipart/form-data"' in page
     for field in response.context["form"].visible_fields():
         assert f'<label for="{field.id_for_label}">' in page
@@ -499,7 +459,7 @@ def test_bad_listing_input_shows_field_errors_and_writes_nothing(market, owner_c
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert any(message in error for error in errors[field])
-    assert escape(message) in page_of(response)
+    assert escape(message) in html(response)
     assert Listing.objects.count() == before
     assert audit_count() == 0
 
@@ -512,7 +472,7 @@ def test_bad_listing_input_shows_field_errors_and_writes_nothing(market, owner_c
         ("gif", str(PHOTO_NOT_AN_IMAGE)),
     ],
 )
-def test_bad_photos_show_a_field_error_and_write_nothing(market, owner_client, media, settings, upload, message):
+def test_bad_photos_show_a_field_error_and_write_nothing(market, owner_client, media_roots, settings, upload, message):
     if upload == "oversize":
         settings.LISTING_PHOTO_MAX_BYTES = 1000
         upload = image_upload(size=(1600, 1200))
@@ -523,22 +483,22 @@ def test_bad_photos_show_a_field_error_and_write_nothing(market, owner_client, m
     assert response.status_code == 200
     assert response.context["form"].errors["photo"] == [message]
     assert Listing.objects.count() == before
-    assert not any(media.rglob("*.*"))
+    assert not any(media_roots.public.rglob("*.*"))
 
 
-def test_a_listing_without_a_title_stores_no_photo(market, owner_client, media):
+def test_a_listing_without_a_title_stores_no_photo(market, owner_client, media_roots):
     body = listing_body(market.shop_a, title_en="", title_zh_hans="", title_ru="", photo=image_upload())
     response = owner_client.post(url("portal-listing-new"), body)
     assert response.context["form"].non_field_errors() == [NO_TITLE]
     assert Listing.objects.count() == 2
-    assert not any(media.rglob("*.*"))
+    assert not any(media_roots.public.rglob("*.*"))
 
 
 def test_editing_an_approved_listing_sends_it_back_to_review(market, owner_client):
     # Given an approved listing
     listing_services.listing_submit(listing=market.listing_a, acting_user=market.owner_a)
-    listing_services.listing_approve(listing=market.listing_a, administrator=market.administrator)
-    page = page_of(owner_client.get(url("portal-listing-edit", market.listing_a.pk)))
+    listing_services.listing_approve(listing=market.listing_a, acting_user=market.administrator)
+    page = html(owner_client.get(url("portal-listing-edit", market.listing_a.pk)))
     assert "Saving a change sends it back to review" in page
     # When its owner saves it unchanged, it stays approved
     unchanged = listing_body(None, **{
@@ -566,7 +526,7 @@ def test_submit_a_draft_for_review(market, owner_client):
     assert Listing.objects.get(pk=market.listing_a.pk).state == ListingState.SUBMITTED
     assert response.redirect_chain[-1][0] == url("portal-listings")
     # A submitted listing has no submit button and cannot be submitted again
-    assert url("portal-listing-submit", market.listing_a.pk) not in page_of(response)
+    assert url("portal-listing-submit", market.listing_a.pk) not in html(response)
     again = owner_client.post(url("portal-listing-submit", market.listing_a.pk), follow=True)
     assert messages_of(again) == [str(CANNOT_SUBMIT)]
     assert audit_count("listing.submit") == 1
@@ -574,8 +534,8 @@ def test_submit_a_draft_for_review(market, owner_client):
 
 def test_rejected_listing_shows_its_reason_and_can_be_resubmitted(market, owner_client):
     listing_services.listing_submit(listing=market.listing_a, acting_user=market.owner_a)
-    listing_services.listing_reject(listing=market.listing_a, administrator=market.administrator, reason="No HS proof")
-    page = page_of(owner_client.get(url("portal-listings")))
+    listing_services.listing_reject(listing=market.listing_a, acting_user=market.administrator, reason="No HS proof")
+    page = html(owner_client.get(url("portal-listings")))
     assert "No HS proof" in page
     assert url("portal-listing-submit", market.listing_a.pk) in page
     owner_client.post(url("portal-listing-submit", market.listing_a.pk))
@@ -583,7 +543,7 @@ def test_rejected_listing_shows_its_reason_and_can_be_resubmitted(market, owner_
 
 
 def test_delete_a_listing(market, owner_client):
-    page = page_of(owner_client.get(url("portal-listing-edit", market.listing_a.pk)))
+    page = html(owner_client.get(url("portal-listing-edit", market.listing_a.pk)))
     assert "Delete “Green tea from Fujian”" in page
     response = owner_client.post(url("portal-listing-delete", market.listing_a.pk))
     assert response.url == url("portal-listings")
@@ -613,7 +573,7 @@ def test_listings_are_paginated_with_prices_in_cny(market, owner_client):
     ListingFactory.create_batch(50, shop=market.shop_a, price=Decimal("7.5"))
     first = owner_client.get(url("portal-listings"))
     assert len(first.context["page"].object_list) == 50
-    assert "7.50 CNY" in page_of(first)
+    assert "7.50 CNY" in html(first)
     second = owner_client.get(url("portal-listings"), {"page": 2})
     assert len(second.context["page"].object_list) == 1
 
@@ -658,7 +618,7 @@ def test_bad_invitations_show_errors_and_write_nothing(market, owner_client, cha
     response = owner_client.post(url("portal-members"), invite_body(**changes))
     assert response.status_code == 200
     assert any(message in error for error in response.context["form"].errors[field])
-    assert escape(message) in page_of(response)
+    assert escape(message) in html(response)
     assert User.objects.count() == users_before
     assert audit_count() == 0
 
@@ -674,7 +634,7 @@ def test_clerk_cannot_invite_or_remove(market, clerk_a, signed_in):
     client = signed_in(clerk_a)
     page = client.get(url("portal-members"))
     assert page.context["form"] is None
-    assert url("portal-member-remove", MerchantMember.objects.get(user=market.owner_a).pk) not in page_of(page)
+    assert url("portal-member-remove", MerchantMember.objects.get(user=market.owner_a).pk) not in html(page)
     assert client.post(url("portal-members"), invite_body()).status_code == 403
     assert not User.objects.filter(username="clerk.aliya").exists()
     owner_member = MerchantMember.objects.get(user=market.owner_a)
@@ -705,7 +665,7 @@ def test_notifications_newest_first_and_mark_all_as_read(market, owner_client):
     of_b = Notification.objects.create(merchant=market.b, kind=NotificationKind.LISTING_REJECTED, message="B only")
     response = owner_client.get(url("portal-notifications"))
     assert list(response.context["page"].object_list) == [newer, older]
-    assert "2 unread notifications" in page_of(response)
+    assert "2 unread notifications" in html(response)
     # When the owner marks all as read
     response = owner_client.post(url("portal-notifications-read"), follow=True)
     # Then A's are read, B's is not, the owner is told, and it is audited

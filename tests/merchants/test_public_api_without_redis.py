@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from merchants.choices import ListingState
-from tests.merchants.test_registry import APPLICATION
+from tests.merchants.factories import APPLICATION
 
 pytestmark = pytest.mark.django_db
 

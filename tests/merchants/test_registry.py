@@ -6,27 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from horgos.models import AuditEntry, User
 from merchants.choices import ListingState, MerchantState, NotificationKind
 from merchants.models import Merchant, MerchantMember, Notification, Shop
-from merchants.selectors import catalogue_listings
+from merchants.selectors.catalogue import catalogue_listings
 from merchants.services import registry
 from merchants.tasks import check_licences
-from tests.merchants.factories import MerchantFactory
+from tests.merchants.factories import APPLICATION, MerchantFactory
 
 pytestmark = pytest.mark.django_db
-
-APPLICATION = {
-    "legal_name": "Altyn Dala Trading LLP",
-    "trade_name": "Altyn Dala",
-    "country": "kz",
-    "registration_number": "bin 990140000123",
-    "licence_number": "KZ-77-1234",
-    "licence_valid_until": date(2029, 12, 31),
-    "contact_person": "Dana Serikova",
-    "phone": "+7 701 555 0101",
-    "email": "dana@altyndala.kz",
-    "address": "Horgos ICBC, building B2, unit 14",
-    "username": "dana",
-    "password": "Camel-Caravan-2027",
-}
 
 
 def test_application_creates_a_pending_merchant_and_its_owner(db):
@@ -64,17 +49,17 @@ def test_lifecycle_moves_allowed_and_refused(market):
     pending = MerchantFactory(state=MerchantState.PENDING)
     admin = market.administrator
     with pytest.raises(ValidationError):
-        registry.merchant_suspend(merchant=pending, administrator=admin, reason="x")  # pending cannot be suspended
+        registry.merchant_suspend(merchant=pending, acting_user=admin, reason="x")  # pending cannot be suspended
     with pytest.raises(ValidationError) as missing_reason:
-        registry.merchant_reject(merchant=pending, administrator=admin, reason=" ")
+        registry.merchant_reject(merchant=pending, acting_user=admin, reason=" ")
     assert "reason" in missing_reason.value.message_dict
-    approved = registry.merchant_approve(merchant=pending, administrator=admin)
+    approved = registry.merchant_approve(merchant=pending, acting_user=admin)
     assert approved.state == MerchantState.APPROVED
     with pytest.raises(ValidationError):
-        registry.merchant_approve(merchant=approved, administrator=admin)
-    suspended = registry.merchant_suspend(merchant=approved, administrator=admin, reason="Unpaid rent")
+        registry.merchant_approve(merchant=approved, acting_user=admin)
+    suspended = registry.merchant_suspend(merchant=approved, acting_user=admin, reason="Unpaid rent")
     assert (suspended.state, suspended.state_reason) == (MerchantState.SUSPENDED, "Unpaid rent")
-    assert registry.merchant_reinstate(merchant=suspended, administrator=admin).state == MerchantState.APPROVED
+    assert registry.merchant_reinstate(merchant=suspended, acting_user=admin).state == MerchantState.APPROVED
     actions = list(AuditEntry.objects.filter(target_id=str(pending.pk)).values_list("action", flat=True))
     assert sorted(actions) == ["merchant.approve", "merchant.reinstate", "merchant.suspend"]
     assert Notification.objects.filter(merchant=pending, kind=NotificationKind.MERCHANT_STATE).count() == 3
@@ -82,7 +67,7 @@ def test_lifecycle_moves_allowed_and_refused(market):
 
 def test_only_administrators_move_the_lifecycle(market):
     with pytest.raises(PermissionDenied):
-        registry.merchant_suspend(merchant=market.a, administrator=market.owner_a, reason="self")
+        registry.merchant_suspend(merchant=market.a, acting_user=market.owner_a, reason="self")
     assert Merchant.objects.get(pk=market.a.pk).state == MerchantState.APPROVED
 
 
@@ -109,7 +94,7 @@ def test_bad_shops_are_refused(market, unit_code, area, field):
 
 
 def test_suspended_merchant_cannot_open_shops(market):
-    registry.merchant_suspend(merchant=market.a, administrator=market.administrator, reason="Audit")
+    registry.merchant_suspend(merchant=market.a, acting_user=market.administrator, reason="Audit")
     with pytest.raises(ValidationError):
         registry.shop_open(merchant=market.a, acting_user=market.owner_a, unit_code="B9-1-001", side="CN", name="X",
                            area_m2=10, opened_on=date(2026, 1, 1))  # fmt: skip
@@ -148,5 +133,5 @@ def test_suspension_hides_the_merchants_listings_from_the_catalogue(market):
     market.listing_a.state = ListingState.APPROVED
     market.listing_a.save()
     assert list(catalogue_listings()) == [market.listing_a]
-    registry.merchant_suspend(merchant=market.a, administrator=market.administrator, reason="Audit")
+    registry.merchant_suspend(merchant=market.a, acting_user=market.administrator, reason="Audit")
     assert list(catalogue_listings()) == []

@@ -4,42 +4,22 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from horgos import pages
+from horgos.choices import AuditAction
 from horgos.models import AuditEntry
 from merchants.choices import ListingState, MerchantState, ShopState, ZoneSide
 from merchants.models import Listing, Merchant
 from merchants.services import listings as listing_services
 from merchants.services import registry as registry_services
-from merchants.views import operations
+from merchants.services.notifications import notification_mark_read
+from merchants.views.administrator import registry as registry_views
 from tests.merchants.factories import ListingFactory, MerchantFactory, OwnerFactory, ShopFactory
+from tests.merchants.pages import html, url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"merchants:{name}", args=args)
-
-
-@pytest.fixture
-def signed_in():
-    """A test client signed in as the given user (None: anonymous)."""
-
-    def sign_in(user):
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
-def admin_client(market, signed_in):
-    return signed_in(market.administrator)
 
 
 def pending_merchant(trade_name: str, *, applied_days_ago: int = 0) -> Merchant:
@@ -54,10 +34,6 @@ def submitted(listing: Listing, *, by) -> Listing:
 
 def audit_count() -> int:
     return AuditEntry.objects.count()
-
-
-def html(response) -> str:
-    return response.content.decode()
 
 
 # --- permissions: every page and every POST, every kind of caller ------------------------------------
@@ -84,7 +60,7 @@ def write_request(name: str, market) -> tuple[str, dict]:
     if name == "suspend":
         return url("registry-merchant-suspend", market.a.pk), {"reason": "Unpaid rent"}
     if name == "reinstate":
-        registry_services.merchant_suspend(merchant=market.b, administrator=market.administrator, reason="Audit")
+        registry_services.merchant_suspend(merchant=market.b, acting_user=market.administrator, reason="Audit")
         return url("registry-merchant-reinstate", market.b.pk), {}
     listing = submitted(market.listing_a, by=market.owner_a)
     return url(f"registry-listing-{name.removeprefix('listing-')}", listing.pk), {"reason": "Blurry photo"}
@@ -115,20 +91,20 @@ def test_writes_are_for_administrators_only(market, signed_in, write, caller, st
 
 
 @pytest.mark.parametrize("write", WRITES)
-def test_write_endpoints_refuse_get(market, admin_client, write):
+def test_write_endpoints_refuse_get(market, administrator_client, write):
     path, _body = write_request(write, market)
-    assert admin_client.get(path).status_code == 405
+    assert administrator_client.get(path).status_code == 405
 
 
 # --- applications -------------------------------------------------------------------------------------
 
 
-def test_applications_lists_pending_merchants_oldest_first(market, admin_client):
+def test_applications_lists_pending_merchants_oldest_first(market, administrator_client):
     # Given two applications (the older one created last) and approved merchants
     newer = pending_merchant("Newer Caravan", applied_days_ago=1)
     older = pending_merchant("Older Caravan", applied_days_ago=5)
     # When the administrator opens the applications page
-    page = html(admin_client.get(url("registry-applications")))
+    page = html(administrator_client.get(url("registry-applications")))
     # Then only the pending merchants are listed, oldest first, each with its approve and reject forms
     assert page.index("Older Caravan") < page.index("Newer Caravan")
     assert market.a.trade_name not in page
@@ -139,28 +115,28 @@ def test_applications_lists_pending_merchants_oldest_first(market, admin_client)
     assert 'action="/registry/merchants/' in page and "suspend/" not in page
 
 
-def test_approve_in_one_click_from_the_applications_page(market, admin_client):
+def test_approve_in_one_click_from_the_applications_page(market, administrator_client):
     merchant = pending_merchant("Caravan Goods")
     applications = url("registry-applications")
     # When the administrator clicks Approve
-    response = admin_client.post(url("registry-merchant-approve", merchant.pk), {"next": applications})
+    response = administrator_client.post(url("registry-merchant-approve", merchant.pk), {"next": applications})
     # Then the merchant is approved, audited, and the administrator is back on the list with a message
     assert response.status_code == 302 and response.url == applications
     merchant.refresh_from_db()
     assert merchant.state == MerchantState.APPROVED
     entry = AuditEntry.objects.get(action="merchant.approve", target_id=str(merchant.pk))
     assert entry.actor == market.administrator
-    followed = html(admin_client.get(applications))
+    followed = html(administrator_client.get(applications))
     assert "Caravan Goods is approved." in followed
     assert f'id="merchant-{merchant.pk}"' not in followed
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
-def test_reject_without_a_reason_shows_the_error_and_changes_nothing(market, admin_client, reason):
+def test_reject_without_a_reason_shows_the_error_and_changes_nothing(market, administrator_client, reason):
     merchant = pending_merchant("Caravan Goods")
     audited_before = audit_count()
     # When the administrator rejects without a reason
-    response = admin_client.post(
+    response = administrator_client.post(
         url("registry-merchant-reject", merchant.pk),
         {"reason": reason, "return_to": "applications", "next": url("registry-applications")},
     )
@@ -177,9 +153,9 @@ def test_reject_without_a_reason_shows_the_error_and_changes_nothing(market, adm
     assert f'name="next" value="{url("registry-applications")}"' in page
 
 
-def test_reject_with_a_reason(market, admin_client):
+def test_reject_with_a_reason(market, administrator_client):
     merchant = pending_merchant("Caravan Goods")
-    response = admin_client.post(
+    response = administrator_client.post(
         url("registry-merchant-reject", merchant.pk),
         {"reason": "Licence unreadable", "return_to": "applications", "next": url("registry-applications")},
     )
@@ -188,10 +164,10 @@ def test_reject_with_a_reason(market, admin_client):
     assert (merchant.state, merchant.state_reason) == (MerchantState.REJECTED, "Licence unreadable")
 
 
-def test_a_move_the_state_does_not_allow_is_refused_in_the_page(market, admin_client):
+def test_a_move_the_state_does_not_allow_is_refused_in_the_page(market, administrator_client):
     # Given an approved merchant (approve starts from pending only)
     audited_before = audit_count()
-    response = admin_client.post(url("registry-merchant-approve", market.a.pk), {"return_to": "merchant"})
+    response = administrator_client.post(url("registry-merchant-approve", market.a.pk), {"return_to": "merchant"})
     # Then its page says why, and nothing changed
     assert response.status_code == 200
     page = html(response)
@@ -204,12 +180,12 @@ def test_a_move_the_state_does_not_allow_is_refused_in_the_page(market, admin_cl
 # --- merchants list -----------------------------------------------------------------------------------
 
 
-def test_merchant_list_filters_by_state_country_and_search(market, admin_client):
+def test_merchant_list_filters_by_state_country_and_search(market, administrator_client):
     pending_merchant("Caravan Goods")
     chinese = MerchantFactory(trade_name="Dragon Gate", country="CN", registration_number="91650000X")
 
     def names(query: dict) -> set[str]:
-        page = html(admin_client.get(url("registry-merchants"), query))
+        page = html(administrator_client.get(url("registry-merchants"), query))
         return {name for name in ("Caravan Goods", "Dragon Gate", market.a.trade_name) if name in page}
 
     assert names({}) == {"Caravan Goods", "Dragon Gate", market.a.trade_name}
@@ -220,17 +196,17 @@ def test_merchant_list_filters_by_state_country_and_search(market, admin_client)
     assert names({"state": "suspended"}) == set()
 
 
-def test_merchant_list_is_paginated(market, admin_client, monkeypatch):
+def test_merchant_list_is_paginated(market, administrator_client, monkeypatch):
     monkeypatch.setattr(pages, "PAGE_SIZE", 2)
     MerchantFactory(trade_name="Zz Last Merchant")
-    first = html(admin_client.get(url("registry-merchants")))
-    last = html(admin_client.get(url("registry-merchants"), {"page": 2}))
+    first = html(administrator_client.get(url("registry-merchants")))
+    last = html(administrator_client.get(url("registry-merchants"), {"page": 2}))
     assert "Page 1 of 2" in first and "Zz Last Merchant" not in first
     assert "Zz Last Merchant" in last
 
 
-def test_merchant_list_ignores_an_unknown_filter_value_without_failing(market, admin_client):
-    response = admin_client.get(url("registry-merchants"), {"state": "bogus", "country": "XX"})
+def test_merchant_list_ignores_an_unknown_filter_value_without_failing(market, administrator_client):
+    response = administrator_client.get(url("registry-merchants"), {"state": "bogus", "country": "XX"})
     assert response.status_code == 200
     assert "Select a valid choice" in html(response)
 
@@ -238,10 +214,10 @@ def test_merchant_list_ignores_an_unknown_filter_value_without_failing(market, a
 # --- one merchant: profile, staff, shops, listing counts, history, lifecycle ----------------------------
 
 
-def test_merchant_page_shows_profile_staff_shops_and_listing_counts(market, admin_client):
+def test_merchant_page_shows_profile_staff_shops_and_listing_counts(market, administrator_client):
     ListingFactory(shop=market.shop_a, state=ListingState.APPROVED)
     ListingFactory(shop=market.shop_a, state=ListingState.APPROVED)
-    page = html(admin_client.get(url("registry-merchant", market.a.pk)))
+    page = html(administrator_client.get(url("registry-merchant", market.a.pk)))
     assert market.a.legal_name in page and market.a.registration_number in page
     assert market.owner_a.username in page and "Owner" in page
     assert market.shop_a.unit_code in page and market.shop_b.unit_code not in page
@@ -258,20 +234,20 @@ def test_merchant_page_shows_profile_staff_shops_and_listing_counts(market, admi
         (MerchantState.REJECTED, set()),
     ],
 )
-def test_merchant_page_offers_the_moves_of_its_state(market, admin_client, state, allowed):
+def test_merchant_page_offers_the_moves_of_its_state(market, administrator_client, state, allowed):
     merchant = MerchantFactory(state=state, state_reason="" if state in ("pending", "approved") else "Because")
-    page = html(admin_client.get(url("registry-merchant", merchant.pk)))
+    page = html(administrator_client.get(url("registry-merchant", merchant.pk)))
     offered = {
-        action for action in operations.LIFECYCLE_ACTIONS if url(f"registry-merchant-{action}", merchant.pk) in page
+        action for action in registry_views.LIFECYCLE_ACTIONS if url(f"registry-merchant-{action}", merchant.pk) in page
     }
     assert offered == allowed
 
 
-def test_suspend_needs_a_reason_then_suspend_and_reinstate_from_the_merchant_page(market, admin_client):
+def test_suspend_needs_a_reason_then_suspend_and_reinstate_from_the_merchant_page(market, administrator_client):
     detail = url("registry-merchant", market.a.pk)
     audited_before = audit_count()
     # When the administrator suspends without a reason
-    response = admin_client.post(url("registry-merchant-suspend", market.a.pk), {"reason": "", "next": detail})
+    response = administrator_client.post(url("registry-merchant-suspend", market.a.pk), {"reason": "", "next": detail})
     # Then the merchant page shows the error and nothing changed
     assert response.status_code == 200
     assert str(registry_services.REASON_REQUIRED) in html(response)
@@ -279,26 +255,26 @@ def test_suspend_needs_a_reason_then_suspend_and_reinstate_from_the_merchant_pag
     market.a.refresh_from_db()
     assert market.a.state == MerchantState.APPROVED and audit_count() == audited_before
     # When they give one
-    response = admin_client.post(
+    response = administrator_client.post(
         url("registry-merchant-suspend", market.a.pk), {"reason": "Unpaid rent", "next": detail}
     )
     assert response.status_code == 302 and response.url == detail
     market.a.refresh_from_db()
     assert (market.a.state, market.a.state_reason) == (MerchantState.SUSPENDED, "Unpaid rent")
     # Then only reinstating is offered, and it works in one click
-    page = html(admin_client.get(detail))
+    page = html(administrator_client.get(detail))
     assert url("registry-merchant-reinstate", market.a.pk) in page
     assert url("registry-merchant-suspend", market.a.pk) not in page
-    admin_client.post(url("registry-merchant-reinstate", market.a.pk), {"next": detail})
+    administrator_client.post(url("registry-merchant-reinstate", market.a.pk), {"next": detail})
     market.a.refresh_from_db()
     assert (market.a.state, market.a.state_reason) == (MerchantState.APPROVED, "")
 
 
-def test_merchant_history_is_its_audit_rows_newest_first(market, admin_client):
-    registry_services.merchant_suspend(merchant=market.a, administrator=market.administrator, reason="Unpaid rent")
-    registry_services.merchant_reinstate(merchant=market.a, administrator=market.administrator)
-    registry_services.merchant_suspend(merchant=market.b, administrator=market.administrator, reason="Other merchant")
-    page = html(admin_client.get(url("registry-merchant", market.a.pk)))
+def test_merchant_history_is_its_audit_rows_newest_first(market, administrator_client):
+    registry_services.merchant_suspend(merchant=market.a, acting_user=market.administrator, reason="Unpaid rent")
+    registry_services.merchant_reinstate(merchant=market.a, acting_user=market.administrator)
+    registry_services.merchant_suspend(merchant=market.b, acting_user=market.administrator, reason="Other merchant")
+    page = html(administrator_client.get(url("registry-merchant", market.a.pk)))
     history = page[page.index('id="merchant-history"') :]
     rows = re.findall(r'<tr class="reg-history-entry">(.*?)</tr>', history, re.S)
     assert len(rows) == 2  # the merchant's own rows only
@@ -308,17 +284,28 @@ def test_merchant_history_is_its_audit_rows_newest_first(market, admin_client):
     assert "Other merchant" not in page
 
 
+def test_merchant_history_names_every_action_by_its_label_never_its_code(market, administrator_client):
+    # Given the merchant's staff read their notifications (an action the history page had no words for)
+    registry_services.merchant_suspend(merchant=market.a, acting_user=market.administrator, reason="Unpaid rent")
+    notification_mark_read(merchant=market.a, acting_user=market.owner_a)
+    # Then its history says what happened in words
+    page = html(administrator_client.get(url("registry-merchant", market.a.pk)))
+    history = page[page.index('id="merchant-history"') :]
+    assert str(AuditAction.NOTIFICATION_MARK_READ.label) in history
+    assert AuditAction.NOTIFICATION_MARK_READ.value not in history
+
+
 # --- moderation ---------------------------------------------------------------------------------------
 
 
-def test_moderation_lists_submitted_listings_oldest_first_with_their_details(market, admin_client):
+def test_moderation_lists_submitted_listings_oldest_first_with_their_details(market, administrator_client):
     market.listing_b.title_ru = "Войлочные сапоги"
     market.listing_b.save()
     later = submitted(market.listing_a, by=market.owner_a)
     earlier = submitted(market.listing_b, by=market.owner_b)
     Listing.objects.filter(pk=earlier.pk).update(submitted_at=later.submitted_at - timedelta(hours=1))
     ListingFactory(shop=market.shop_a, title_en="Still a draft")
-    page = html(admin_client.get(url("registry-moderation")))
+    page = html(administrator_client.get(url("registry-moderation")))
     first, second = page.index(f'id="listing-{earlier.pk}"'), page.index(f'id="listing-{later.pk}"')
     assert first < second
     assert "Still a draft" not in page
@@ -329,9 +316,9 @@ def test_moderation_lists_submitted_listings_oldest_first_with_their_details(mar
     assert 'hx-swap="outerHTML"' in item and f'hx-post="{url("registry-listing-approve", earlier.pk)}"' in item
 
 
-def test_moderation_approve_with_htmx_swaps_the_item(market, admin_client):
+def test_moderation_approve_with_htmx_swaps_the_item(market, administrator_client):
     listing = submitted(market.listing_a, by=market.owner_a)
-    response = admin_client.post(url("registry-listing-approve", listing.pk), HTTP_HX_REQUEST="true")
+    response = administrator_client.post(url("registry-listing-approve", listing.pk), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     fragment = html(response)
     assert fragment.lstrip().startswith(f'<li class="card reg-item reg-listing" id="listing-{listing.pk}">')
@@ -340,28 +327,28 @@ def test_moderation_approve_with_htmx_swaps_the_item(market, admin_client):
     assert listing.state == ListingState.APPROVED
 
 
-def test_moderation_approve_without_javascript_goes_back(market, admin_client):
+def test_moderation_approve_without_javascript_goes_back(market, administrator_client):
     listing = submitted(market.listing_a, by=market.owner_a)
     back = url("registry-moderation") + "?page=1"
-    response = admin_client.post(url("registry-listing-approve", listing.pk), {"next": back})
+    response = administrator_client.post(url("registry-listing-approve", listing.pk), {"next": back})
     assert response.status_code == 302 and response.url == back
     listing.refresh_from_db()
     assert listing.state == ListingState.APPROVED
-    assert "Listing approved: Green tea from Fujian." in html(admin_client.get(back))
+    assert "Listing approved: Green tea from Fujian." in html(administrator_client.get(back))
 
 
-def test_moderation_refuses_a_foreign_next(market, admin_client):
+def test_moderation_refuses_a_foreign_next(market, administrator_client):
     listing = submitted(market.listing_a, by=market.owner_a)
-    response = admin_client.post(url("registry-listing-approve", listing.pk), {"next": "https://evil.example/"})
+    response = administrator_client.post(url("registry-listing-approve", listing.pk), {"next": "https://evil.example/"})
     assert response.url == url("registry-moderation")
 
 
 @pytest.mark.parametrize("htmx", [True, False])
-def test_moderation_reject_needs_a_reason(market, admin_client, htmx):
+def test_moderation_reject_needs_a_reason(market, administrator_client, htmx):
     listing = submitted(market.listing_a, by=market.owner_a)
     audited_before = audit_count()
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    response = admin_client.post(
+    response = administrator_client.post(
         url("registry-listing-reject", listing.pk), {"reason": " ", "next": url("registry-moderation")}, **headers
     )
     if htmx:
@@ -369,17 +356,19 @@ def test_moderation_reject_needs_a_reason(market, admin_client, htmx):
         page = html(response)
     else:
         assert response.status_code == 302
-        page = html(admin_client.get(response.url))
+        page = html(administrator_client.get(response.url))
     assert str(listing_services.REASON_REQUIRED) in page
     listing.refresh_from_db()
     assert listing.state == ListingState.SUBMITTED and audit_count() == audited_before
 
 
 @pytest.mark.parametrize("htmx", [True, False])
-def test_moderation_reject_with_a_reason(market, admin_client, htmx):
+def test_moderation_reject_with_a_reason(market, administrator_client, htmx):
     listing = submitted(market.listing_a, by=market.owner_a)
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    response = admin_client.post(url("registry-listing-reject", listing.pk), {"reason": "Blurry photo"}, **headers)
+    response = administrator_client.post(
+        url("registry-listing-reject", listing.pk), {"reason": "Blurry photo"}, **headers
+    )
     listing.refresh_from_db()
     assert (listing.state, listing.rejection_reason) == (ListingState.REJECTED, "Blurry photo")
     if htmx:
@@ -388,10 +377,12 @@ def test_moderation_reject_with_a_reason(market, admin_client, htmx):
         assert response.status_code == 302
 
 
-def test_moderating_a_listing_twice_says_why_not(market, admin_client):
+def test_moderating_a_listing_twice_says_why_not(market, administrator_client):
     listing = submitted(market.listing_a, by=market.owner_a)
-    admin_client.post(url("registry-listing-approve", listing.pk), HTTP_HX_REQUEST="true")
-    response = admin_client.post(url("registry-listing-reject", listing.pk), {"reason": "Late"}, HTTP_HX_REQUEST="true")
+    administrator_client.post(url("registry-listing-approve", listing.pk), HTTP_HX_REQUEST="true")
+    response = administrator_client.post(
+        url("registry-listing-reject", listing.pk), {"reason": "Late"}, HTTP_HX_REQUEST="true"
+    )
     assert str(listing_services.CANNOT_REVIEW) in html(response)
     listing.refresh_from_db()
     assert listing.state == ListingState.APPROVED
@@ -429,9 +420,9 @@ def zone_units(market):
     return market
 
 
-def test_shop_map_shows_units_by_building_and_floor(zone_units, admin_client):
+def test_shop_map_shows_units_by_building_and_floor(zone_units, administrator_client):
     market = zone_units
-    page = html(admin_client.get(url("registry-shops")))
+    page = html(administrator_client.get(url("registry-shops")))
     grid = shop_map(page)
     # Buildings in natural order (B2 before B10), floors in order, every unit in its own floor's grid
     assert list(grid) == [("B2", 1), ("B2", 2), ("B10", 1), ("C1", 3)]
@@ -457,14 +448,14 @@ def test_shop_map_shows_units_by_building_and_floor(zone_units, admin_client):
         ({"building": "B2", "side": "KZ"}, set()),
     ],
 )
-def test_shop_filters_narrow_the_map_and_the_table(zone_units, admin_client, query, units):
-    page = html(admin_client.get(url("registry-shops"), query))
+def test_shop_filters_narrow_the_map_and_the_table(zone_units, administrator_client, query, units):
+    page = html(administrator_client.get(url("registry-shops"), query))
     on_map = {code for cells in shop_map(page).values() for code, _status, _text in cells}
     table = page[page.index('id="shop-table"') :]
     in_table = set(re.findall(r'<th scope="row"><code>([^<]+)</code></th>', table))
     assert on_map == units and in_table == units
 
 
-def test_shop_filter_with_an_unknown_building_is_a_form_error(zone_units, admin_client):
-    response = admin_client.get(url("registry-shops"), {"building": "Z9"})
+def test_shop_filter_with_an_unknown_building_is_a_form_error(zone_units, administrator_client):
+    response = administrator_client.get(url("registry-shops"), {"building": "Z9"})
     assert response.status_code == 200 and "Select a valid choice" in html(response)

@@ -5,11 +5,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from crossings.choices import CheckpointCode
 from crossings.models import Checkpoint, Crossing, OfficerAssignment
 from horgos.choices import Role
 from horgos.models import User
 
-DEMO_OFFICERS = {"officer.cn": "CN", "officer.kz": "KZ"}
+DEMO_OFFICERS = {"officer.cn": CheckpointCode.CN, "officer.kz": CheckpointCode.KZ}
 DEMO_HISTORY = {"travellers": 3000, "days": 60, "daily_visits": 400, "seed": 2026}
 
 

@@ -1,5 +1,6 @@
 """Demo data for `make run`: the HS reference data, six approved merchants from five countries and one
 pending application, their owners, twelve shops on both sides of the zone and about two hundred listings.
+The merchants, shops and products (in four languages) are data, in merchants/data/demo.json.
 
 Idempotent: when any merchant exists the command leaves the registry as it is. Deterministic: the same
 listings, prices and states come out on every machine (a fixed seed). Rows are written in bulk, in one
@@ -7,9 +8,11 @@ transaction, so the command takes a second or two; the demo user `merchant` (fro
 when present, becomes an owner of the first merchant.
 """
 
+import json
 import random
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
@@ -20,18 +23,20 @@ from django.utils import timezone
 from horgos.choices import Role
 from horgos.models import User
 from merchants.choices import ListingState, MemberRole, MerchantState, NotificationKind
-from merchants.demo_data import (
-    DEMO_HS_CODES,
-    DEMO_PASSWORD,
-    DEMO_SEED,
-    EXISTING_DEMO_USER,
-    MERCHANTS,
-    PENDING_APPLICATION,
-    PRODUCTS,
-    REJECTION_REASON,
-    VARIANT_LANGUAGES,
-)
 from merchants.models import HsHeading, Listing, Merchant, MerchantMember, Notification, Shop
+
+DEMO_PASSWORD = "horgos-demo"  # the same as load_demo_users
+DEMO_SEED = 2026
+EXISTING_DEMO_USER = "merchant"
+# Each merchant: its owner, its registry fields, the languages its listings are written in, its shops and the
+# products every shop of it sells. Each product: HS code, origin, price (CNY) and weight (kg) at scale 1, title
+# and description in each language, and variants: words added to the title in each language and the scale of
+# their price and weight.
+DEMO = json.loads((Path(__file__).resolve().parents[2] / "data" / "demo.json").read_text(encoding="utf-8"))
+MERCHANTS, PENDING_APPLICATION, PRODUCTS = DEMO["merchants"], DEMO["pending_application"], DEMO["products"]
+REJECTION_REASON = DEMO["rejection_reason"]
+# The product the administrator turned down in the demo, for a wrong HS code: black tea filed as green (090210).
+REJECTED_HS_CODE, WRONG_HS_CODE = "090240", "090210"
 
 
 class Command(BaseCommand):
@@ -70,26 +75,18 @@ class Command(BaseCommand):
             merchant.full_clean()
             merchant.save()
             merchants.append(merchant)
-            username, first_name, last_name = spec["owner"]
+            username = spec["owner"]["username"]
             owner = User.objects.filter(username=username, role=Role.MERCHANT).first() or User.objects.create(
-                username=username,
-                first_name=first_name,
-                last_name=last_name,
-                email=spec["merchant"]["email"],
-                role=Role.MERCHANT,
-                password=password,
+                **spec["owner"], email=spec["merchant"]["email"], role=Role.MERCHANT, password=password
             )
             if not hasattr(owner, "merchant_membership"):
                 MerchantMember.objects.create(user=owner, merchant=merchant, role=MemberRole.OWNER)
             if pending:
                 continue
-            for unit_code, side, name, area in spec["shops"]:
+            for unit in spec["shops"]:
                 shop = Shop(
                     merchant=merchant,
-                    unit_code=unit_code,
-                    side=side,
-                    name=name,
-                    area_m2=Decimal(area),
+                    **{**unit, "area_m2": Decimal(unit["area_m2"])},
                     opened_on=today - timedelta(days=rng.randint(60, 900)),
                 )
                 shop.full_clean()
@@ -109,7 +106,7 @@ class Command(BaseCommand):
 
 
 def _headings_needed() -> list[str]:
-    return sorted({code[:4] for code in DEMO_HS_CODES})
+    return sorted({product["hs"][:4] for product in PRODUCTS.values()})
 
 
 def _listings_for(shop: Shop, spec: dict, headings: dict[str, HsHeading], rng: random.Random) -> list[Listing]:
@@ -119,13 +116,12 @@ def _listings_for(shop: Shop, spec: dict, headings: dict[str, HsHeading], rng: r
     for key in spec["products"]:
         product = PRODUCTS[key]
         for variant in product["variants"]:
-            words = dict(zip(VARIANT_LANGUAGES, variant[:4], strict=True))
-            scale = Decimal(str(variant[4]))
+            scale = Decimal(variant["scale"])
             price = Decimal(product["price"]) * scale * Decimal(rng.randint(92, 112)) / 100
             texts = {}
             for language in spec["languages"]:
                 separator = " " if language == "zh_hans" else ", "
-                texts[f"title_{language}"] = f"{product['title'][language]}{separator}{words[language]}"
+                texts[f"title_{language}"] = f"{product['title'][language]}{separator}{variant[language]}"
                 texts[f"description_{language}"] = product["description"][language]
             listings.append(
                 Listing(
@@ -156,8 +152,8 @@ def _moderate(listings: list[Listing], rng: random.Random, now) -> None:
         else:
             listing.state = ListingState.APPROVED
             listing.reviewed_at = listing.submitted_at + timedelta(hours=rng.randint(2, 40))
-    black_tea = next(listing for listing in listings if listing.hs_code == "090240")
-    black_tea.hs_code = "090210"  # the merchant's mistake the administrator caught
+    black_tea = next(listing for listing in listings if listing.hs_code == REJECTED_HS_CODE)
+    black_tea.hs_code = WRONG_HS_CODE  # the merchant's mistake the administrator caught
     black_tea.state = ListingState.REJECTED
     black_tea.rejection_reason = REJECTION_REASON
     black_tea.submitted_at = now - timedelta(days=3)

@@ -1,0 +1,52 @@
+"""A traveller's page for officers and administrators: documents with masked numbers (revealed one at a time,
+audited), visits, crossings and alerts."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_tables2 import RequestConfig
+
+from crossings import tables
+from crossings.models import Traveller
+from crossings.selectors import lists as list_selectors
+from crossings.services.documents import document_reveal
+from horgos.choices import Role
+from horgos.pages import is_htmx
+from horgos.roles import role_required
+
+HISTORY_PAGE_SIZE = 20
+
+staff_page = role_required(Role.OFFICER, Role.ADMINISTRATOR)
+
+
+@staff_page
+@never_cache
+@require_GET
+def traveller_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    traveller = get_object_or_404(Traveller, pk=pk)
+    page = list_selectors.traveller_page(traveller)
+    visits = tables.TravellerVisitTable(
+        page["visits"], now=timezone.now(), prefix="visits-", caption=_("Visits to the zone")
+    )
+    crossings = tables.TravellerCrossingTable(page["crossings"], prefix="crossings-", caption=_("Crossings"))
+    for table in (visits, crossings):
+        RequestConfig(request, paginate={"per_page": HISTORY_PAGE_SIZE}).configure(table)
+    context = {**page, "traveller": traveller, "visits_table": visits, "crossings_table": crossings}
+    return render(request, "crossings/lists/traveller.html", context)
+
+
+@staff_page
+@never_cache
+@require_POST
+def document_number(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """The full number of one document (audited); a fragment for htmx, a small page without JavaScript."""
+    document = list_selectors.traveller_document(traveller_id=pk, document_id=document_pk)
+    if document is None:
+        raise Http404
+    number = document_reveal(document=document, acting_user=request.user)
+    template = "_document_number.html" if is_htmx(request) else "document_reveal.html"
+    context = {"document": document, "traveller": document.traveller, "number": number}
+    return render(request, f"crossings/lists/{template}", context)

@@ -1,0 +1,50 @@
+"""Reads of the public catalogue: approved listings of approved merchants' open shops, one page at a time, with
+the rows each card shows joined in (no query per card)."""
+
+from django.db.models import Count, QuerySet
+
+from merchants.models import HsChapter, Listing, Merchant, Shop
+
+
+def catalogue_listings() -> QuerySet[Listing]:
+    """Every listing the catalogue shows, newest first."""
+    return (
+        Listing.objects.in_catalogue()
+        .select_related("shop__merchant", "hs_heading__chapter")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def catalogue_figures() -> dict[str, int]:
+    """Counts for the public pages: products, countries of origin, shops and merchants in the catalogue."""
+    return Listing.objects.in_catalogue().aggregate(
+        products=Count("id"),
+        countries=Count("origin_country", distinct=True),
+        shops=Count("shop", distinct=True),
+        merchants=Count("shop__merchant", distinct=True),
+    )
+
+
+def hs_chapters() -> QuerySet[HsChapter]:
+    return HsChapter.objects.order_by("code")
+
+
+def catalogue_shops() -> QuerySet[Shop]:
+    """The shops a visitor may open: open shops of approved merchants."""
+    return Shop.objects.in_catalogue().select_related("merchant")
+
+
+def catalogue_merchants() -> QuerySet[Merchant]:
+    return Merchant.objects.approved()
+
+
+def shop_catalogue(shop: Shop) -> QuerySet[Listing]:
+    return catalogue_listings().filter(shop=shop)
+
+
+def merchant_catalogue(merchant: Merchant) -> QuerySet[Listing]:
+    return catalogue_listings().filter(shop__merchant=merchant)
+
+
+def merchant_open_shops(merchant: Merchant) -> QuerySet[Shop]:
+    return merchant.shops.in_catalogue().order_by("unit_code")

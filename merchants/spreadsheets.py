@@ -1,0 +1,337 @@
+"""Listing files: reading CSV and XLSX into rows, turning a row's cells into listing fields, and writing files.
+
+The columns are the same both ways (import template, import, export), so an exported file can be
+edited and imported again. Nothing here touches the database: whether a row may become a listing
+(its shop, its HS heading, the model's rules) is decided by `merchants.services.imports`.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+import openpyxl
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from horgos.exports import csv_rows_text, formula_text_restored
+from merchants.choices import ListingImportFormat, YesNo
+from merchants.models import Listing
+from merchants.models.catalogue import DESCRIPTION_FIELDS, EDITABLE_FIELDS, TITLE_FIELDS
+
+# A listing file's columns: the shop's unit code, then what a merchant writes of a listing.
+COLUMNS = ("shop", *EDITABLE_FIELDS)
+TEXT_COLUMNS = (*TITLE_FIELDS, *DESCRIPTION_FIELDS)
+DECIMAL_COLUMNS = ("price", "unit_weight_kg")
+REQUIRED_COLUMNS = ("shop", "hs_code", "origin_country", "price", "unit_weight_kg")
+COLUMN_HELP = {
+    "shop": _("Unit code of one of your shops, e.g. B2-1-015."),
+    "title_en": _("Title in English. Every listing needs a title in at least one language."),
+    "title_zh_hans": _("Title in Chinese (simplified characters)."),
+    "title_kk": _("Title in Kazakh."),
+    "title_ru": _("Title in Russian."),
+    "description_en": _("Description in English (may be empty)."),
+    "description_zh_hans": _("Description in Chinese (may be empty)."),
+    "description_kk": _("Description in Kazakh (may be empty)."),
+    "description_ru": _("Description in Russian (may be empty)."),
+    "hs_code": _("Six-digit HS 2022 code, e.g. 090210 for green tea."),
+    "origin_country": _("Country of origin as a two-letter ISO code, e.g. CN, KZ, UZ."),
+    "price": _("Price in yuan (CNY), e.g. 88.50."),
+    "unit_weight_kg": _("Weight of one unit in kilograms, e.g. 0.25."),
+    "in_stock": _("yes or no; empty means yes."),
+}
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_BYTES = 5 * 1024 * 1024
+# Enough for any shop's whole range; beyond it a file is split (and a zip bomb stops early).
+MAX_ROWS = 10_000
+YES_WORDS = {YesNo.YES.value, "y", "true", "1", "да", "иә", "是"}
+NO_WORDS = {YesNo.NO.value, "n", "false", "0", "нет", "жоқ", "否"}
+
+NOT_UTF8 = _("The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")
+CSV_UNREADABLE = _("The CSV file cannot be read: %(error)s.")
+NOT_XLSX = _("The file is not a readable XLSX workbook.")
+NO_HEADER = _("The file is empty: its first row should name the columns.")
+NO_ROWS = _("The file names the columns but has no listings below them.")
+MISSING_COLUMNS = _("The first row lacks these columns: %(columns)s.")
+UNKNOWN_COLUMNS = _("The first row names columns that are not in the template: %(columns)s.")
+REPEATED_COLUMNS = _("These columns appear more than once: %(columns)s.")
+TOO_MANY_ROWS = _("The file has more than %(limit)s rows. Split it into smaller files.")
+REQUIRED = _("Fill in this column.")
+NOT_A_NUMBER = _("Write a number, e.g. 88.50.")
+NOT_YES_OR_NO = _("Write yes or no.")
+EXTRA_CELLS = _("This row has values outside the template's columns.")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a file: its number as a spreadsheet shows it (the header is row 1) and its cells by column."""
+
+    number: int
+    cells: dict[str, object]
+    has_extra_cells: bool = False
+
+
+@dataclass
+class ParsedRow:
+    """A row's cells as listing fields (only those that could be read), its shop code, and what was wrong."""
+
+    number: int
+    shop_code: str
+    fields: dict[str, object] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+# --- Reading -------------------------------------------------------------------------------------------
+
+
+def read_rows(content: bytes, file_format: str) -> list[Row]:
+    """The data rows of a CSV or XLSX file, blank rows left out. ValidationError when the file as a whole
+    cannot be used: unreadable, not UTF-8, a header that is not the template's, no rows or too many."""
+    records = _csv_records(content) if file_format == ListingImportFormat.CSV else _xlsx_records(content)
+    header = next(records, None)
+    if header is None or not any(_text(cell) for cell in header):
+        raise ValidationError(NO_HEADER)
+    names = _column_names(header)
+    rows = []
+    for number, record in enumerate(records, start=2):
+        if number > MAX_ROWS + 1:
+            raise ValidationError(TOO_MANY_ROWS, params={"limit": MAX_ROWS})
+        if not any(_text(cell) for cell in record):
+            continue
+        cells = {name: None for name in COLUMNS}
+        extra = False
+        for position, value in enumerate(record):
+            name = names[position] if position < len(names) else ""
+            if name:
+                cells[name] = value
+            elif _text(value):
+                extra = True
+        rows.append(Row(number=number, cells=cells, has_extra_cells=extra))
+    if not rows:
+        raise ValidationError(NO_ROWS)
+    return rows
+
+
+def _column_names(header: Sequence[object]) -> list[str]:
+    """The column of each position of the header ("" for a position without a name); the header must
+    name every column of the template once, in any order, in any case."""
+    names = [_text(cell).lower() for cell in header]
+    named = [name for name in names if name]
+    repeated = sorted({name for name in named if named.count(name) > 1})
+    if repeated:
+        raise ValidationError(REPEATED_COLUMNS, params={"columns": ", ".join(repeated)})
+    unknown = [name for name in named if name not in COLUMNS]
+    if unknown:
+        raise ValidationError(UNKNOWN_COLUMNS, params={"columns": ", ".join(unknown)})
+    missing = [name for name in COLUMNS if name not in named]
+    if missing:
+        raise ValidationError(MISSING_COLUMNS, params={"columns": ", ".join(missing)})
+    return names
+
+
+def _csv_records(content: bytes) -> Iterator[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(NOT_UTF8) from error
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets in many locales (Russian and Kazakh among them) save CSV with semicolons.
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    except csv.Error as error:
+        raise ValidationError(CSV_UNREADABLE, params={"error": error}) from error
+
+
+def _xlsx_records(content: bytes) -> Iterator[tuple]:
+    """The first worksheet's rows, read with openpyxl in read-only mode (cached values, not formulas)."""
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds (zip, XML, key, value errors) for a bad file
+        raise ValidationError(NOT_XLSX) from error
+    try:
+        if not workbook.worksheets:
+            raise ValidationError(NOT_XLSX)
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    except ValidationError:
+        raise
+    except Exception as error:  # a part of the file that only breaks when it is read
+        raise ValidationError(NOT_XLSX) from error
+    finally:
+        workbook.close()
+
+
+# --- Cells to fields -----------------------------------------------------------------------------------
+
+
+def parse_row(row: Row) -> ParsedRow:
+    """Read a row's cells as listing fields: text stripped, numbers as Decimal, yes/no as a boolean.
+    A cell that cannot be read is reported (column, message) and left out of the fields."""
+    cells = row.cells
+    parsed = ParsedRow(number=row.number, shop_code=_text(cells["shop"]).upper())
+    if row.has_extra_cells:
+        parsed.errors.append(("", str(EXTRA_CELLS)))
+    for name in TEXT_COLUMNS:
+        parsed.fields[name] = formula_text_restored(_text(cells[name]))
+    parsed.fields["hs_code"] = _hs_code(cells["hs_code"])
+    parsed.fields["origin_country"] = _text(cells["origin_country"]).upper()
+    for name in DECIMAL_COLUMNS:
+        try:
+            parsed.fields[name] = _decimal(cells[name])
+        except (InvalidOperation, ValueError):
+            parsed.errors.append((name, str(NOT_A_NUMBER)))
+    try:
+        parsed.fields["in_stock"] = _yes_or_no(cells["in_stock"])
+    except ValueError:
+        parsed.errors.append(("in_stock", str(NOT_YES_OR_NO)))
+    if not parsed.shop_code:
+        parsed.errors.append(("shop", str(REQUIRED)))
+    unreadable = {column for column, _message in parsed.errors}
+    for name in REQUIRED_COLUMNS[1:]:
+        if name not in unreadable and parsed.fields.get(name) in ("", None):
+            parsed.fields.pop(name, None)
+            parsed.errors.append((name, str(REQUIRED)))
+    return parsed
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _hs_code(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # A spreadsheet that took the code for a number dropped its leading zero (090210 → 90210).
+        return str(int(value)).zfill(6)
+    return re.sub(r"[\s.]", "", _text(value))  # 0902.10 and 0902 10 are common spellings
+
+
+def _decimal(value: object) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, float):
+        # Binary floats from spreadsheet arithmetic (0.8999999999999999) mean the decimal they show.
+        return Decimal(str(round(value, 9)))
+    if isinstance(value, int):
+        return Decimal(value)
+    text = _text(value).replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")  # a decimal comma, as written in Russian and Kazakh
+    number = Decimal(text)
+    if not number.is_finite():
+        raise ValueError(text)
+    return number
+
+
+def _yes_or_no(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = _text(value).lower()
+    if not word or word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    raise ValueError(word)
+
+
+def in_file_order(problems: Iterable[dict]) -> list[dict]:
+    """A check's problems ({"row", "column", "message"}) as the file has them: by row, then by column."""
+
+    def position(problem: dict) -> tuple[int, int]:
+        column = problem["column"]
+        return problem["row"], COLUMNS.index(column) if column in COLUMNS else -1
+
+    return sorted(problems, key=position)
+
+
+# --- Writing -------------------------------------------------------------------------------------------
+
+
+def listing_cells(listing: Listing) -> list[object]:
+    """A listing in the file's columns (the listing's shop loaded with it)."""
+    return [
+        listing.shop.unit_code,
+        *(getattr(listing, name) for name in TEXT_COLUMNS),
+        listing.hs_code,
+        listing.origin_country.code,
+        listing.price,
+        listing.unit_weight_kg,
+        (YesNo.YES if listing.in_stock else YesNo.NO).value,
+    ]
+
+
+def write_csv(rows: Iterable[Sequence[object]]) -> bytes:
+    """UTF-8 with a byte order mark, so spreadsheets show Chinese, Kazakh and Russian text as written; text that a
+    spreadsheet would run as a formula is kept as text (horgos.exports)."""
+    return "".join(csv_rows_text([COLUMNS, *rows])).encode("utf-8")
+
+
+def write_xlsx(rows: Iterable[Sequence[object]], *, shop_codes: Sequence[str] = (), with_help: bool = False) -> bytes:
+    """A workbook whose first sheet holds the rows under the header; the HS code column is text (its
+    leading zero stays). The template (`with_help`) offers the shop codes and yes/no in drop-down lists
+    and explains each column on a second sheet."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "listings"
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    hs_column = COLUMNS.index("hs_code") + 1
+    for row in rows:
+        sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"  # text that starts with "=" stays text, never a formula
+        sheet.cell(row=sheet.max_row, column=hs_column).number_format = "@"
+    for position, name in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(position)
+        sheet.column_dimensions[letter].width = 34 if name.startswith("description") else max(12, len(name) + 4)
+    if with_help:
+        _add_template_helps(workbook, sheet, shop_codes)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _add_template_helps(workbook: openpyxl.Workbook, sheet, shop_codes: Sequence[str]) -> None:
+    last_row = MAX_ROWS + 1
+    # Text format on the whole column: a code typed in later keeps its leading zero too.
+    sheet.column_dimensions[_letter("hs_code")].number_format = "@"
+    yes_no = DataValidation(type="list", formula1=f'"{YesNo.YES.value},{YesNo.NO.value}"', allow_blank=True)
+    yes_no.add(f"{_letter('in_stock')}2:{_letter('in_stock')}{last_row}")
+    sheet.add_data_validation(yes_no)
+    codes = ",".join(shop_codes)
+    if codes and len(codes) <= 250:  # a list written into the rule itself holds at most 255 characters
+        shops = DataValidation(type="list", formula1=f'"{codes}"', allow_blank=True)
+        shops.add(f"{_letter('shop')}2:{_letter('shop')}{last_row}")
+        sheet.add_data_validation(shops)
+    columns = workbook.create_sheet("columns")
+    columns.append([str(_("column")), str(_("what to write"))])
+    for cell in columns[1]:
+        cell.font = Font(bold=True)
+    for name in COLUMNS:
+        columns.append([name, str(COLUMN_HELP[name])])
+    columns.column_dimensions["A"].width = 22
+    columns.column_dimensions["B"].width = 80
+
+
+def _letter(column: str) -> str:
+    return get_column_letter(COLUMNS.index(column) + 1)

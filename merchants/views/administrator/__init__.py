@@ -1,0 +1,1 @@
+"""The administrators' registry: applications, merchants and their lifecycle, listing moderation, the shop map."""

@@ -1,0 +1,1 @@
+"""The merchant portal, for a merchant's staff: profile, shops, listings, staff, notifications, bulk files."""
