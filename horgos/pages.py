@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from horgos.exports import csv_response
+from horgos.exports import csv_response, xlsx_response
 from horgos.roles import RoleRequiredMixin
 from horgos.tables import table_csv_rows
 
@@ -53,24 +53,31 @@ def posted(request: HttpRequest):
 
 class FilteredTableView(RoleRequiredMixin, SingleTableMixin, FilterView):
     """A list page: a FilterSet's form over a sortable, paged table, for the roles in `allowed_roles`; with an
-    `export_name`, `?export=csv` downloads every filtered row instead (in the same order)."""
+    `export_name`, `?export=csv` (or another of `export_formats`, e.g. xlsx) downloads every filtered row instead,
+    in the same order. `self.now` is the moment the page is about."""
 
     table_pagination = {"per_page": PAGE_SIZE}
     table_caption = ""
     export_name = ""
+    export_formats: tuple[str, ...] = ("csv",)
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.exporting = bool(self.export_name) and request.GET.get("export") == "csv"
+        self.now = timezone.now()
+        requested = request.GET.get("export", "")
+        self.export_format = requested if self.export_name and requested in self.export_formats else ""
 
     def get_table_kwargs(self):
         return {"caption": self.table_caption}
 
     def get_table_pagination(self, table):
-        return False if self.exporting else super().get_table_pagination(table)
+        return False if self.export_format else super().get_table_pagination(table)
 
     def render_to_response(self, context, **response_kwargs):
-        if self.exporting:
-            filename = f"{self.export_name}-{timezone.localdate():%Y-%m-%d}.csv"
-            return csv_response(table_csv_rows(context["table"]), filename)
-        return super().render_to_response(context, **response_kwargs)
+        if not self.export_format:
+            return super().render_to_response(context, **response_kwargs)
+        filename = f"{self.export_name}-{timezone.localdate(self.now):%Y-%m-%d}.{self.export_format}"
+        rows = table_csv_rows(context["table"])
+        if self.export_format == "xlsx":
+            return xlsx_response(rows, filename, sheet_title=str(self.table_caption or self.export_name))
+        return csv_response(rows, filename)

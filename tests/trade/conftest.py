@@ -52,7 +52,7 @@ def trade(zone):  # noqa: F811  (the crossings fixture imported above)
 
 def enter(trade, checkpoint="CN"):
     lane, officer = ("E-F01", trade.zone.cn_officer) if checkpoint == "CN" else ("E-C01", trade.zone.kz_officer)
-    return crossing_record_entry(document=trade.passport, lane=trade.zone.lane(checkpoint, lane), officer=officer)
+    return crossing_record_entry(document=trade.passport, lane=trade.zone.lane(checkpoint, lane), acting_user=officer)
 
 
 def sell(trade, *lines, shop=0, receipt=None):

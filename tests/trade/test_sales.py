@@ -210,7 +210,9 @@ def test_a_buyer_not_inside_the_zone_is_refused(trade, at):
         sell(trade, (trade.kettle, 1))
     enter(trade)
     at(beijing(2026, 5, 12, 18, 0))
-    crossing_record_exit(document=trade.passport, lane=trade.zone.lane("CN", "X-F01"), officer=trade.zone.cn_officer)
+    crossing_record_exit(
+        document=trade.passport, lane=trade.zone.lane("CN", "X-F01"), acting_user=trade.zone.cn_officer
+    )
     with pytest.raises(ValidationError, match="not inside the zone"):
         sell(trade, (trade.kettle, 1))
 

@@ -20,7 +20,9 @@ def visit_and_buy(trade, at, day: int, kettles: int):
     enter(trade)
     sale = sell(trade, (trade.kettle, kettles)) if kettles else None
     at(beijing(2026, 5, day, 16, 0))
-    crossing_record_exit(document=trade.passport, lane=trade.zone.lane("CN", "X-F01"), officer=trade.zone.cn_officer)
+    crossing_record_exit(
+        document=trade.passport, lane=trade.zone.lane("CN", "X-F01"), acting_user=trade.zone.cn_officer
+    )
     return sale
 
 

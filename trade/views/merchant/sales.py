@@ -6,19 +6,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from crossings.selectors.lists import mask_document_number
 from horgos.choices import Role
-from horgos.exports import csv_response, xlsx_response
 from horgos.forms import show_service_error
-from horgos.pages import posted
-from horgos.roles import RoleRequiredMixin, role_required
-from horgos.tables import table_csv_rows
+from horgos.pages import FilteredTableView, posted
+from horgos.roles import role_required
 from trade.choices import SaleState
 from trade.filtersets import SaleFilterSet
 from trade.forms import SaleForm, SaleLineFormSet, VoidForm
@@ -76,33 +71,20 @@ def sale_new(request: HttpRequest) -> HttpResponse:
     return render(request, "trade/merchant/sale_form.html", context)
 
 
-class SaleListView(RoleRequiredMixin, SingleTableMixin, FilterView):
-    """Sales with filters; `?export=csv` or `?export=xlsx` downloads every filtered row."""
+class SaleListView(FilteredTableView):
+    """Sales with filters, their merchant's for staff and all of them for administrators; `?export=csv` or
+    `?export=xlsx` downloads every filtered row."""
 
     allowed_roles = (Role.MERCHANT, Role.ADMINISTRATOR)
     template_name = "trade/sales.html"
     table_class = SaleTable
+    table_caption = _("Sales")
     filterset_class = SaleFilterSet
-    table_pagination = {"per_page": PAGE_SIZE}
+    export_name = "sales"
+    export_formats = ("csv", "xlsx")
 
     def get_queryset(self):
         return sales_visible_to(self.request.user)
-
-    def get_table_kwargs(self):
-        return {"caption": _gettext("Sales")}
-
-    def get_table_pagination(self, table):
-        return False if self.request.GET.get("export") else super().get_table_pagination(table)
-
-    def render_to_response(self, context, **response_kwargs):
-        export = self.request.GET.get("export")
-        if export in ("csv", "xlsx"):
-            rows = table_csv_rows(context["table"])
-            filename = f"sales-{timezone.localdate():%Y-%m-%d}.{export}"
-            if export == "csv":
-                return csv_response(rows, filename)
-            return xlsx_response(rows, filename, sheet_title=_gettext("Sales"))
-        return super().render_to_response(context, **response_kwargs)
 
 
 @role_required(Role.MERCHANT, Role.ADMINISTRATOR)
