@@ -67,6 +67,7 @@ class AuditAction(models.TextChoices):
     SALE_VOID = "sale.void", _("Sale voided")
     ALLOWANCE_POLICY_ADD = "allowance_policy.add", _("Allowance policy added")
     EXCHANGE_RATE_SET = "exchange_rate.set", _("Exchange rate entered")
+    SHUTTLE_TRADER_POLICY_ADD = "shuttle_trader_policy.add", _("Shuttle-trader policy added")
     # trade: onward shipments
     SHIPMENT_REGISTER = "shipment.register", _("Shipment registered")
     SHIPMENT_UPDATE = "shipment.update", _("Shipment changed")

@@ -78,6 +78,10 @@ class AllowanceUse:
         return max(self.value_used - self.value_limit, ZERO)
 
     @property
+    def is_daily(self) -> bool:
+        return self.period == AllowancePeriod.DAY
+
+    @property
     def in_base_currency(self) -> bool:
         return self.currency == BASE_CURRENCY
 

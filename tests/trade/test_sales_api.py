@@ -13,15 +13,19 @@ from trade.models import AllowanceLedger, Sale
 pytestmark = pytest.mark.django_db
 
 
+def identity(document):
+    return {
+        "document_type": document.document_type,
+        "issuing_country": document.issuing_country.code,
+        "number": document.number,
+    }
+
+
 def body(trade, *, shop=0, listing=None, quantity=1, receipt="API-1"):
     document = trade.passport
     return {
         "shop": trade.shops[shop].pk,
-        "document": {
-            "document_type": document.document_type,
-            "issuing_country": document.issuing_country.code,
-            "number": document.number,
-        },
+        "document": identity(document),
         "receipt_number": receipt,
         "lines": [{"listing": (listing or trade.kettle).pk, "quantity": quantity}],
     }
@@ -156,3 +160,43 @@ def test_rates_and_policies_are_for_administrators(trade, as_user):
     )
     assert taken.status_code == 400
     assert "effective_from" in taken.json()["error"]["fields"]
+
+
+def test_the_exit_answer_carries_the_allowance_of_the_side_left_into(trade, at, as_user):
+    # Given a buyer who entered through the Kazakh checkpoint and bought three kettles (EUR 384.62, 6 kg)
+    at(almaty(2026, 5, 12, 9, 0))
+    enter(trade, checkpoint="KZ")
+    sell(trade, (trade.kettle, 3))
+    at(almaty(2026, 5, 12, 15, 0))
+    # When the officer records the exit through the API
+    body = {"document": identity(trade.passport), "lane": trade.zone.lane("KZ", "X-C01").pk}
+    response = as_user(trade.zone.kz_officer).post("/api/v1/crossings/exit/", body, format="json")
+    # Then the answer says what was used, what remains and the duty due
+    assert response.status_code == 201
+    allowance = response.json()["exit_details"]["allowance"]
+    assert (allowance["value_used"], allowance["value_remaining"], allowance["currency"]) == (
+        "384.62",
+        "1115.38",
+        "EUR",
+    )
+    assert (allowance["weight_remaining_kg"], allowance["duty"]) == ("44.000", "0.00")
+    # An entry carries none
+    at(almaty(2026, 5, 12, 16, 0))
+    entry = {"document": identity(trade.passport), "lane": trade.zone.lane("KZ", "E-C01").pk}
+    assert (
+        as_user(trade.zone.kz_officer).post("/api/v1/crossings/entry/", entry, format="json").json()["exit_details"]
+        is None
+    )
+
+
+def test_the_desk_shows_the_allowance_at_exit(trade, at, signed_in):
+    at(beijing(2026, 5, 12, 10, 0))
+    enter(trade)
+    sell(trade, (trade.kettle, 3))
+    at(beijing(2026, 5, 12, 15, 0))
+    desk = signed_in(trade.zone.cn_officer)
+    desk.post("/crossings/desk/lane/", {"lane": trade.zone.lane("CN", "X-F01").pk})
+    html = desk.post("/crossings/desk/scan/", {"scan": "N1234567"}).content.decode()
+    assert "Duty-free purchases" in html
+    assert "CNY 3,000.00" in html and "of 8,000.00" in html
+    assert "CNY 5,000.00" in html

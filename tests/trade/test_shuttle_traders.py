@@ -69,3 +69,26 @@ def test_large_purchases_on_few_visits_are_not_flagged(trade, at):
         visit_and_buy(trade, at, day, 8)
     at(beijing(2026, 5, 6, 2, 30))
     assert flag_shuttle_traders.delay().get() == 0
+
+
+def test_an_administrator_adds_a_policy_in_the_admin_and_it_is_audited(trade, signed_in):
+    from horgos.models import AuditEntry
+    from tests.factories import AdministratorFactory
+    from trade.models import ShuttleTraderPolicy
+
+    admin = signed_in(AdministratorFactory(is_staff=True, is_superuser=True))
+    response = admin.post(
+        "/admin/trade/shuttletraderpolicy/add/",
+        {
+            "effective_from": "2027-01-01",
+            "window_days": "14",
+            "min_entries": "6",
+            "share_of_allowance": "0.600",
+            "share_of_visits": "0.500",
+        },
+    )
+    assert response.status_code == 302
+    policy = ShuttleTraderPolicy.objects.get(effective_from=date(2027, 1, 1))
+    assert (policy.window_days, policy.min_entries) == (14, 6)
+    assert AuditEntry.objects.filter(action="shuttle_trader_policy.add", target_id=str(policy.pk)).exists()
+    assert admin.post(f"/admin/trade/shuttletraderpolicy/{policy.pk}/delete/").status_code == 403

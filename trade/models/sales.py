@@ -12,7 +12,7 @@ from crossings.models import TravelDocument, Traveller, Visit
 from horgos.choices import Role
 from merchants.models import Listing, Shop
 from trade.choices import SaleState
-from trade.models.policy import AllowancePolicy, money_field, weight_field
+from trade.models.policy import BASE_CURRENCY, AllowancePolicy, money_field, weight_field
 
 
 class AllowanceLedger(models.Model):
@@ -158,6 +158,14 @@ class Sale(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shop.unit_code} #{self.receipt_number}"
+
+    @property
+    def is_voided(self) -> bool:
+        return self.state == SaleState.VOIDED
+
+    @property
+    def in_base_currency(self) -> bool:
+        return self.charged_currency == BASE_CURRENCY
 
 
 class SaleLine(models.Model):

@@ -179,6 +179,11 @@ class Shipment(models.Model):
         return () if self.held else NEXT_STEPS[ShipmentStep(self.step)]
 
     @property
+    def is_registered(self) -> bool:
+        """Only registered: it may still be changed or deleted."""
+        return self.step == ShipmentStep.REGISTERED
+
+    @property
     def may_be_held(self) -> bool:
         return not self.held and self.step != ShipmentStep.DEPARTED
 

@@ -10,6 +10,10 @@ from django.utils import timezone
 
 from crossings.choices import VisitState
 from crossings.models import Visit
+from horgos.audit import audit_record
+from horgos.choices import AuditAction, Role
+from horgos.models import User
+from horgos.roles import require_role
 from trade.models import Sale, ShuttleTraderFlag, ShuttleTraderPolicy
 
 SHARE = Decimal("0.001")
@@ -72,3 +76,39 @@ def shuttle_traders_flag(*, day: date | None = None) -> int:
             flagged.append(traveller_id)
     ShuttleTraderFlag.objects.filter(flagged_on=day).exclude(traveller_id__in=flagged).delete()
     return len(flagged)
+
+
+@transaction.atomic
+def shuttle_trader_policy_add(
+    *,
+    effective_from: date,
+    window_days: int,
+    min_entries: int,
+    share_of_allowance: Decimal,
+    share_of_visits: Decimal,
+    acting_user: User,
+) -> ShuttleTraderPolicy:
+    """A new shuttle-trader policy from `effective_from` on (administrators); earlier days keep theirs."""
+    require_role(acting_user, Role.ADMINISTRATOR)
+    policy = ShuttleTraderPolicy(
+        effective_from=effective_from,
+        window_days=window_days,
+        min_entries=min_entries,
+        share_of_allowance=share_of_allowance,
+        share_of_visits=share_of_visits,
+    )
+    policy.full_clean()
+    policy.save()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.SHUTTLE_TRADER_POLICY_ADD,
+        target=policy,
+        changes={
+            "effective_from": effective_from,
+            "window_days": window_days,
+            "min_entries": min_entries,
+            "share_of_allowance": share_of_allowance,
+            "share_of_visits": share_of_visits,
+        },
+    )
+    return policy
