@@ -6,9 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=horgos.settings.base
 
-# gettext for compilemessages; fonts-noto-cjk so Chinese text renders in generated documents.
+# gettext for compilemessages; Pango and HarfBuzz for WeasyPrint (PDF declarations); fonts-noto-cjk for Chinese and
+# fonts-noto-core for Latin and Cyrillic (Kazakh letters too) in generated documents.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext fonts-noto-cjk \
+    && apt-get install -y --no-install-recommends gettext fonts-noto-cjk fonts-noto-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

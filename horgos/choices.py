@@ -62,6 +62,19 @@ class AuditAction(models.TextChoices):
     LISTING_IMPORT_UPLOAD = "listing_import.upload", _("Import file uploaded")
     LISTING_IMPORT_CONFIRM = "listing_import.confirm", _("Import confirmed")
     LISTING_IMPORT_DONE = "listing_import.done", _("Import finished")
+    # trade: sales, policy data
+    SALE_RECORD = "sale.record", _("Sale recorded")
+    SALE_VOID = "sale.void", _("Sale voided")
+    ALLOWANCE_POLICY_ADD = "allowance_policy.add", _("Allowance policy added")
+    EXCHANGE_RATE_SET = "exchange_rate.set", _("Exchange rate entered")
+    SHUTTLE_TRADER_POLICY_ADD = "shuttle_trader_policy.add", _("Shuttle-trader policy added")
+    # trade: onward shipments
+    SHIPMENT_REGISTER = "shipment.register", _("Shipment registered")
+    SHIPMENT_UPDATE = "shipment.update", _("Shipment changed")
+    SHIPMENT_DELETE = "shipment.delete", _("Shipment deleted")
+    SHIPMENT_ADVANCE = "shipment.advance", _("Shipment moved on a step")
+    SHIPMENT_HOLD = "shipment.hold", _("Shipment held")
+    SHIPMENT_RELEASE = "shipment.release", _("Shipment released")
 
 
 def audit_action_choices() -> list[tuple[str, str]]:

@@ -30,6 +30,11 @@ def navigation(request):
             (reverse("merchants:registry-applications"), _("Merchants")),
             (reverse("merchants:registry-moderation"), _("Moderation")),
             (reverse("merchants:registry-shops"), _("Shops")),
+            (reverse("trade:sales"), _("Sales")),
+            (reverse("trade:rates"), _("Exchange rates")),
+            (reverse("trade:policies"), _("Allowances")),
+            (reverse("trade:flags"), _("Shuttle traders")),
+            (reverse("trade:all-shipments"), _("Shipments")),
             (reverse("admin:horgos_auditentry_changelist"), _("Audit log")),
             (reverse("admin:index"), _("Administration")),
         ]
@@ -39,6 +44,9 @@ def navigation(request):
             (reverse("merchants:portal-shops"), _("Shops")),
             (reverse("merchants:portal-listings"), _("Listings")),
             (reverse("merchants:portal-members"), _("Staff")),
+            (reverse("trade:sale-new"), _("New sale")),
+            (reverse("trade:sales"), _("Sales")),
+            (reverse("trade:shipments"), _("Shipments")),
         ]
     links += [catalogue, (reverse("api-docs"), _("API")), (reverse("account"), _("Account"))]
     return {"nav_links": links}

@@ -6,7 +6,14 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from horgos.exports import csv_response, xlsx_response
+from horgos.roles import RoleRequiredMixin
+from horgos.tables import table_csv_rows
 
 PAGE_SIZE = 50
 
@@ -42,3 +49,35 @@ def paginate(request: HttpRequest, rows: QuerySet | list, *, size: int | None = 
 def posted(request: HttpRequest):
     """The form data of a POST, None for a GET: `Form(posted(request))` is bound only when submitted."""
     return request.POST if request.method == "POST" else None
+
+
+class FilteredTableView(RoleRequiredMixin, SingleTableMixin, FilterView):
+    """A list page: a FilterSet's form over a sortable, paged table, for the roles in `allowed_roles`; with an
+    `export_name`, `?export=csv` (or another of `export_formats`, e.g. xlsx) downloads every filtered row instead,
+    in the same order. `self.now` is the moment the page is about."""
+
+    table_pagination = {"per_page": PAGE_SIZE}
+    table_caption = ""
+    export_name = ""
+    export_formats: tuple[str, ...] = ("csv",)
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.now = timezone.now()
+        requested = request.GET.get("export", "")
+        self.export_format = requested if self.export_name and requested in self.export_formats else ""
+
+    def get_table_kwargs(self):
+        return {"caption": self.table_caption}
+
+    def get_table_pagination(self, table):
+        return False if self.export_format else super().get_table_pagination(table)
+
+    def render_to_response(self, context, **response_kwargs):
+        if not self.export_format:
+            return super().render_to_response(context, **response_kwargs)
+        filename = f"{self.export_name}-{timezone.localdate(self.now):%Y-%m-%d}.{self.export_format}"
+        rows = table_csv_rows(context["table"])
+        if self.export_format == "xlsx":
+            return xlsx_response(rows, filename, sheet_title=str(self.table_caption or self.export_name))
+        return csv_response(rows, filename)

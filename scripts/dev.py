@@ -34,7 +34,13 @@ LOCAL_REDIS_URL = "redis://127.0.0.1:6379/1"
 UNIX_SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux; keep a margin
 
 # Every demo-data command, in dependency order; each is idempotent.
-DEMO_COMMANDS = [["load_demo_users"], ["crossings_demo"], ["merchants_demo"]]
+DEMO_COMMANDS = [
+    ["load_demo_users"],
+    ["crossings_demo"],
+    ["merchants_demo"],
+    ["trade_load_reference"],
+    ["trade_demo"],
+]
 DEMO_LOGINS = [
     ("admin", "Administrator"),
     ("officer.cn", "Officer, Chinese checkpoint"),

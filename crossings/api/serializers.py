@@ -10,6 +10,7 @@ from crossings.choices import CrossingKind, Direction, DocumentType, LaneGroup, 
 from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, Traveller, Visit, WatchlistEntry
 from crossings.nationalities import nationalities
 from crossings.selectors import document_get
+from crossings.selectors.dashboard import crossing_exit_panels
 
 DOCUMENT_NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,29}$")
 MALFORMED_NUMBER = _("A document number has 1 to 30 letters and digits (spaces and dashes are ignored).")
@@ -195,6 +196,22 @@ class CrossingSerializer(serializers.ModelSerializer):
     def get_alert(self, crossing: Crossing):
         alert = getattr(crossing, "alert", None)
         return alert.pk if alert else None
+
+
+class CrossingRecordedSerializer(CrossingSerializer):
+    """The answer to recording an entry or exit: the crossing, and on an admitted exit what other apps show of the
+    traveller leaving (`exit_details`, by name: trade's "allowance", the use of the duty-free allowance of the side
+    they leave into, what remains and any duty due)."""
+
+    exit_details = serializers.SerializerMethodField()
+
+    class Meta(CrossingSerializer.Meta):
+        fields = [*CrossingSerializer.Meta.fields, "exit_details"]
+
+    @extend_schema_field(serializers.DictField(child=serializers.DictField(), allow_null=True))
+    def get_exit_details(self, crossing: Crossing):
+        panels = crossing_exit_panels(crossing)
+        return {panel.name: panel.data for panel in panels} if panels else None
 
 
 class CrossingCorrectSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from crossings.api.serializers import (
     AlertSerializer,
     CheckpointSerializer,
     CrossingCorrectSerializer,
+    CrossingRecordedSerializer,
     CrossingRequestSerializer,
     CrossingSerializer,
     DocumentInputSerializer,
@@ -73,9 +74,11 @@ REFUSED_EXAMPLE = OpenApiExample(
 )
 CROSSING_RESPONSES = {
     201: OpenApiResponse(
-        CrossingSerializer,
+        CrossingRecordedSerializer,
         description="The crossing was recorded. `outcome` says admitted or refused; a refusal carries "
-        "`refusal_reason` (a code) and `refusal_message` (translated). A refusal is a success: it is recorded.",
+        "`refusal_reason` (a code) and `refusal_message` (translated). A refusal is a success: it is recorded. "
+        "An admitted exit carries `exit_details.allowance`: the traveller's use of the duty-free allowance of the "
+        "side they leave into in this period, what remains, and any duty due.",
     ),
     400: OpenApiResponse(description="Malformed input, an unknown lane or an unregistered document."),
     403: OpenApiResponse(description="The lane belongs to another checkpoint than the officer's."),
@@ -203,7 +206,7 @@ class CrossingViewSet(viewsets.ReadOnlyModelViewSet):
             at=serializer.validated_data.get("occurred_at"),
             acting_user=request.user,
         )
-        return Response(CrossingSerializer(crossing).data, status=status.HTTP_201_CREATED)
+        return Response(CrossingRecordedSerializer(crossing).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=CrossingRequestSerializer,

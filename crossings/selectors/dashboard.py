@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from crossings.choices import Outcome
+from crossings.choices import Direction, Outcome
 from crossings.models import Alert, Checkpoint, Crossing, Lane, Visit
 from crossings.selectors import crossing_totals_today, lanes_list, officer_checkpoint, user_may_act_on_lane
 from horgos.choices import Role
+from horgos.extensions import ExitPanel, exit_panels
 
 RECENT_MINUTES = 15
 PANEL_ALERTS = 10
@@ -45,7 +46,16 @@ def desk_crossing(crossing: Crossing, *, now: datetime | None = None) -> dict:
         "age": crossing.traveller.age_on(today),
         "document_valid": crossing.document.is_valid_on(today),
         "alert": getattr(crossing, "alert", None),
+        "exit_panels": crossing_exit_panels(crossing),
     }
+
+
+def crossing_exit_panels(crossing: Crossing) -> list[ExitPanel]:
+    """What other apps show of a traveller who has just left (trade: the duty-free allowance of the side they leave
+    into, a shuttle-trader flag): see horgos.extensions. Nothing for entries and refused exits."""
+    if crossing.direction != Direction.EXIT or not crossing.is_admitted:
+        return []
+    return exit_panels(traveller=crossing.traveller, side=crossing.lane.checkpoint.code, at=crossing.occurred_at)
 
 
 def live_panel(user, lane: Lane | None) -> dict:

@@ -284,6 +284,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "horgos.tasks.purge_expired_idempotency_keys",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Every day at 02:30 in TIME_ZONE (Beijing time; 23:30 of the day before in Almaty): flag yesterday's
+    # shuttle-trader patterns (many entries, purchases near the allowance on most of them).
+    "flag-shuttle-traders": {
+        "task": "trade.tasks.flag_shuttle_traders",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Every minute, all day: hand listing imports that stalled, or never reached the broker, to the task again.
     "sweep-listing-imports": {
         "task": "merchants.tasks.sweep_listing_imports",

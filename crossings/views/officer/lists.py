@@ -5,47 +5,21 @@ Each is a filtered, sortable, paged table (crossings.filtersets, crossings.table
 """
 
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from crossings import selectors, tables
 from crossings.filtersets import InsideFilterSet, OverstayFilterSet, TodayFilterSet
 from crossings.selectors import lists as list_selectors
 from horgos.choices import Role
-from horgos.exports import csv_response
-from horgos.roles import RoleRequiredMixin
-from horgos.tables import table_csv_rows
+from horgos.pages import FilteredTableView
 
 PAGE_SIZE = 50
 
 
-class StaffListView(RoleRequiredMixin, SingleTableMixin, FilterView):
-    """A filtered, sortable, paged table for officers and administrators; `?export=csv` downloads every
-    filtered row instead (in the same order)."""
+class StaffListView(FilteredTableView):
+    """A filtered, sortable, paged table for officers and administrators, with its CSV download."""
 
     allowed_roles = (Role.OFFICER, Role.ADMINISTRATOR)
-    table_pagination = {"per_page": PAGE_SIZE}
-    table_caption = ""
-    export_name = ""
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.now = timezone.now()
-        self.exporting = bool(self.export_name) and request.GET.get("export") == "csv"
-
-    def get_table_kwargs(self):
-        return {"caption": self.table_caption}
-
-    def get_table_pagination(self, table):
-        return False if self.exporting else super().get_table_pagination(table)
-
-    def render_to_response(self, context, **response_kwargs):
-        if self.exporting:
-            filename = f"{self.export_name}-{timezone.localdate(self.now):%Y-%m-%d}.csv"
-            return csv_response(table_csv_rows(context["table"]), filename)
-        return super().render_to_response(context, **response_kwargs)
 
 
 class VisitListView(StaffListView):

@@ -1,0 +1,21 @@
+"""The models of the duty-free trade, by subject: policy data, sales and their ledger, shuttle-trader flags."""
+
+from trade.models.flags import ShuttleTraderFlag, ShuttleTraderPolicy
+from trade.models.policy import BASE_CURRENCY, AllowancePolicy, ExchangeRate
+from trade.models.sales import AllowanceLedger, Sale, SaleLine
+from trade.models.shipments import FORWARD_STEPS, Shipment, ShipmentEvent, ShipmentLine
+
+__all__ = [
+    "BASE_CURRENCY",
+    "FORWARD_STEPS",
+    "AllowanceLedger",
+    "AllowancePolicy",
+    "ExchangeRate",
+    "Sale",
+    "SaleLine",
+    "Shipment",
+    "ShipmentEvent",
+    "ShipmentLine",
+    "ShuttleTraderFlag",
+    "ShuttleTraderPolicy",
+]

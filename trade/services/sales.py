@@ -1,0 +1,242 @@
+"""Recording and voiding duty-free sales, each against the buyer's allowance ledger (locked, CHECK-backed)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from crossings.models import TravelDocument, Visit
+from horgos.audit import audit_record
+from horgos.choices import AuditAction, Role
+from horgos.errors import constraint_messages
+from horgos.models import User
+from merchants.choices import ListingState, MerchantState, ShopState
+from merchants.models import Listing, Shop
+from trade import rules
+from trade.choices import SaleState
+from trade.models import AllowanceLedger, Sale, SaleLine
+from trade.selectors.allowance import allowance_policy_on, exchange_rate_for
+
+NOT_YOUR_SHOP = _("You may record and void sales only in your own merchant's shops.")
+MERCHANT_NOT_APPROVED = _("Your merchant is not approved to trade now (%(state)s).")
+SHOP_CLOSED = _("Shop %(shop)s is closed; it cannot sell until it reopens.")
+NO_LINES = _("Add at least one line to the sale.")
+LISTING_NOT_YOURS = _("“%(listing)s” is not a listing of your merchant.")
+LISTING_NOT_APPROVED = _("“%(listing)s” is not approved for sale.")
+QUANTITY_POSITIVE = _("The quantity of “%(listing)s” must be at least 1.")
+RECEIPT_REQUIRED = _("Give the receipt number.")
+RECEIPT_TAKEN = _("This shop already has a receipt with this number.")
+BUYER_NOT_INSIDE = _("The buyer is not inside the zone: a duty-free sale needs their entry recorded at a checkpoint.")
+EXCEEDS_VALUE = _(
+    "This sale (CNY %(total)s) is more than the buyer has left of the allowance for this period: CNY %(remaining_cny)s."
+)
+EXCEEDS_VALUE_AND_WEIGHT = _(
+    "This sale (CNY %(total)s, %(currency)s %(total_value)s, %(weight)s kg) is more than the buyer has left of the "
+    "allowance for this month: CNY %(remaining_cny)s (%(currency)s %(remaining)s) and %(remaining_kg)s kg."
+)
+ALREADY_VOIDED = _("This sale has already been voided.")
+VOID_REASON_REQUIRED = _("Give the reason for voiding the sale.")
+
+
+@dataclass(frozen=True)
+class SaleLineInput:
+    listing: Listing
+    quantity: int
+    unit_price_cny: Decimal | None = None  # the listing's price unless the clerk gives another
+
+
+class AllowanceExceeded(ValidationError):
+    """A sale that does not fit what remains of the buyer's allowance (the API answers 409). `remaining` holds
+    what remains: CNY, and for an allowance in another currency that amount and the kilograms."""
+
+    def __init__(self, message, *, params: dict, remaining: dict):
+        super().__init__(message, code="allowance_exceeded", params=params)
+        self.remaining = remaining
+
+
+def _money(amount: Decimal) -> str:
+    return number_format(amount, 2, force_grouping=True)
+
+
+def _weight(amount: Decimal) -> str:
+    return number_format(amount.normalize() if amount else Decimal("0"), force_grouping=True)
+
+
+def _require_may_sell(acting_user: User, shop: Shop) -> None:
+    membership = getattr(acting_user, "merchant_membership", None) if acting_user.role == Role.MERCHANT else None
+    if membership is None or membership.merchant_id != shop.merchant_id or not acting_user.is_active:
+        raise PermissionDenied(NOT_YOUR_SHOP)
+
+
+def _require_trading(shop: Shop) -> None:
+    if shop.merchant.state != MerchantState.APPROVED:
+        raise ValidationError(
+            MERCHANT_NOT_APPROVED, code="merchant_not_approved", params={"state": shop.merchant.get_state_display()}
+        )
+    if shop.state != ShopState.OPEN:
+        raise ValidationError(SHOP_CLOSED, code="shop_closed", params={"shop": shop.unit_code})
+
+
+def _priced_lines(shop: Shop, lines: list[SaleLineInput]) -> list[SaleLine]:
+    if not lines:
+        raise ValidationError({"lines": ValidationError(NO_LINES, code="no_lines")})
+    priced = []
+    for line in lines:
+        listing = line.listing
+        params = {"listing": listing.title}
+        if listing.shop.merchant_id != shop.merchant_id:
+            raise ValidationError({"lines": ValidationError(LISTING_NOT_YOURS, code="not_yours", params=params)})
+        if listing.state != ListingState.APPROVED:
+            raise ValidationError({"lines": ValidationError(LISTING_NOT_APPROVED, code="not_approved", params=params)})
+        if line.quantity < 1:
+            raise ValidationError({"lines": ValidationError(QUANTITY_POSITIVE, code="quantity", params=params)})
+        unit_price = listing.price if line.unit_price_cny is None else line.unit_price_cny
+        priced.append(
+            SaleLine(
+                listing=listing,
+                quantity=line.quantity,
+                unit_price_cny=unit_price,
+                line_total_cny=unit_price * line.quantity,
+                line_weight_kg=listing.unit_weight_kg * line.quantity,
+            )
+        )
+    return priced
+
+
+def _ledger_locked(*, visit: Visit, side: str, policy, start) -> AllowanceLedger:
+    """The buyer's ledger row of the period, created at zero if need be, and locked until the sale commits.
+
+    INSERT ... ON CONFLICT DO NOTHING, then SELECT ... FOR UPDATE: two first sales of a period at the same moment
+    create one row and then queue on its lock.
+    """
+    AllowanceLedger.objects.bulk_create(
+        [
+            AllowanceLedger(
+                traveller_id=visit.traveller_id,
+                side=side,
+                period_start=start,
+                policy=policy,
+                currency=policy.currency,
+                value_limit=policy.value_limit,
+                weight_limit_kg=policy.weight_limit_kg,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return AllowanceLedger.objects.select_for_update(of=("self",)).get(
+        traveller_id=visit.traveller_id, side=side, period_start=start
+    )
+
+
+@transaction.atomic
+def sale_record(
+    *, shop: Shop, document: TravelDocument, receipt_number: str, lines: list[SaleLineInput], acting_user: User
+) -> Sale:
+    """Record a duty-free sale now, counted against the allowance of the side the buyer will leave by (the
+    checkpoint of their open visit), in that checkpoint's period. Refused with AllowanceExceeded, saying what
+    remains, when it does not fit."""
+    shop = Shop.objects.select_related("merchant").get(pk=shop.pk)
+    _require_may_sell(acting_user, shop)
+    _require_trading(shop)
+    receipt_number = receipt_number.strip()
+    if not receipt_number:
+        raise ValidationError({"receipt_number": ValidationError(RECEIPT_REQUIRED, code="required")})
+    priced = _priced_lines(shop, lines)
+    visit = Visit.objects.open().select_related("checkpoint").filter(traveller_id=document.traveller_id).first()
+    if visit is None:
+        raise ValidationError({"buyer": ValidationError(BUYER_NOT_INSIDE, code="not_inside")})
+    sold_at = timezone.now()
+    side = visit.checkpoint.code
+    local_day = visit.checkpoint.local_date(sold_at)
+    policy = allowance_policy_on(side=side, day=local_day)
+    rate = exchange_rate_for(policy, day=local_day)
+    ledger = _ledger_locked(visit=visit, side=side, policy=policy, start=rules.period_start(policy.period, local_day))
+    total_cny = sum((line.line_total_cny for line in priced), Decimal("0"))
+    total_weight = sum((line.line_weight_kg for line in priced), Decimal("0"))
+    charged = rules.into_allowance_currency(total_cny, rate)
+    _require_fits(ledger, rate=rate, total_cny=total_cny, charged=charged, weight=total_weight)
+    sale = Sale(
+        shop=shop,
+        receipt_number=receipt_number,
+        buyer_id=document.traveller_id,
+        document=document,
+        visit=visit,
+        sold_at=sold_at,
+        side=side,
+        ledger=ledger,
+        total_cny=total_cny,
+        total_weight_kg=total_weight,
+        charged_value=charged,
+        charged_currency=policy.currency,
+        rate_to_cny=rate.rate_to_cny if rate else None,
+        recorded_by=acting_user,
+    )
+    with constraint_messages({"sale_receipt_unique_per_shop": {"receipt_number": RECEIPT_TAKEN}}):
+        sale.save()
+    for line in priced:
+        line.sale = sale
+    SaleLine.objects.bulk_create(priced)
+    _ledger_add(ledger, value=charged, value_cny=total_cny, weight=total_weight)
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.SALE_RECORD,
+        target=sale,
+        changes={"total_cny": total_cny, "weight_kg": total_weight, "side": side},
+    )
+    return sale
+
+
+def _require_fits(ledger: AllowanceLedger, *, rate, total_cny: Decimal, charged: Decimal, weight: Decimal) -> None:
+    value_fits = ledger.value_used + charged <= ledger.value_limit
+    weight_fits = ledger.weight_limit_kg is None or ledger.weight_used_kg + weight <= ledger.weight_limit_kg
+    if value_fits and weight_fits:
+        return
+    remaining = ledger.value_remaining
+    remaining_cny = rules.into_cny(remaining, rate)
+    remaining_kg = ledger.weight_remaining_kg
+    detail = {"remaining_cny": remaining_cny, "currency": ledger.currency, "remaining": remaining}
+    if remaining_kg is not None:
+        detail["remaining_kg"] = remaining_kg
+    params = {
+        "total": _money(total_cny),
+        "remaining_cny": _money(remaining_cny),
+        "currency": ledger.currency,
+        "total_value": _money(charged),
+        "remaining": _money(remaining),
+        "weight": _weight(weight),
+        "remaining_kg": _weight(remaining_kg or Decimal("0")),
+    }
+    message = EXCEEDS_VALUE if rate is None and remaining_kg is None else EXCEEDS_VALUE_AND_WEIGHT
+    raise AllowanceExceeded(message, params=params, remaining=detail)
+
+
+def _ledger_add(ledger: AllowanceLedger, *, value: Decimal, value_cny: Decimal, weight: Decimal) -> None:
+    """Add to (or, negative, take back from) the locked ledger row; its CHECK constraints are the last word."""
+    ledger.value_used += value
+    ledger.value_used_cny += value_cny
+    ledger.weight_used_kg += weight
+    ledger.save(update_fields=["value_used", "value_used_cny", "weight_used_kg"])
+
+
+@transaction.atomic
+def sale_void(*, sale: Sale, reason: str, acting_user: User) -> Sale:
+    """Void a sale: the allowance it used goes back to the sale's own period (whatever the day is now)."""
+    sale = Sale.objects.select_for_update(of=("self",)).select_related("shop__merchant").get(pk=sale.pk)
+    _require_may_sell(acting_user, sale.shop)
+    if sale.state == SaleState.VOIDED:
+        raise ValidationError(ALREADY_VOIDED, code="already_voided")
+    if not reason.strip():
+        raise ValidationError({"reason": ValidationError(VOID_REASON_REQUIRED, code="required")})
+    ledger = AllowanceLedger.objects.select_for_update(of=("self",)).get(pk=sale.ledger_id)
+    _ledger_add(ledger, value=-sale.charged_value, value_cny=-sale.total_cny, weight=-sale.total_weight_kg)
+    sale.state = SaleState.VOIDED
+    sale.void_reason = reason.strip()
+    sale.voided_by = acting_user
+    sale.voided_at = timezone.now()
+    sale.save(update_fields=["state", "void_reason", "voided_by", "voided_at"])
+    audit_record(actor=acting_user, action=AuditAction.SALE_VOID, target=sale, changes={"reason": sale.void_reason})
+    return sale
