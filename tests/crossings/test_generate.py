@@ -258,12 +258,13 @@ def history_digest() -> str:
 
 
 def forget_generated_history() -> None:
-    """Back to the starting point; TRUNCATE, because crossings refuse DELETE."""
+    """Back to the starting point; TRUNCATE, because crossings refuse DELETE (CASCADE: later apps' rows that point
+    at them, such as sales, go too)."""
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses to run over pending foreign-key checks
         cursor.execute(
             "TRUNCATE crossings_alert, crossings_visit, crossings_crossing, crossings_traveller_guardians, "
-            "crossings_traveldocument, crossings_traveller"
+            "crossings_traveldocument, crossings_traveller CASCADE"
         )
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
