@@ -5,7 +5,7 @@ import pytest
 from tests.browser.conftest import sign_in
 from tests.browser.test_desk import open_desk, scan
 from tests.crossings.conftest import beijing
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, AdministratorFactory
 from tests.trade.conftest import enter, sell, trade  # noqa: F401  (the trade fixture)
 from trade.models import Sale
 
@@ -45,13 +45,26 @@ def test_a_clerk_records_a_sale_and_the_officer_sees_it_at_exit(page, trade, at)
     assert "CNY 6,000.00" in text
 
 
-def test_the_sales_pages_fit_a_phone(phone_page, trade, at):  # noqa: F811
+def test_the_sales_pages_fit_a_phone_in_four_languages(phone_page, live_server, trade, at):  # noqa: F811
     at(beijing(2026, 5, 13, 10, 0))
     enter(trade)
     sale = sell(trade, (trade.kettle, 1))
-    sign_in(phone_page, trade.clerks[0].username, TEST_PASSWORD)
-    phone_page.wait_for_load_state()
-    for path in ("/trade/sales/new/", "/trade/sales/", f"/trade/sales/{sale.pk}/"):
-        phone_page.goto(path)
-        overflow = phone_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 1, path
+    administrator = AdministratorFactory()
+    for user, paths in (
+        (trade.clerks[0], ["/trade/sales/new/", "/trade/sales/", f"/trade/sales/{sale.pk}/"]),
+        (administrator, ["/trade/sales/", "/trade/rates/", "/trade/policies/", "/trade/shuttle-traders/"]),
+    ):
+        phone_page.context.clear_cookies()
+        sign_in(phone_page, user.username, TEST_PASSWORD)
+        phone_page.wait_for_load_state()
+        for path in paths:
+            for language in ("en", "kk", "ru", "zh-hans"):
+                phone_page.context.add_cookies(
+                    [{"name": "django_language", "value": language, "url": live_server.url + "/"}]
+                )
+                assert phone_page.goto(path).status == 200, path
+                assert phone_page.url == live_server.url + path
+                overflow = phone_page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                assert overflow <= 0, f"{path} in {language} scrolls sideways by {overflow}px"
