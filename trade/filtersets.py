@@ -14,22 +14,6 @@ from merchants.models import Merchant
 from trade.choices import Corridor, SaleState
 from trade.models import FORWARD_STEPS, Sale, Shipment
 
-
-class SaleFilterSet(django_filters.FilterSet):
-    """Sales: a merchant's own (the view scopes them) or all of them for administrators."""
-
-    state = django_filters.ChoiceFilter(choices=SaleState.choices, label=_("State"), empty_label=_("Any"))
-    side = django_filters.ChoiceFilter(choices=CheckpointCode.choices, label=_("Counts against"), empty_label=_("Any"))
-    shop = django_filters.CharFilter(field_name="shop__unit_code", lookup_expr="iexact", label=_("Shop unit"))
-    receipt_number = django_filters.CharFilter(lookup_expr="icontains", label=_("Receipt number"), max_length=40)
-    sold_from = django_filters.DateFilter(field_name="sold_at", lookup_expr="date__gte", label=_("Sold from"))
-    sold_to = django_filters.DateFilter(field_name="sold_at", lookup_expr="date__lte", label=_("Sold until"))
-
-    class Meta:
-        model = Sale
-        fields = ["state", "side", "shop", "receipt_number", "sold_from", "sold_to"]
-
-
 YES, NO = "true", "false"
 EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 SEARCH_MAX_LENGTH = 100
@@ -42,6 +26,23 @@ class CappedDateField(forms.DateField):
 
 class CappedDateFilter(django_filters.DateFilter):
     field_class = CappedDateField
+
+
+class SaleFilterSet(django_filters.FilterSet):
+    """Sales: a merchant's own (the view scopes them) or all of them for administrators."""
+
+    state = django_filters.ChoiceFilter(choices=SaleState.choices, label=_("State"), empty_label=_("Any"))
+    side = django_filters.ChoiceFilter(choices=CheckpointCode.choices, label=_("Counts against"), empty_label=_("Any"))
+    shop = django_filters.CharFilter(
+        field_name="shop__unit_code", lookup_expr="iexact", label=_("Shop unit"), max_length=20
+    )
+    receipt_number = django_filters.CharFilter(lookup_expr="icontains", label=_("Receipt number"), max_length=40)
+    sold_from = CappedDateFilter(field_name="sold_at", lookup_expr="date__gte", label=_("Sold from"))
+    sold_to = CappedDateFilter(field_name="sold_at", lookup_expr="date__lte", label=_("Sold until"))
+
+    class Meta:
+        model = Sale
+        fields = ["state", "side", "shop", "receipt_number", "sold_from", "sold_to"]
 
 
 class ShipmentFilterSet(django_filters.FilterSet):

@@ -52,6 +52,12 @@ class SaleTable(ListTable):
     def render_receipt_number(self, value, record: Sale) -> str:
         return format_html('<a href="{}">{}</a>', reverse("trade:sale", args=[record.pk]), value)
 
+    def render_total_cny(self, value) -> str:
+        return number_format(value, 2, force_grouping=True)
+
+    def value_total_cny(self, value) -> str:
+        return str(value)
+
     def value_receipt_number(self, value: str) -> str:
         return value
 
