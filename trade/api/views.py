@@ -138,6 +138,25 @@ class AllowancePolicyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
     serializer_class = AllowancePolicySerializer
     permission_classes = [IsAdministrator]
 
+    @extend_schema(
+        examples=[
+            OpenApiExample(
+                "Kazakhstan from 2027: EUR 1,500 and 50 kg a month, 30 % duty, at least EUR 4 a kg over",
+                request_only=True,
+                value={
+                    "side": "KZ",
+                    "effective_from": "2027-01-01",
+                    "period": "month",
+                    "currency": "EUR",
+                    "value_limit": "1500.00",
+                    "weight_limit_kg": "50.000",
+                    "duty_rate": "0.3000",
+                    "duty_minimum_per_kg": "4.00",
+                },
+            )
+        ],
+        summary="Add an allowance policy from a day on",
+    )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -153,6 +172,16 @@ class ExchangeRateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     permission_classes = [IsAdministrator]
     filterset_fields = ["currency"]
 
+    @extend_schema(
+        examples=[
+            OpenApiExample(
+                "The euro from 1 May 2026",
+                request_only=True,
+                value={"currency": "EUR", "day": "2026-05-01", "rate_to_cny": "7.801200"},
+            )
+        ],
+        summary="Enter (or correct) a rate into CNY",
+    )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
