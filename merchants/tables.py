@@ -10,17 +10,20 @@ from typing import Any
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from horgos.models import AuditEntry
-from horgos.tables import StackedListTable
-from merchants.choices import MerchantState
-from merchants.models import Merchant, Shop
+from horgos.tables import ActionColumn, StackedListTable
+from merchants.choices import MerchantState, ShopState
+from merchants.models import Listing, Merchant, MerchantMember, Shop
 from merchants.pages import STATES
+from merchants.services.listings import SUBMITTABLE
 
 
 def shown_date(value, date_format: str) -> str:
@@ -186,3 +189,138 @@ class MerchantHistoryTable(RegistryTable):
     def render_changes(self, value: dict) -> str:
         lines = format_html_join("", "<li>{}</li>", ((change_line_text(line),) for line in change_lines(value)))
         return format_html('<ul class="reg-plain-list">{}</ul>', lines)
+
+
+# --- The portal, for a merchant's staff ------------------------------------------------------------------
+
+
+class PortalTable(StackedListTable):
+    """A portal table; each row has the id `<row_id>-<pk>`, where a button's redirect brings the user back."""
+
+    row_id = ""
+
+    class Meta(StackedListTable.Meta):
+        attrs = {"class": "table portal-table"}
+        orderable = False
+        row_attrs = {"id": lambda table, record: f"{table.row_id}-{record.pk}"}
+
+
+def portal_buttons(template_name: str, *, row_name: str, **extra_context: Any) -> ActionColumn:
+    """The row's buttons, from a partial of the portal that calls the row `row_name`."""
+    return ActionColumn(
+        template_name=template_name,
+        context_object_name=row_name,
+        extra_context=extra_context,
+        attrs={"td": {"class": "portal-action"}},
+    )
+
+
+class ListingTable(PortalTable):
+    """A merchant's listings: each with its state (and a rejection's reason), an Edit button, and Submit while it
+    is a draft or rejected."""
+
+    title = tables.Column(verbose_name=_("Title"), attrs={"td": {"class": "portal-title"}}, empty_values=())
+    state = tables.Column(verbose_name=_("State"))
+    price = tables.Column(verbose_name=_("Price"), attrs={"th": {"class": "num"}, "td": {"class": "num portal-price"}})
+    in_stock = tables.Column(verbose_name=_("Stock"))
+    shop = tables.Column(verbose_name=_("Shop"))
+    hs_code = tables.Column(verbose_name=_("HS code"))
+    actions = portal_buttons("merchants/merchant/_listing_actions.html", row_name="listing", submittable=SUBMITTABLE)
+    row_id = "listing"
+
+    class Meta(PortalTable.Meta):
+        empty_text = _("No listings match.")
+
+    def render_title(self, record: Listing) -> str:
+        url = reverse("merchants:portal-listing-edit", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, record.title)
+
+    def render_state(self, record: Listing) -> str:
+        return with_states("merchants/merchant/_listing_state.html", listing=record)
+
+    def render_price(self, value) -> str:
+        return f"{floatformat(value, 2)} CNY"
+
+    def render_in_stock(self, value: bool) -> str:
+        return gettext("In stock") if value else gettext("Out of stock")
+
+    def render_shop(self, value: Shop) -> str:
+        return format_html("{} {}", code(value.unit_code), value.name)
+
+    def render_hs_code(self, value: str) -> str:
+        return code(value)
+
+
+class ShopTable(PortalTable):
+    """A merchant's shops with their number of listings (`listing_count`); owners close and reopen them (the
+    `actions` column, which the page excludes for clerks)."""
+
+    unit_code = tables.Column(verbose_name=_("Unit"))
+    state = tables.Column(verbose_name=_("State"))
+    name = tables.Column(verbose_name=_("Name"))
+    side = tables.Column(verbose_name=_("Side"))
+    area_m2 = tables.Column(verbose_name=_("Area (m²)"), attrs={"cell": {"class": "num"}})
+    opened_on = tables.Column(verbose_name=_("Opened on"))
+    listing_count = tables.Column(verbose_name=_("Listings"), attrs={"cell": {"class": "num"}})
+    actions = portal_buttons("merchants/merchant/_shop_actions.html", row_name="shop", ShopState=ShopState)
+    row_id = "shop"
+
+    class Meta(PortalTable.Meta):
+        empty_text = _("Your merchant runs no shop yet.")
+
+    def render_unit_code(self, value: str) -> str:
+        return code(value)
+
+    def render_state(self, record: Shop) -> str:
+        kind, mark = ("ok", "✓") if record.state == ShopState.OPEN else ("muted", "✕")
+        return format_html(
+            '<span class="portal-status portal-status-{}"><span aria-hidden="true">{}</span> {}</span>',
+            kind,
+            mark,
+            record.get_state_display(),
+        )
+
+    def render_side(self, record: Shop) -> str:
+        return record.get_side_display()
+
+    def render_area_m2(self, value) -> str:
+        return floatformat(value, 2)
+
+    def render_opened_on(self, value) -> str:
+        return shown_date(value, "DATE_FORMAT")
+
+    def render_listing_count(self, value: int, record: Shop) -> str:
+        return format_html('<a href="{}?shop={}">{}</a>', reverse("merchants:portal-listings"), record.pk, value)
+
+
+class MemberTable(PortalTable):
+    """A merchant's staff, the signed-in user marked "you"; owners remove members (the `actions` column, which the
+    page excludes for clerks)."""
+
+    username = tables.Column(verbose_name=_("Username"), accessor="user__username")
+    name = tables.Column(verbose_name=_("Name"), accessor="user", empty_values=())
+    role = tables.Column(verbose_name=_("Role"))
+    joined_at = tables.Column(verbose_name=_("Joined on"))
+    actions = portal_buttons("merchants/merchant/_member_actions.html", row_name="member")
+    row_id = "member"
+
+    class Meta(PortalTable.Meta):
+        pass
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def render_username(self, value: str, record: MerchantMember) -> str:
+        if record.user_id != self.user.pk:
+            return value
+        return format_html('{} <span class="portal-status portal-status-muted">{}</span>', value, gettext("you"))
+
+    def render_name(self, record: MerchantMember) -> str:
+        return record.user.get_full_name() or "—"
+
+    def render_role(self, record: MerchantMember) -> str:
+        return record.get_role_display()
+
+    def render_joined_at(self, value) -> str:
+        return shown_date(value, "DATE_FORMAT")
