@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin, Table
 
 from horgos.exports import csv_response, xlsx_response
 from horgos.roles import RoleRequiredMixin
@@ -44,6 +44,13 @@ def show_error(request: HttpRequest, error: ValidationError) -> None:
 
 def paginate(request: HttpRequest, rows: QuerySet | list, *, size: int | None = None) -> Page:
     return Paginator(rows, size or PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def paged_table(request: HttpRequest, table: Table, *, size: int | None = None, paginate: bool = True) -> Table:
+    """The table sorted by the request's `sort` and, unless `paginate` is False, cut into pages of `size` (else
+    PAGE_SIZE) rows by its `page`; a page number out of range shows the nearest page, as `paginate` does."""
+    RequestConfig(request, paginate={"per_page": size or PAGE_SIZE} if paginate else False).configure(table)
+    return table
 
 
 def posted(request: HttpRequest):

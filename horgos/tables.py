@@ -12,9 +12,11 @@ import django_tables2 as tables
 from django.utils.encoding import force_str
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRow
 
 TABLE_TEMPLATE = "horgos/_table.html"
+STACKED_TABLE_TEMPLATE = "horgos/_stacked_table.html"
 
 
 def local_time(moment: datetime | None, zone: tzinfo) -> str:
@@ -70,3 +72,25 @@ class ListTable(tables.Table):
     def __init__(self, *args, caption: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.caption = caption
+
+
+class StackedListTable(ListTable):
+    """A table whose rows read on their own: the first column heads each row (`<th scope="row">`), every other cell
+    carries its column's name in `data-label`, so the subclass's classes (in `Meta.attrs`, e.g. `reg-table-stack`)
+    can stack the rows as cards on a phone. Without rows it is its `empty_text` in a paragraph."""
+
+    class Meta(ListTable.Meta):
+        template_name = STACKED_TABLE_TEMPLATE
+
+
+class ActionColumn(tables.TemplateColumn):
+    """The row's buttons, from a template: the header says "Action" to screen readers only (each button names its
+    row), and the column is neither sorted nor exported."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("verbose_name", _("Action"))
+        super().__init__(orderable=False, exclude_from_export=True, **kwargs)
+
+    @property
+    def header(self) -> str:
+        return format_html('<span class="visually-hidden">{}</span>', self.verbose_name)

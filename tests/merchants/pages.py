@@ -14,3 +14,8 @@ def html(response) -> str:
 
 def messages_of(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
+
+
+def table_rows(response) -> list:
+    """The records on the page's table (django-tables2), in the order shown, this page only."""
+    return [row.record for row in response.context["table"].paginated_rows]

@@ -5,6 +5,7 @@ import pytest
 from merchants.choices import ListingState, ZoneSide
 from merchants.filtersets import PRICE_RANGE_REVERSED
 from tests.merchants.factories import ListingFactory, MerchantFactory, ShopFactory
+from tests.merchants.pages import table_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def test_listing_stock_filter_reads_the_pages_and_the_apis_spelling(market, api_
     # Then the API and the portal page filter alike, whether asked yes/no or true/false
     assert titles(api_client_for(market.owner_a).get("/api/v1/listings/", {"in_stock": value})) == expected
     page = signed_in(market.owner_a).get("/portal/listings/", {"in_stock": value})
-    assert {listing.title_en for listing in page.context["page"].object_list} == expected
+    assert {listing.title_en for listing in table_rows(page)} == expected
 
 
 def test_listing_filter_by_another_merchants_shop_is_400_in_the_api_as_on_the_page(market, api_client_for):

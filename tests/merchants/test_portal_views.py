@@ -24,7 +24,7 @@ from merchants.services.notifications import notification_mark_read
 from merchants.services.registry import LAST_OWNER, NOT_APPROVED, UNIT_TAKEN
 from tests.factories import MerchantUserFactory
 from tests.merchants.factories import ListingFactory, OwnerFactory, ShopFactory
-from tests.merchants.pages import html, messages_of, url
+from tests.merchants.pages import html, messages_of, table_rows, url
 
 pytestmark = pytest.mark.django_db
 
@@ -400,6 +400,36 @@ def test_owner_closes_and_reopens_a_shop(market, owner_client):
     assert Shop.objects.get(pk=market.shop_a.pk).state == ShopState.OPEN
 
 
+def test_portal_tables_head_each_row_keep_its_id_and_show_the_buttons_to_owners_only(
+    market, owner_client, clerk_a, signed_in
+):
+    # When the owner opens the listings, shops and staff
+    listings = html(owner_client.get(url("portal-listings")))
+    shops = html(owner_client.get(url("portal-shops")))
+    members = html(owner_client.get(url("portal-members")))
+    # Then each is the portal's sideways-scrolling table, each row with the id a button's redirect comes back to,
+    # headed by its title, unit or username
+    edit = url("portal-listing-edit", market.listing_a.pk)
+    assert '<table class="table portal-table">' in listings
+    assert f'<tr id="listing-{market.listing_a.pk}"' in listings
+    assert f'<th scope="row" class="portal-title"><a href="{edit}">Green tea from Fujian</a></th>' in listings
+    assert '<td data-label="Price" class="num portal-price">' in listings
+    assert f'<tr id="shop-{market.shop_a.pk}"' in shops
+    assert f'<th scope="row"><code>{market.shop_a.unit_code}</code></th>' in shops
+    assert (
+        f'<th scope="row">{market.owner_a.username} <span class="portal-status portal-status-muted">you</span></th>'
+        in members
+    )
+    # and the buttons' column, its header for screen readers only
+    for page in (listings, shops, members):
+        assert '<span class="visually-hidden">Action</span>' in page and 'class="portal-action"' in page
+    # which a clerk does not get where the buttons are for owners
+    clerk = signed_in(clerk_a)
+    for name in ("portal-shops", "portal-members"):
+        page = html(clerk.get(url(name)))
+        assert '<span class="visually-hidden">Action</span>' not in page and 'class="portal-action"' not in page
+
+
 def test_clerk_sees_shops_without_buttons_and_cannot_change_them(market, clerk_a, signed_in):
     client = signed_in(clerk_a)
     page = html(client.get(url("portal-shops")))
@@ -557,7 +587,7 @@ def test_listings_filter_by_state_shop_and_stock(market, owner_client):
 
     def titles(**params):
         response = owner_client.get(url("portal-listings"), params)
-        return {listing.title_en for listing in response.context["page"].object_list}
+        return {listing.title_en for listing in table_rows(response)}
 
     assert titles() == {"Green tea from Fujian", "Silk scarf"}
     assert titles(state="submitted") == {"Silk scarf"}
@@ -572,10 +602,10 @@ def test_listings_filter_by_state_shop_and_stock(market, owner_client):
 def test_listings_are_paginated_with_prices_in_cny(market, owner_client):
     ListingFactory.create_batch(50, shop=market.shop_a, price=Decimal("7.5"))
     first = owner_client.get(url("portal-listings"))
-    assert len(first.context["page"].object_list) == 50
+    assert len(table_rows(first)) == 50
     assert "7.50 CNY" in html(first)
     second = owner_client.get(url("portal-listings"), {"page": 2})
-    assert len(second.context["page"].object_list) == 1
+    assert len(table_rows(second)) == 1
 
 
 def test_clerk_edits_listings(market, clerk_a, signed_in):

@@ -205,6 +205,20 @@ def test_merchant_list_is_paginated(market, administrator_client, monkeypatch):
     assert "Zz Last Merchant" in last
 
 
+def test_merchant_list_rows_are_headed_by_the_trade_name_and_name_their_cells(market, administrator_client):
+    # When an administrator opens the merchants list
+    page = html(administrator_client.get(url("registry-merchants")))
+    # Then it is the registry's stacked table: each row headed by its merchant, each other cell named by its column
+    assert '<table class="table reg-table reg-table-stack">' in page
+    link = f'<a href="{url("registry-merchant", market.a.pk)}">{market.a.trade_name}</a>'
+    assert f'<th scope="row">{link}</th>' in page
+    for label in ("Legal name", "Country", "Registration number", "State", "Shops"):
+        assert f'<td data-label="{label}"' in page
+    assert '<td data-label="Shops" class="num">' in page
+    # and the state is the registry's badge, in words
+    assert '<span class="reg-state reg-state-approved"><span aria-hidden="true">✓</span> Approved</span>' in page
+
+
 def test_merchant_list_ignores_an_unknown_filter_value_without_failing(market, administrator_client):
     response = administrator_client.get(url("registry-merchants"), {"state": "bogus", "country": "XX"})
     assert response.status_code == 200
@@ -276,7 +290,7 @@ def test_merchant_history_is_its_audit_rows_newest_first(market, administrator_c
     registry_services.merchant_suspend(merchant=market.b, acting_user=market.administrator, reason="Other merchant")
     page = html(administrator_client.get(url("registry-merchant", market.a.pk)))
     history = page[page.index('id="merchant-history"') :]
-    rows = re.findall(r'<tr class="reg-history-entry">(.*?)</tr>', history, re.S)
+    rows = re.findall(r'<tr class="reg-history-entry[^"]*">(.*?)</tr>', history, re.S)
     assert len(rows) == 2  # the merchant's own rows only
     assert "Reinstated" in rows[0] and "Suspended" in rows[1]
     assert market.administrator.username in rows[0]

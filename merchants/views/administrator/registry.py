@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from horgos.forms import show_service_error
-from horgos.pages import paginate, redirect_back
-from merchants.choices import MerchantState
+from horgos.pages import paged_table, paginate, redirect_back
 from merchants.filtersets import MerchantFilterSet
 from merchants.forms import ReasonForm
 from merchants.models import Merchant
@@ -27,6 +26,7 @@ from merchants.pages import administrators_only, next_url, render_page
 from merchants.selectors import registry as selectors
 from merchants.selectors import staff_of
 from merchants.services import registry as registry_services
+from merchants.tables import MerchantHistoryTable, MerchantShopTable, MerchantTable
 
 HISTORY_PAGE_SIZE = 25
 
@@ -101,40 +101,6 @@ def _lifecycle_forms(merchant: Merchant, failed: FailedAction | None) -> list[di
     return buttons
 
 
-# --- Presenting the history ----------------------------------------------------------------------------
-
-
-def _value_label(name: str, value: Any) -> Any:
-    """A stored value as people read it: the label of a state, else the value itself."""
-    if name == "state" and value in MerchantState.values:
-        return MerchantState(value).label
-    return "—" if value in (None, "") else value
-
-
-def _field_label(name: str) -> str:
-    try:
-        return str(Merchant._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:  # a key of `changes` that is not a merchant field (e.g. "user") reads as it is
-        return name
-
-
-def change_lines(changes: dict[str, Any]) -> list[dict[str, Any]]:
-    """An audit row's `changes` as lines: {"field", "before", "after"} for a change, {"field", "value"} otherwise."""
-    lines = []
-    for name, value in (changes or {}).items():
-        if isinstance(value, dict) and set(value) == {"before", "after"}:
-            lines.append(
-                {
-                    "field": _field_label(name),
-                    "before": _value_label(name, value["before"]),
-                    "after": _value_label(name, value["after"]),
-                }
-            )
-        else:
-            lines.append({"field": _field_label(name), "value": _value_label(name, value)})
-    return lines
-
-
 # --- Applications --------------------------------------------------------------------------------------
 
 
@@ -167,23 +133,20 @@ def merchant_list(request: HttpRequest) -> HttpResponse:
     """Every merchant, filtered by state, country, and name or registration number."""
     merchants = selectors.merchants_with_shop_counts(request.user)
     filterset = MerchantFilterSet(request.GET, queryset=merchants, request=request)
-    context = {"filter_form": filterset.form, "page": paginate(request, filterset.qs)}
+    table = paged_table(request, MerchantTable(filterset.qs, caption=_("Merchants")))
+    context = {"filter_form": filterset.form, "table": table}
     return render_page(request, "merchants/administrator/merchants.html", context)
 
 
 def _render_merchant(request: HttpRequest, merchant: Merchant, failed: FailedAction | None = None) -> HttpResponse:
-    history = paginate(request, selectors.merchant_history(merchant), size=HISTORY_PAGE_SIZE)
-    entries = [
-        {"entry": entry, "action": entry.get_action_display(), "lines": change_lines(entry.changes)}
-        for entry in history
-    ]
+    shops = MerchantShopTable(selectors.merchant_shops(merchant), caption=_("Shops"))
+    history = MerchantHistoryTable(selectors.merchant_history(merchant), caption=_("History"))
     context = {
         "merchant": merchant,
         "members": staff_of(merchant),
-        "shops": selectors.merchant_shops(merchant),
+        "shops_table": paged_table(request, shops, paginate=False),
         "listing_counts": selectors.merchant_listing_counts(merchant),
-        "history": history,
-        "entries": entries,
+        "history_table": paged_table(request, history, size=HISTORY_PAGE_SIZE),
         "buttons": _lifecycle_forms(merchant, failed),
         "failed": failed,
         "return_to": FROM_MERCHANT,

@@ -9,12 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from horgos.pages import paginate
+from horgos.pages import paged_table
 from merchants.choices import MerchantState, ShopState
 from merchants.filtersets import ShopMapFilterSet
 from merchants.models import Shop
 from merchants.pages import administrators_only, render_page
 from merchants.selectors import registry as selectors
+from merchants.tables import UnitTable
 
 
 @dataclass
@@ -59,7 +60,7 @@ def shops(request: HttpRequest) -> HttpResponse:
     context = {
         "filter_form": filterset.form,
         "shop_map": _shop_map(cells),
-        "table": paginate(request, cells),
+        "table": paged_table(request, UnitTable(cells, caption=_("Units as a table"))),
         "shop_count": len(cells),
     }
     return render_page(request, "merchants/administrator/shops.html", context)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from horgos.forms import show_service_error
-from horgos.pages import paginate, posted, redirect_back, show_error
+from horgos.pages import paged_table, posted, redirect_back, show_error
 from merchants.choices import ListingState
 from merchants.filtersets import ListingFilterSet
 from merchants.forms import ListingForm
@@ -21,6 +21,7 @@ from merchants.models import MerchantMember
 from merchants.pages import merchant_staff_only, render_page
 from merchants.selectors import portal as selectors
 from merchants.services.listings import SUBMITTABLE, listing_create, listing_delete, listing_submit, listing_update
+from merchants.tables import ListingTable
 
 
 @merchant_staff_only
@@ -32,8 +33,7 @@ def listings(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
         "membership": membership,
         "merchant": membership.merchant,
         "filter_form": filterset.form,
-        "page": paginate(request, filterset.qs),
-        "submittable": SUBMITTABLE,
+        "table": paged_table(request, ListingTable(filterset.qs, caption=_("Listings"))),
         "has_shops": selectors.own_shops(membership).exists(),
     }
     return render_page(request, "merchants/merchant/listings.html", context)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from horgos.choices import Role
 from horgos.forms import show_service_error
-from horgos.pages import paginate, posted, redirect_back, show_error
+from horgos.pages import paged_table, paginate, posted, redirect_back, show_error
 from horgos.roles import role_required
 from merchants.forms import MemberInviteForm, MerchantProfileForm, ShopOpenForm
 from merchants.models import MerchantMember
@@ -36,6 +36,7 @@ from merchants.services.registry import (
     shop_open,
     shop_reopen,
 )
+from merchants.tables import MemberTable, ShopTable
 
 LATEST_NOTIFICATIONS = 5
 
@@ -44,6 +45,11 @@ def require_owner(membership: MerchantMember) -> None:
     """Owners only (the services check again): a clerk's POST is refused before any input is read."""
     if not membership.is_owner:
         raise PermissionDenied
+
+
+def owners_columns(membership: MerchantMember) -> tuple[str, ...]:
+    """The columns a clerk does not see in a table: its buttons, which are for owners."""
+    return () if membership.is_owner else ("actions",)
 
 
 def _owners_form(
@@ -125,11 +131,16 @@ def shops(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
         else:
             messages.success(request, _("Shop %(shop)s opened.") % {"shop": shop})
             return redirect("merchants:portal-shops")
+    table = ShopTable(
+        selectors.own_shops_with_listing_counts(membership),
+        caption=_("Shops"),
+        exclude=owners_columns(membership),
+    )
     context = {
         "membership": membership,
         "merchant": membership.merchant,
         "is_owner": membership.is_owner,
-        "shops": selectors.own_shops_with_listing_counts(membership),
+        "table": paged_table(request, table, paginate=False),
         "form": form,
     }
     return render_page(request, "merchants/merchant/shops.html", context)
@@ -188,11 +199,17 @@ def members(request: HttpRequest, membership: MerchantMember) -> HttpResponse:
                 % {"username": member.user.username, "role": member.get_role_display().lower()},
             )
             return redirect("merchants:portal-members")
+    table = MemberTable(
+        staff_of(membership.merchant, owners_first=True),
+        user=request.user,
+        caption=_("Staff"),
+        exclude=owners_columns(membership),
+    )
     context = {
         "membership": membership,
         "merchant": membership.merchant,
         "is_owner": membership.is_owner,
-        "members": staff_of(membership.merchant, owners_first=True),
+        "table": paged_table(request, table, paginate=False),
         "form": form,
     }
     return render_page(request, "merchants/merchant/members.html", context)
