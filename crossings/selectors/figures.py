@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, F, Min, QuerySet, Sum
 
 from crossings.choices import NationalityGroup, Outcome
@@ -177,3 +178,81 @@ def last_filled_day() -> date | None:
     if StatisticsFillState.objects.count() < Checkpoint.objects.count():
         return None
     return StatisticsFillState.objects.aggregate(last=Min("last_filled"))["last"]
+
+
+def statistics_overview(*, as_of: date, checkpoint: Checkpoint | None = None) -> dict:
+    """Everything the statistics page shows for the year of `as_of` up to that day (one checkpoint, or the zone)."""
+    first = date(as_of.year, 1, 1)
+    return {
+        "as_of": as_of,
+        "ytd": year_to_date(as_of, checkpoint=checkpoint),
+        "by_checkpoint": year_to_date_by(as_of)["checkpoints"] if checkpoint is None else {},
+        "by_group": {group: year_to_date(as_of, checkpoint=checkpoint, group=group) for group in NationalityGroup},
+        "monthly": {
+            "this_year": monthly_crossings(as_of.year, checkpoint=checkpoint),
+            "last_year": monthly_crossings(as_of.year - 1, checkpoint=checkpoint),
+        },
+        "refusals": refusals_by_reason(first, as_of, checkpoint=checkpoint),
+        "hours_in_zone": average_hours_in_zone(first, as_of, checkpoint=checkpoint),
+        "peak_day": peak_day(as_of.year, checkpoint=checkpoint),
+        "peak_hour": peak_hour(as_of.year, checkpoint=checkpoint),
+        "overstays": overstays_open_on(as_of, checkpoint=checkpoint),
+    }
+
+
+def public_figures(as_of: date) -> dict:
+    """The public traffic page's numbers (counts only, never a person): this year so far, growth on the year
+    before, and the months of both years."""
+    ytd = year_to_date(as_of)
+    return {
+        "as_of": as_of.isoformat(),
+        "crossings": ytd.crossings,
+        "previous_crossings": ytd.previous_crossings,
+        "growth": str(ytd.crossings_growth) if ytd.crossings_growth is not None else None,
+        "this_year": monthly_crossings(as_of.year),
+        "last_year": monthly_crossings(as_of.year - 1),
+    }
+
+
+def _ytd_data(ytd: YearToDate) -> dict:
+    return {
+        "as_of": ytd.as_of.isoformat(),
+        "crossings": ytd.crossings,
+        "people": ytd.people,
+        "previous_as_of": ytd.previous_as_of.isoformat(),
+        "previous_crossings": ytd.previous_crossings,
+        "previous_people": ytd.previous_people,
+        "crossings_growth": None if ytd.crossings_growth is None else str(ytd.crossings_growth),
+        "people_growth": None if ytd.people_growth is None else str(ytd.people_growth),
+    }
+
+
+def figures_as_data(overview: dict) -> dict:
+    """The statistics overview as the API gives it: plain numbers, ISO dates, decimals as strings."""
+    peak_day, peak_hour = overview["peak_day"], overview["peak_hour"]
+    return {
+        "as_of": overview["as_of"].isoformat(),
+        "year_to_date": _ytd_data(overview["ytd"]),
+        "by_checkpoint": {checkpoint.code: _ytd_data(ytd) for checkpoint, ytd in overview["by_checkpoint"].items()},
+        "by_nationality_group": {str(group): _ytd_data(ytd) for group, ytd in overview["by_group"].items()},
+        "monthly": overview["monthly"],
+        "refusals": overview["refusals"],
+        "average_hours_in_zone": None if overview["hours_in_zone"] is None else str(overview["hours_in_zone"]),
+        "peak_day": {"day": peak_day[0].isoformat(), "crossings": peak_day[1]} if peak_day else None,
+        "peak_hour": {"hour": peak_hour[0], "crossings": peak_hour[1]} if peak_hour else None,
+        "overstays_open": overview["overstays"],
+    }
+
+
+PUBLIC_FIGURES_SECONDS = 10 * 60
+
+
+def cached_public_figures() -> dict | None:
+    """The public figures as of the last filled day, from the cache when there (they change once a night; a cache
+    out of reach means they are computed, never an error). None before the first night's statistics."""
+    as_of = last_filled_day()
+    if as_of is None:
+        return None
+    return cache.get_or_set(
+        f"public-figures:{as_of.isoformat()}", lambda: public_figures(as_of), PUBLIC_FIGURES_SECONDS
+    )
