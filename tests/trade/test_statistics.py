@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
 
@@ -206,6 +206,18 @@ def test_a_voided_sale_leaves_its_days_after_the_next_run(history):
     assert (DailyShopSaleCount.objects.filter(**cell).values_list("sales", flat=True).first() or 0) == sales_before - 1
     assert every_table() == every_recount()
     assert not TradeStatisticsDirtyDay.objects.exists()
+
+
+def test_the_rebuild_command_recomputes_a_range_and_refuses_bad_days(history):
+    before = every_table()
+    DailySaleCount.objects.filter(local_date=date(2026, 4, 10)).delete()
+    DailyAllowanceUse.objects.filter(local_date=date(2026, 4, 10)).delete()
+    call_command("trade_statistics_rebuild", "--from", "2026-04-09", "--to", "2026-04-11", verbosity=0)
+    assert every_table() == before
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("trade_statistics_rebuild", "--from", "10 April", "--to", "2026-04-11")
+    with pytest.raises(CommandError, match="before"):
+        call_command("trade_statistics_rebuild", "--from", "2026-04-11", "--to", "2026-04-10")
 
 
 def test_a_sales_day_is_its_shops_sides_and_its_allowance_days_the_charged_sides(trade, chinese, at):  # noqa: F811
