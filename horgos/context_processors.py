@@ -43,6 +43,7 @@ def navigation(request):
             (reverse("trade:rates"), _("Exchange rates")),
             (reverse("trade:policies"), _("Allowances")),
             (reverse("trade:flags"), _("Shuttle traders")),
+            (reverse("trade:statistics"), _("Trade statistics")),
             (reverse("trade:all-shipments"), _("Shipments")),
             (reverse("admin:horgos_auditentry_changelist"), _("Audit log")),
             (reverse("admin:index"), _("Administration")),
