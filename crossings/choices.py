@@ -105,3 +105,12 @@ class UserStatus(models.TextChoices):
 
     ACTIVE = "yes", _("Active")
     DEACTIVATED = "no", _("Deactivated")
+
+
+class NationalityGroup(models.TextChoices):
+    """How the figures group travellers: the two countries of the zone, and everyone else (stateless persons and
+    refugees included)."""
+
+    CHINA = "CN", _("China")
+    KAZAKHSTAN = "KZ", _("Kazakhstan")
+    OTHER = "other", _("Other nationalities")

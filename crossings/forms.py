@@ -4,10 +4,11 @@
 form has that field, so a rule broken in the service reads like any other field error.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.fields import BaseTemporalField
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -304,3 +305,20 @@ class RegisterForm(forms.Form):
     nationality = LazyTypedChoiceField(label=_("Nationality"), choices=nationalities)
     birth_date = forms.DateField(label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"}))
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+
+
+class StatisticsFilterForm(forms.Form):
+    """The statistics page's choice: the day the year-to-date figures run to, and (administrators) a checkpoint."""
+
+    as_of = forms.DateField(
+        label=_("Figures as of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2999, 12, 31))],
+    )
+    checkpoint = CheckpointChoiceField(required=False, empty_label=_("The whole zone"))
+
+    def __init__(self, *args, choose_checkpoint: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not choose_checkpoint:
+            del self.fields["checkpoint"]

@@ -4,7 +4,8 @@ operations."""
 from django.urls import path
 
 from crossings.views.administrator import alerts, hours, index, lanes, users, watchlist
-from crossings.views.officer import charts, desk, lists, travellers
+from crossings.views.officer import charts, desk, lists, statistics, travellers
+from crossings.views.public import traffic
 
 app_name = "crossings"
 
@@ -29,6 +30,9 @@ urlpatterns = [
     ),
     path("charts/", charts.charts, name="charts"),
     path("charts/data/", charts.charts_data, name="charts-data"),
+    path("statistics/", statistics.statistics, name="statistics"),
+    # Public figures, for anyone
+    path("traffic/", traffic.traffic, name="traffic"),
     # Operations (administrators)
     path("operations/", index.index, name="operations"),
     path("operations/lanes/", lanes.lanes, name="operations-lanes"),

@@ -12,12 +12,21 @@ def navigation(request):
     user = getattr(request, "user", None)
     catalogue = (reverse("merchants:catalogue"), _("Catalogue"))
     if user is None or not user.is_authenticated:
-        return {"nav_links": [(reverse("landing"), _("About the zone")), catalogue, (reverse("api-docs"), _("API"))]}
+        traffic = (reverse("crossings:traffic"), _("Traffic"))
+        return {
+            "nav_links": [
+                (reverse("landing"), _("About the zone")),
+                traffic,
+                catalogue,
+                (reverse("api-docs"), _("API")),
+            ]
+        }
     zone_pages = [
         (reverse("crossings:inside"), _("Inside the zone")),
         (reverse("crossings:overstays"), _("Overstays")),
         (reverse("crossings:today"), _("Today")),
         (reverse("crossings:charts"), _("Charts")),
+        (reverse("crossings:statistics"), _("Statistics")),
     ]
     if user.role == Role.OFFICER:
         links = [(reverse("crossings:desk"), _("Lane desk")), *zone_pages]
@@ -34,6 +43,7 @@ def navigation(request):
             (reverse("trade:rates"), _("Exchange rates")),
             (reverse("trade:policies"), _("Allowances")),
             (reverse("trade:flags"), _("Shuttle traders")),
+            (reverse("trade:statistics"), _("Trade statistics")),
             (reverse("trade:all-shipments"), _("Shipments")),
             (reverse("admin:horgos_auditentry_changelist"), _("Audit log")),
             (reverse("admin:index"), _("Administration")),

@@ -2,6 +2,7 @@ from django.urls import path
 
 from trade.views.administrator import policy
 from trade.views.administrator import shipments as administrator_shipments
+from trade.views.administrator import statistics as trade_statistics
 from trade.views.merchant import sales
 from trade.views.merchant import shipments as merchant_shipments
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("rates/", policy.rates, name="rates"),
     path("policies/", policy.policies, name="policies"),
     path("shuttle-traders/", policy.flags, name="flags"),
+    path("statistics/", trade_statistics.trade_statistics, name="statistics"),
     path("shipments/", merchant_shipments.ShipmentListView.as_view(), name="shipments"),
     path("shipments/new/", merchant_shipments.shipment_new, name="shipment-new"),
     path("shipments/<int:pk>/", merchant_shipments.shipment_detail, name="shipment"),

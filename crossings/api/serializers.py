@@ -6,7 +6,7 @@ from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from crossings.choices import CrossingKind, Direction, DocumentType, LaneGroup, Sex, WatchlistMatch
+from crossings.choices import CheckpointCode, CrossingKind, Direction, DocumentType, LaneGroup, Sex, WatchlistMatch
 from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, Traveller, Visit, WatchlistEntry
 from crossings.nationalities import nationalities
 from crossings.selectors import document_get
@@ -268,3 +268,8 @@ class AlertSerializer(serializers.ModelSerializer):
             "acknowledged_by",
             "acknowledged_at",
         ]
+
+
+class StatisticsQuerySerializer(serializers.Serializer):
+    checkpoint = serializers.ChoiceField(choices=CheckpointCode.choices, required=False)
+    as_of = serializers.DateField(required=False)

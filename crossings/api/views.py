@@ -2,6 +2,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 
 from crossings import selectors
 from crossings.api.serializers import (
@@ -14,6 +15,7 @@ from crossings.api.serializers import (
     DocumentInputSerializer,
     LaneSerializer,
     LaneUpdateSerializer,
+    StatisticsQuerySerializer,
     TravelDocumentSerializer,
     TravellerRegisterSerializer,
     TravellerSearchSerializer,
@@ -31,6 +33,8 @@ from crossings.filtersets import (
     WatchlistFilterSet,
 )
 from crossings.models import Checkpoint
+from crossings.selectors import figures
+from crossings.selectors.figures import figures_as_data
 from crossings.services import crossings as crossing_services
 from crossings.services import reference as reference_services
 from crossings.services import travellers as traveller_services
@@ -300,3 +304,35 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
     def acknowledge(self, request, pk=None):
         alert = watchlist_services.alert_acknowledge(alert=self.get_object(), acting_user=request.user)
         return Response(AlertSerializer(alert).data)
+
+
+class FiguresViewSet(viewsets.ViewSet):
+    """Traffic figures from the statistics tables (read-only): `public/` for anyone (counts only, cached); the
+    statistics overview for officers (their checkpoint) and administrators (`?checkpoint=CN|KZ`,
+    `?as_of=YYYY-MM-DD`)."""
+
+    permission_classes = [IsOfficerOrAdministrator]
+
+    @extend_schema(responses={200: OpenApiResponse(description="This year so far, growth, both years by month")})
+    @action(
+        detail=False, methods=["get"], permission_classes=[permissions.AllowAny], throttle_classes=[AnonRateThrottle]
+    )
+    def public(self, request):
+        numbers = figures.cached_public_figures()
+        return Response(numbers or {"as_of": None})
+
+    @extend_schema(parameters=[StatisticsQuerySerializer], responses={200: OpenApiResponse(description="The overview")})
+    def list(self, request):
+        query = StatisticsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        last_filled = figures.last_filled_day()
+        if last_filled is None:
+            return Response({"as_of": None})
+        if request.user.role == Role.ADMINISTRATOR:
+            code = query.validated_data.get("checkpoint")
+            checkpoint = Checkpoint.objects.filter(code=code).first() if code else None
+        else:
+            checkpoint = selectors.officer_checkpoint(request.user)
+        as_of = min(query.validated_data.get("as_of") or last_filled, last_filled)
+        overview = figures.statistics_overview(as_of=as_of, checkpoint=checkpoint)
+        return Response(figures_as_data(overview))

@@ -11,6 +11,18 @@ from crossings.models.reference import (
     StayPolicy,
     validate_time_zone,
 )
+from crossings.models.statistics import (
+    DailyCrossingCount,
+    DailyRefusalCount,
+    DailyTravellerCount,
+    DailyVisitCount,
+    DailyWatchlistHitCount,
+    HistoricalMonthlyTotal,
+    HourlyCrossingCount,
+    StatisticsDirtyDay,
+    StatisticsFillState,
+    YearlyTravellerSeen,
+)
 from crossings.models.travellers import TravelDocument, Traveller, WatchlistEntry, normalise_document_number
 
 __all__ = [
@@ -19,14 +31,24 @@ __all__ = [
     "Checkpoint",
     "Closure",
     "Crossing",
+    "DailyCrossingCount",
+    "DailyRefusalCount",
+    "DailyTravellerCount",
+    "DailyVisitCount",
+    "DailyWatchlistHitCount",
+    "HistoricalMonthlyTotal",
+    "HourlyCrossingCount",
     "Lane",
     "OfficerAssignment",
     "OpeningHours",
+    "StatisticsDirtyDay",
+    "StatisticsFillState",
     "StayPolicy",
     "TravelDocument",
     "Traveller",
     "Visit",
     "WatchlistEntry",
+    "YearlyTravellerSeen",
     "normalise_document_number",
     "validate_time_zone",
 ]

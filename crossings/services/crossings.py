@@ -13,6 +13,7 @@ from crossings import rules
 from crossings.choices import CrossingKind, Direction, Outcome, VisitState
 from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, Traveller, Visit
 from crossings.selectors import stay_policy_on, traveller_open_visit, user_may_act_on_lane
+from crossings.services.statistics import statistics_mark_dirty, visit_overstay_days
 from horgos.audit import audit_record
 from horgos.choices import AuditAction, Role
 from horgos.errors import constraint_messages
@@ -79,6 +80,10 @@ def must_leave_by(*, checkpoint: Checkpoint, entered_at: datetime) -> datetime:
 def _record(
     *, kind=CrossingKind.RECORD, traveller, document, lane, officer, direction, at, outcome, reason="", **extra
 ):
+    local_date = lane.checkpoint.local_date(at)
+    if local_date < lane.checkpoint.local_date(timezone.now()):
+        # Recorded late for a day whose statistics may be filled already: the next run recomputes it.
+        statistics_mark_dirty(checkpoint_id=lane.checkpoint_id, days=[local_date])
     return Crossing.objects.create(
         kind=kind,
         traveller=traveller,
@@ -87,7 +92,7 @@ def _record(
         officer=officer,
         direction=direction,
         occurred_at=at,
-        local_date=lane.checkpoint.local_date(at),
+        local_date=local_date,
         outcome=outcome,
         refusal_reason=reason or "",
         **extra,
@@ -209,6 +214,12 @@ def crossing_correct(*, crossing: Crossing, reason: str, acting_user: User) -> C
             later_visit = {"visit_one_open_per_traveller": LATER_VISIT_OPEN, "visit_never_overlaps": LATER_VISIT_OPEN}
             with constraint_messages(later_visit):
                 visit.save(update_fields=["state", "exit_crossing", "exited_at"])
+        # The record's day counts differently now, and so do the days the visit was (or now is) an overstay.
+        yesterday = crossing.lane.checkpoint.local_date(timezone.now()) - timedelta(days=1)
+        changed_days = [crossing.local_date, *visit_overstay_days(visit, until=yesterday)]
+    else:
+        changed_days = [crossing.local_date]
+    statistics_mark_dirty(checkpoint_id=crossing.lane.checkpoint_id, days=changed_days)
     with constraint_messages({"crossings_crossing_corrects_id_key": ALREADY_REVERSED}):
         reversal = _record(
             kind=CrossingKind.REVERSAL,

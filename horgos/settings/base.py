@@ -284,6 +284,29 @@ CELERY_BEAT_SCHEDULE = {
         "task": "horgos.tasks.purge_expired_idempotency_keys",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Statistics, after midnight in each checkpoint's zone: at 00:20 Beijing time for the Chinese checkpoint, and at
+    # 03:20 Beijing time, which is 00:20 in Almaty (UTC+5), for the Kazakh one. Each run fills every checkpoint up to
+    # its own yesterday and every dirty day, so a run that finds nothing new is cheap.
+    "fill-statistics-cn": {
+        "task": "crossings.tasks.fill_statistics",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "fill-statistics-kz": {
+        "task": "crossings.tasks.fill_statistics",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    # Trade statistics, after midnight on each side's clock, twenty minutes after the traffic statistics: at 00:40
+    # Beijing time for the Chinese side (its shops, its allowance, and the shipments), and at 03:40 Beijing time,
+    # which is 00:40 in Almaty (UTC+5), for the Kazakh side. Each run fills both sides up to their own yesterday and
+    # every dirty day.
+    "fill-trade-statistics-cn": {
+        "task": "trade.tasks.fill_trade_statistics",
+        "schedule": crontab(hour=0, minute=40),
+    },
+    "fill-trade-statistics-kz": {
+        "task": "trade.tasks.fill_trade_statistics",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # Every day at 02:30 in TIME_ZONE (Beijing time; 23:30 of the day before in Almaty): flag yesterday's
     # shuttle-trader patterns (many entries, purchases near the allowance on most of them).
     "flag-shuttle-traders": {

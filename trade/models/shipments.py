@@ -169,6 +169,9 @@ class Shipment(models.Model):
         indexes = [
             models.Index(fields=["merchant", "registered_at"], name="shipment_merchant_time_idx"),
             models.Index(fields=["step", "registered_at"], name="shipment_step_time_idx"),
+            # The nightly statistics read one day of declarations and clearances at a time.
+            models.Index(fields=["declared_at"], name="shipment_declared_idx"),
+            models.Index(fields=["cleared_at"], name="shipment_cleared_idx"),
         ]
 
     def __str__(self) -> str:

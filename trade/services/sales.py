@@ -20,6 +20,7 @@ from trade import rules
 from trade.choices import SaleState
 from trade.models import AllowanceLedger, Sale, SaleLine
 from trade.selectors.allowance import allowance_policy_on, exchange_rate_for
+from trade.services.statistics import sale_mark_days_dirty
 
 NOT_YOUR_SHOP = _("You may record and void sales only in your own merchant's shops.")
 MERCHANT_NOT_APPROVED = _("Your merchant is not approved to trade now (%(state)s).")
@@ -238,5 +239,7 @@ def sale_void(*, sale: Sale, reason: str, acting_user: User) -> Sale:
     sale.voided_by = acting_user
     sale.voided_at = timezone.now()
     sale.save(update_fields=["state", "void_reason", "voided_by", "voided_at"])
+    # The sale's days may be filled already (a sale is voided later, even days later): the next run counts it out.
+    sale_mark_days_dirty(sale)
     audit_record(actor=acting_user, action=AuditAction.SALE_VOID, target=sale, changes={"reason": sale.void_reason})
     return sale

@@ -27,6 +27,7 @@ from trade.choices import ShipmentStep
 from trade.models import FORWARD_STEPS, Shipment, ShipmentEvent, ShipmentLine
 from trade.models.shipments import NEXT_STEPS, STEP_TIME_FIELDS
 from trade.services.sales import LISTING_NOT_YOURS, MERCHANT_NOT_APPROVED
+from trade.services.statistics import SHIPMENTS_SIDE, trade_statistics_mark_moments_dirty
 
 NOT_YOUR_SHIPMENT = _("You may register and change only your own merchant's shipments.")
 REFERENCE_TAKEN = _("Your merchant already has a shipment with this reference.")
@@ -46,6 +47,8 @@ AT_IN_FUTURE = _("The time of a step cannot be in the future.")
 AT_OUT_OF_ORDER = _("The timeline stays in order: this cannot be earlier than its last entry (%(last)s).")
 
 EDITABLE_FIELDS = ("reference", "consignee_name", "consignee_country", "corridor", "transport_mode")
+# The steps the statistics count (declared and cleared per day, with the clearance time of the cleared).
+COUNTED_STEPS = (ShipmentStep.DECLARED, ShipmentStep.CLEARED)
 
 
 @dataclass(frozen=True)
@@ -285,6 +288,9 @@ def shipment_advance(*, shipment: Shipment, step: str, acting_user: User, at: da
     repeated = ValidationError(STEP_REPEATED, code="step_repeated", params={"step": ShipmentStep(step).label})
     with constraint_messages({"shipment_event_once_per_step": repeated}):
         ShipmentEvent.objects.create(shipment=shipment, step=step, at=at, by=acting_user)
+    if step in COUNTED_STEPS:
+        # Recorded for an earlier day whose statistics may be filled already: the next run recomputes it.
+        trade_statistics_mark_moments_dirty(side=SHIPMENTS_SIDE, moments=[at])
     audit_record(
         actor=acting_user,
         action=AuditAction.SHIPMENT_ADVANCE,

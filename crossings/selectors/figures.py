@@ -1,0 +1,258 @@
+"""The published traffic figures, read from the statistics tables only (never the crossings themselves): year to
+date, the same period of the year before, growth, monthly series, peaks, time in the zone, refusals, overstays.
+
+"Crossings" are admitted crossings (person-times) that no reversal cancelled; "people" are distinct travellers.
+Zone-wide figures add the checkpoints' own local days. Growth is in percent with one decimal, None when the year
+before has nothing to compare with.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, F, Min, QuerySet, Sum
+
+from crossings.choices import NationalityGroup, Outcome
+from crossings.models import (
+    Checkpoint,
+    DailyCrossingCount,
+    DailyRefusalCount,
+    DailyVisitCount,
+    HourlyCrossingCount,
+    StatisticsFillState,
+    YearlyTravellerSeen,
+)
+
+TENTH = Decimal("0.1")
+
+
+def same_day_a_year_before(day: date) -> date:
+    """The same calendar day a year earlier; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def growth_percent(current: int, previous: int) -> Decimal | None:
+    if not previous:
+        return None
+    return (Decimal(current - previous) * 100 / previous).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def _admitted(checkpoint: Checkpoint | None = None, group: str = "") -> QuerySet[DailyCrossingCount]:
+    rows = DailyCrossingCount.objects.filter(outcome=Outcome.ADMITTED)
+    if checkpoint is not None:
+        rows = rows.filter(checkpoint=checkpoint)
+    if group:
+        rows = rows.filter(nationality_group=group)
+    return rows
+
+
+def crossings_between(first: date, last: date, *, checkpoint: Checkpoint | None = None, group: str = "") -> int:
+    """Admitted crossings of the local days from `first` to `last` (each checkpoint's own days)."""
+    total = (
+        _admitted(checkpoint, group).filter(local_date__gte=first, local_date__lte=last).aggregate(n=Sum("crossings"))
+    )
+    return total["n"] or 0
+
+
+def people_of_year_until(as_of: date, *, checkpoint: Checkpoint | None = None, group: str = "") -> int:
+    """Distinct travellers who crossed in `as_of`'s year up to that day (zone-wide: each person once)."""
+    seen = YearlyTravellerSeen.objects.filter(year=as_of.year, first_local_date__lte=as_of)
+    if checkpoint is not None:
+        seen = seen.filter(checkpoint=checkpoint)
+    if group:
+        seen = seen.filter(nationality_group=group)
+    return seen.aggregate(people=Count("traveller_id", distinct=True))["people"]
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    """So far this year against the same period of the year before."""
+
+    as_of: date
+    crossings: int
+    people: int
+    previous_as_of: date
+    previous_crossings: int
+    previous_people: int
+
+    @property
+    def crossings_growth(self) -> Decimal | None:
+        return growth_percent(self.crossings, self.previous_crossings)
+
+    @property
+    def people_growth(self) -> Decimal | None:
+        return growth_percent(self.people, self.previous_people)
+
+
+def year_to_date(as_of: date, *, checkpoint: Checkpoint | None = None, group: str = "") -> YearToDate:
+    previous = same_day_a_year_before(as_of)
+    return YearToDate(
+        as_of=as_of,
+        crossings=crossings_between(date(as_of.year, 1, 1), as_of, checkpoint=checkpoint, group=group),
+        people=people_of_year_until(as_of, checkpoint=checkpoint, group=group),
+        previous_as_of=previous,
+        previous_crossings=crossings_between(date(previous.year, 1, 1), previous, checkpoint=checkpoint, group=group),
+        previous_people=people_of_year_until(previous, checkpoint=checkpoint, group=group),
+    )
+
+
+def year_to_date_by(as_of: date) -> dict[str, dict]:
+    """The year-to-date figures by checkpoint and by nationality group."""
+    checkpoints = Checkpoint.objects.order_by("code")
+    return {
+        "checkpoints": {checkpoint: year_to_date(as_of, checkpoint=checkpoint) for checkpoint in checkpoints},
+        "groups": {group: year_to_date(as_of, group=group) for group in NationalityGroup},
+    }
+
+
+def monthly_crossings(year: int, *, checkpoint: Checkpoint | None = None) -> list[int]:
+    """Admitted crossings per month of `year` (12 numbers), from the recorded statistics."""
+    months = [0] * 12
+    rows = (
+        _admitted(checkpoint)
+        .filter(local_date__year=year)
+        .values(month=F("local_date__month"))
+        .annotate(crossings=Sum("crossings"))
+        .order_by()
+    )
+    for row in rows:
+        months[row["month"] - 1] = row["crossings"]
+    return months
+
+
+def peak_day(year: int, *, checkpoint: Checkpoint | None = None) -> tuple[date, int] | None:
+    """The local day of `year` with the most admitted crossings."""
+    row = (
+        _admitted(checkpoint)
+        .filter(local_date__year=year)
+        .values("local_date")
+        .annotate(crossings=Sum("crossings"))
+        .order_by("-crossings", "local_date")
+        .first()
+    )
+    return (row["local_date"], row["crossings"]) if row else None
+
+
+def peak_hour(year: int, *, checkpoint: Checkpoint | None = None) -> tuple[int, int] | None:
+    """The local hour of the day (0-23) with the most admitted crossings over `year`."""
+    rows = HourlyCrossingCount.objects.filter(local_date__year=year)
+    if checkpoint is not None:
+        rows = rows.filter(checkpoint=checkpoint)
+    row = rows.values("hour").annotate(crossings=Sum("crossings")).order_by("-crossings", "hour").first()
+    return (row["hour"], row["crossings"]) if row else None
+
+
+def average_hours_in_zone(first: date, last: date, *, checkpoint: Checkpoint | None = None) -> Decimal | None:
+    """The average time in the zone of the visits closed between `first` and `last`, in hours (one decimal)."""
+    rows = DailyVisitCount.objects.filter(local_date__gte=first, local_date__lte=last)
+    if checkpoint is not None:
+        rows = rows.filter(checkpoint=checkpoint)
+    totals = rows.aggregate(visits=Sum("visits_closed"), seconds=Sum("seconds_in_zone"))
+    if not totals["visits"]:
+        return None
+    return (Decimal(totals["seconds"]) / totals["visits"] / 3600).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def refusals_by_reason(first: date, last: date, *, checkpoint: Checkpoint | None = None) -> list[dict]:
+    rows = DailyRefusalCount.objects.filter(local_date__gte=first, local_date__lte=last)
+    if checkpoint is not None:
+        rows = rows.filter(checkpoint=checkpoint)
+    return list(rows.values("reason").annotate(refusals=Sum("refusals")).order_by("-refusals", "reason"))
+
+
+def overstays_open_on(day: date, *, checkpoint: Checkpoint | None = None) -> int:
+    """Visits overstaying at the end of `day` (each checkpoint's own day)."""
+    rows = DailyVisitCount.objects.filter(local_date=day)
+    if checkpoint is not None:
+        rows = rows.filter(checkpoint=checkpoint)
+    return rows.aggregate(n=Sum("overstays_open"))["n"] or 0
+
+
+def last_filled_day() -> date | None:
+    """The latest local day the statistics hold for every checkpoint (figures are "as of" it); None before the
+    first run."""
+    if StatisticsFillState.objects.count() < Checkpoint.objects.count():
+        return None
+    return StatisticsFillState.objects.aggregate(last=Min("last_filled"))["last"]
+
+
+def statistics_overview(*, as_of: date, checkpoint: Checkpoint | None = None) -> dict:
+    """Everything the statistics page shows for the year of `as_of` up to that day (one checkpoint, or the zone)."""
+    first = date(as_of.year, 1, 1)
+    return {
+        "as_of": as_of,
+        "ytd": year_to_date(as_of, checkpoint=checkpoint),
+        "by_checkpoint": year_to_date_by(as_of)["checkpoints"] if checkpoint is None else {},
+        "by_group": {group: year_to_date(as_of, checkpoint=checkpoint, group=group) for group in NationalityGroup},
+        "monthly": {
+            "this_year": monthly_crossings(as_of.year, checkpoint=checkpoint),
+            "last_year": monthly_crossings(as_of.year - 1, checkpoint=checkpoint),
+        },
+        "refusals": refusals_by_reason(first, as_of, checkpoint=checkpoint),
+        "hours_in_zone": average_hours_in_zone(first, as_of, checkpoint=checkpoint),
+        "peak_day": peak_day(as_of.year, checkpoint=checkpoint),
+        "peak_hour": peak_hour(as_of.year, checkpoint=checkpoint),
+        "overstays": overstays_open_on(as_of, checkpoint=checkpoint),
+    }
+
+
+def public_figures(as_of: date) -> dict:
+    """The public traffic page's numbers (counts only, never a person): this year so far, growth on the year
+    before, and the months of both years."""
+    ytd = year_to_date(as_of)
+    return {
+        "as_of": as_of.isoformat(),
+        "crossings": ytd.crossings,
+        "previous_crossings": ytd.previous_crossings,
+        "growth": str(ytd.crossings_growth) if ytd.crossings_growth is not None else None,
+        "this_year": monthly_crossings(as_of.year),
+        "last_year": monthly_crossings(as_of.year - 1),
+    }
+
+
+def _ytd_data(ytd: YearToDate) -> dict:
+    return {
+        "as_of": ytd.as_of.isoformat(),
+        "crossings": ytd.crossings,
+        "people": ytd.people,
+        "previous_as_of": ytd.previous_as_of.isoformat(),
+        "previous_crossings": ytd.previous_crossings,
+        "previous_people": ytd.previous_people,
+        "crossings_growth": None if ytd.crossings_growth is None else str(ytd.crossings_growth),
+        "people_growth": None if ytd.people_growth is None else str(ytd.people_growth),
+    }
+
+
+def figures_as_data(overview: dict) -> dict:
+    """The statistics overview as the API gives it: plain numbers, ISO dates, decimals as strings."""
+    peak_day, peak_hour = overview["peak_day"], overview["peak_hour"]
+    return {
+        "as_of": overview["as_of"].isoformat(),
+        "year_to_date": _ytd_data(overview["ytd"]),
+        "by_checkpoint": {checkpoint.code: _ytd_data(ytd) for checkpoint, ytd in overview["by_checkpoint"].items()},
+        "by_nationality_group": {str(group): _ytd_data(ytd) for group, ytd in overview["by_group"].items()},
+        "monthly": overview["monthly"],
+        "refusals": overview["refusals"],
+        "average_hours_in_zone": None if overview["hours_in_zone"] is None else str(overview["hours_in_zone"]),
+        "peak_day": {"day": peak_day[0].isoformat(), "crossings": peak_day[1]} if peak_day else None,
+        "peak_hour": {"hour": peak_hour[0], "crossings": peak_hour[1]} if peak_hour else None,
+        "overstays_open": overview["overstays"],
+    }
+
+
+PUBLIC_FIGURES_SECONDS = 10 * 60
+
+
+def cached_public_figures() -> dict | None:
+    """The public figures as of the last filled day, from the cache when there (they change once a night; a cache
+    out of reach means they are computed, never an error). None before the first night's statistics."""
+    as_of = last_filled_day()
+    if as_of is None:
+        return None
+    return cache.get_or_set(
+        f"public-figures:{as_of.isoformat()}", lambda: public_figures(as_of), PUBLIC_FIGURES_SECONDS
+    )

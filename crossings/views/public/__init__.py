@@ -1,0 +1,1 @@
+"""Pages for anyone, signed in or not: the public traffic figures."""
