@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import PurePath
 
 import openpyxl
 from django.core.exceptions import ValidationError
@@ -22,6 +23,8 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 5 * 1024 * 1024
 
+WRONG_TYPE = _("Upload a .csv or an .xlsx file.")
+TOO_LARGE = _("The file is larger than %(megabytes)s MB.")
 NOT_UTF8 = _("The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")
 CSV_UNREADABLE = _("The CSV file cannot be read: %(error)s.")
 NOT_XLSX = _("The file is not a readable XLSX workbook.")
@@ -30,6 +33,9 @@ MISSING_COLUMNS = _("The first row lacks these columns: %(columns)s.")
 UNKNOWN_COLUMNS = _("The first row names columns that are not in the template: %(columns)s.")
 REPEATED_COLUMNS = _("These columns appear more than once: %(columns)s.")
 TOO_MANY_ROWS = _("The file has more than %(limit)s rows. Split it into smaller files.")
+# A row's problems that every import reports alike.
+REQUIRED = _("Fill in this column.")
+EXTRA_CELLS = _("This row has values outside the template's columns.")
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,12 @@ class Row:
     number: int
     cells: dict[str, object]
     has_extra_cells: bool = False
+
+
+def file_format_of(name: str) -> str | None:
+    """CSV or XLSX, by the file name's extension; None for any other file."""
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    return extension if extension in FORMATS else None
 
 
 def read_rows(

@@ -23,12 +23,13 @@ from horgos.exports import csv_rows_text, formula_text_restored
 
 # The reader is shared with every import (horgos.spreadsheets); its names stay importable from here.
 from horgos.spreadsheets import CSV_TYPE as CSV_TYPE
+from horgos.spreadsheets import EXTRA_CELLS, Row, cell_text
 from horgos.spreadsheets import MAX_BYTES as MAX_BYTES
 from horgos.spreadsheets import MISSING_COLUMNS as MISSING_COLUMNS
 from horgos.spreadsheets import NOT_UTF8 as NOT_UTF8
 from horgos.spreadsheets import NOT_XLSX as NOT_XLSX
+from horgos.spreadsheets import REQUIRED as REQUIRED
 from horgos.spreadsheets import XLSX_TYPE as XLSX_TYPE
-from horgos.spreadsheets import Row, cell_text
 from merchants.choices import YesNo
 from merchants.models import Listing
 from merchants.models.catalogue import DESCRIPTION_FIELDS, EDITABLE_FIELDS, TITLE_FIELDS
@@ -61,10 +62,8 @@ YES_WORDS = {YesNo.YES.value, "y", "true", "1", "да", "иә", "是"}
 NO_WORDS = {YesNo.NO.value, "n", "false", "0", "нет", "жоқ", "否"}
 
 NO_ROWS = _("The file names the columns but has no listings below them.")
-REQUIRED = _("Fill in this column.")
 NOT_A_NUMBER = _("Write a number, e.g. 88.50.")
 NOT_YES_OR_NO = _("Write yes or no.")
-EXTRA_CELLS = _("This row has values outside the template's columns.")
 
 
 @dataclass
