@@ -1,0 +1,256 @@
+"""Historical monthly totals from before go-live: imported from CSV or XLSX (all of a file or nothing, each bad row
+reported with its number), by the administrators' page and a management command; where recorded statistics exist
+for a month, they win."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
+
+from crossings.models import HistoricalMonthlyTotal
+from crossings.services import history
+from crossings.services.history import historical_totals_import
+from horgos.choices import AuditAction
+from horgos.models import AuditEntry
+from horgos.spreadsheets import MISSING_COLUMNS, NOT_UTF8, REQUIRED, WRONG_TYPE
+from tests.crossings.conftest import beijing
+
+pytestmark = pytest.mark.django_db
+MISSING_DIRECTION = str(MISSING_COLUMNS) % {"columns": "direction"}
+
+COLUMNS = ["year", "month", "checkpoint", "direction", "crossings", "travellers"]
+GOOD_ROWS = [
+    [2024, 1, "CN", "entry", 412503, 198220],
+    [2024, 1, "CN", "exit", 409871, ""],
+    [2024, 2, "KZ", "entry", 150000, 90000],
+    [2025, 12, "KZ", "exit", 0, 0],
+]
+
+
+def csv_file(rows, *, columns=COLUMNS, bom: bool = True, delimiter: str = ",") -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return ("\ufeff" if bom else "").encode() + buffer.getvalue().encode("utf-8")
+
+
+def xlsx_file(rows, *, columns=COLUMNS) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(columns)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def stored() -> set[tuple]:
+    return set(
+        HistoricalMonthlyTotal.objects.values_list(
+            "year", "month", "checkpoint", "direction", "crossings", "travellers"
+        )
+    )
+
+
+@pytest.fixture
+def in_may_2026(at):
+    """Tuesday 12 May 2026, 10:00 Beijing time: 2026 is the latest year, June 2026 a month to come."""
+    at(beijing(2026, 5, 12, 10, 0))
+
+
+# --- The service --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bom", [True, False])
+def test_a_good_csv_imports_every_month_and_audits_each(zone, bom):
+    # Given a CSV file of four months, travellers blank in one
+    content = csv_file(GOOD_ROWS, bom=bom)
+
+    # When an administrator imports it
+    report = historical_totals_import(content=content, filename="history.csv", acting_user=zone.administrator)
+
+    # Then every month is stored as written, by whom, and each is audited
+    assert report.ok and (report.created, report.replaced, report.imported) == (4, 0, 4)
+    assert stored() == {
+        (2024, 1, "CN", "entry", 412503, 198220),
+        (2024, 1, "CN", "exit", 409871, None),
+        (2024, 2, "KZ", "entry", 150000, 90000),
+        (2025, 12, "KZ", "exit", 0, 0),
+    }
+    assert set(HistoricalMonthlyTotal.objects.values_list("imported_by", flat=True)) == {zone.administrator.pk}
+    entries = AuditEntry.objects.filter(action=AuditAction.HISTORICAL_TOTALS_IMPORT)
+    assert entries.count() == 4
+    assert {entry.actor_id for entry in entries} == {zone.administrator.pk}
+    january = HistoricalMonthlyTotal.objects.get(year=2024, month=1, checkpoint="CN", direction="entry")
+    entry = entries.get(target_id=str(january.pk))
+    assert entry.changes == {
+        "file": "history.csv",
+        "replaced": False,
+        "crossings": {"before": None, "after": 412503},
+        "travellers": {"before": None, "after": 198220},
+    }
+
+
+def test_a_good_xlsx_imports_numbers_as_spreadsheets_store_them(zone):
+    # Given a workbook without the travellers column, its numbers as a spreadsheet stores them (floats, text with
+    # a space between thousands), codes in another case
+    rows = [[2023.0, 7.0, "kz", "EXIT", 1250.0], ["2023", "8", " CN ", "entry", "1 250 000"]]
+    content = xlsx_file(rows, columns=COLUMNS[:5])
+
+    # When it is imported
+    report = historical_totals_import(content=content, filename="History.XLSX", acting_user=zone.administrator)
+
+    # Then both months are stored, without travellers
+    assert report.ok and report.created == 2
+    assert stored() == {(2023, 7, "KZ", "exit", 1250, None), (2023, 8, "CN", "entry", 1250000, None)}
+
+
+def test_each_kind_of_bad_row_is_reported_with_its_row_and_nothing_is_written(zone, in_may_2026):
+    # Given a file with one good row and every kind of bad one (the header is row 1, a blank row 4 is skipped)
+    rows = [
+        [2024, 1, "CN", "entry", 100, 50],  # 2: good
+        [1989, 1, "CN", "entry", 100, ""],  # 3: before 1990
+        ["", "", "", "", "", ""],  # 4: blank, skipped
+        [2027, 1, "CN", "entry", 100, ""],  # 5: a year to come
+        [2024, 13, "CN", "entry", 100, ""],  # 6: no such month
+        [2026, 6, "CN", "entry", 100, ""],  # 7: a month to come
+        [2024, 2, "XX", "entry", 100, ""],  # 8: no such checkpoint
+        [2024, 2, "CN", "in", 100, ""],  # 9: no such direction
+        [2024, 3, "CN", "entry", -5, ""],  # 10: a negative count
+        [2024, 4, "CN", "entry", "12.5", "many"],  # 11: not whole numbers
+        [2024, 5, "CN", "entry", 100, 101],  # 12: more people than crossings
+        [2024, 1, "CN", "entry", 200, ""],  # 13: the month of row 2 again
+        [2024, 6, "KZ", "exit", "", ""],  # 14: no crossings
+        ["twenty", 7, "KZ", "exit", 5, ""],  # 15: a year that is no number
+    ]
+    content = csv_file(rows)
+
+    # When it is imported
+    report = historical_totals_import(content=content, filename="history.csv", acting_user=zone.administrator)
+
+    # Then each bad row is reported with its number, its column and the message, in the file's order
+    year_range = str(history.YEAR_OUT_OF_RANGE) % {"first": 1990, "last": 2026}
+    assert [(problem.row, problem.column, problem.message) for problem in report.problems] == [
+        (3, "year", year_range),
+        (5, "year", year_range),
+        (6, "month", str(history.MONTH_OUT_OF_RANGE)),
+        (7, "month", str(history.MONTH_TO_COME)),
+        (8, "checkpoint", str(history.CHECKPOINT_UNKNOWN) % {"codes": "CN, KZ"}),
+        (9, "direction", str(history.DIRECTION_UNKNOWN) % {"directions": "entry, exit"}),
+        (10, "crossings", str(history.NOT_A_COUNT)),
+        (11, "crossings", str(history.NOT_A_COUNT)),
+        (11, "travellers", str(history.NOT_A_COUNT)),
+        (12, "travellers", str(history.TRAVELLERS_ABOVE_CROSSINGS)),
+        (13, "", str(history.REPEATED_MONTH) % {"row": 2}),
+        (14, "crossings", str(REQUIRED)),
+        (15, "year", year_range),
+    ]
+    # And nothing is written, not even the good row
+    assert not report.ok and report.imported == 0
+    assert not HistoricalMonthlyTotal.objects.exists()
+    assert not AuditEntry.objects.filter(action=AuditAction.HISTORICAL_TOTALS_IMPORT).exists()
+
+
+def test_the_current_month_may_be_imported(zone, in_may_2026):
+    report = historical_totals_import(
+        content=csv_file([[2026, 5, "KZ", "entry", 10, 9]]), filename="may.csv", acting_user=zone.administrator
+    )
+    assert report.ok
+    assert stored() == {(2026, 5, "KZ", "entry", 10, 9)}
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "message"),
+    [
+        ("history.txt", b"year,month\n", str(WRONG_TYPE)),
+        ("history.csv", "year;месяц".encode("cp1251"), str(NOT_UTF8)),
+        (
+            "history.csv",
+            b"year,month,checkpoint,crossings\n2024,1,CN,5\n",
+            str(MISSING_COLUMNS) % {"columns": "direction"},
+        ),
+        ("history.csv", csv_file([]), str(history.NO_ROWS)),
+    ],
+    ids=["not-csv-or-xlsx", "not-utf8", "missing-column", "no-rows"],
+)
+def test_a_file_that_cannot_be_read_is_reported_as_a_whole(zone, filename, content, message):
+    report = historical_totals_import(content=content, filename=filename, acting_user=zone.administrator)
+    assert [(problem.row, problem.column, problem.message) for problem in report.problems] == [(None, "", message)]
+    assert not HistoricalMonthlyTotal.objects.exists()
+
+
+def test_a_month_imported_again_replaces_its_total_and_the_audit_says_what_changed(zone):
+    # Given two months imported
+    historical_totals_import(
+        content=csv_file([[2024, 1, "CN", "entry", 100, 60], [2024, 2, "CN", "entry", 200, ""]]),
+        filename="first.csv",
+        acting_user=zone.administrator,
+    )
+
+    # When a file with a corrected January and a new March is imported
+    report = historical_totals_import(
+        content=csv_file([[2024, 1, "CN", "entry", 110, ""], [2024, 3, "CN", "entry", 300, ""]]),
+        filename="second.csv",
+        acting_user=zone.administrator,
+    )
+
+    # Then January is replaced, February stays, March is added
+    assert (report.created, report.replaced) == (1, 1)
+    assert stored() == {
+        (2024, 1, "CN", "entry", 110, None),
+        (2024, 2, "CN", "entry", 200, None),
+        (2024, 3, "CN", "entry", 300, None),
+    }
+    january = HistoricalMonthlyTotal.objects.get(year=2024, month=1)
+    latest = AuditEntry.objects.filter(action=AuditAction.HISTORICAL_TOTALS_IMPORT, target_id=str(january.pk)).first()
+    assert latest.changes == {
+        "file": "second.csv",
+        "replaced": True,
+        "crossings": {"before": 100, "after": 110},
+        "travellers": {"before": 60, "after": None},
+    }
+
+
+@pytest.mark.parametrize("caller", ["cn_officer", "merchant"])
+def test_only_administrators_may_import(zone, caller):
+    with pytest.raises(PermissionDenied):
+        historical_totals_import(content=csv_file(GOOD_ROWS), filename="h.csv", acting_user=getattr(zone, caller))
+    assert not HistoricalMonthlyTotal.objects.exists()
+
+
+# --- The command --------------------------------------------------------------------------------------
+
+
+def test_the_command_imports_a_file_and_says_how_many_months(zone, tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_bytes(csv_file(GOOD_ROWS))
+    out = io.StringIO()
+
+    call_command("statistics_import_history", str(path), stdout=out)
+
+    assert "4 months imported" in out.getvalue()
+    assert len(stored()) == 4
+    assert set(
+        AuditEntry.objects.filter(action=AuditAction.HISTORICAL_TOTALS_IMPORT).values_list("actor", flat=True)
+    ) == {None}
+
+
+def test_the_command_fails_with_the_problems_and_imports_nothing(zone, tmp_path):
+    path = tmp_path / "history.xlsx"
+    path.write_bytes(xlsx_file([[2024, 1, "CN", "entry", 5, ""], [2024, 1, "CN", "entry", -1, ""]]))
+
+    with pytest.raises(CommandError) as failure:
+        call_command("statistics_import_history", str(path))
+
+    assert f"row 3 (crossings): {history.NOT_A_COUNT}" in str(failure.value)
+    assert not HistoricalMonthlyTotal.objects.exists()
+
+
+def test_the_command_says_when_the_file_cannot_be_read(zone, tmp_path):
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("statistics_import_history", str(tmp_path / "missing.csv"))
