@@ -4,15 +4,19 @@ for a month, they win."""
 
 import csv
 import io
+from datetime import date
 
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
-from crossings.models import HistoricalMonthlyTotal
+from crossings.models import DailyCrossingCount, HistoricalMonthlyTotal
+from crossings.selectors.statistics import IMPORTED, MIXED, RECORDED, monthly_crossings
 from crossings.services import history
+from crossings.services.crossings import crossing_record_entry
 from crossings.services.history import historical_totals_import
+from crossings.services.statistics import statistics_fill_day
 from horgos.choices import AuditAction
 from horgos.models import AuditEntry
 from horgos.spreadsheets import MISSING_COLUMNS, NOT_UTF8, REQUIRED, WRONG_TYPE
@@ -254,3 +258,100 @@ def test_the_command_fails_with_the_problems_and_imports_nothing(zone, tmp_path)
 def test_the_command_says_when_the_file_cannot_be_read(zone, tmp_path):
     with pytest.raises(CommandError, match="cannot read"):
         call_command("statistics_import_history", str(tmp_path / "missing.csv"))
+
+
+# --- Recorded data wins ---------------------------------------------------------------------------------
+
+
+def recorded(zone, day: date, checkpoint: str, lane: str, direction: str, crossings: int, outcome: str = "admitted"):
+    DailyCrossingCount.objects.create(
+        local_date=day,
+        checkpoint=getattr(zone, checkpoint.lower()),
+        lane=zone.lane(checkpoint, lane),
+        direction=direction,
+        nationality_group="CN",
+        outcome=outcome,
+        crossings=crossings,
+        travellers=crossings,
+    )
+
+
+def imported(year: int, month: int, checkpoint: str, direction: str, crossings: int):
+    HistoricalMonthlyTotal.objects.create(
+        year=year, month=month, checkpoint=checkpoint, direction=direction, crossings=crossings
+    )
+
+
+def test_a_month_with_both_takes_the_recorded_one_and_counts_admitted_crossings_only(zone):
+    # Given March 2026 imported at CN and also recorded there (admitted and refused), and February imported only
+    imported(2026, 2, "CN", "entry", 900)
+    imported(2026, 3, "CN", "entry", 1000)
+    imported(2026, 3, "CN", "exit", 1000)
+    recorded(zone, date(2026, 3, 20), "CN", "E-F01", "entry", 40)
+    recorded(zone, date(2026, 3, 21), "CN", "E-F01", "entry", 2)
+    recorded(zone, date(2026, 3, 21), "CN", "E-F01", "entry", 7, outcome="refused")
+
+    # When the year's months are read
+    months = monthly_crossings(year=2026, checkpoint="CN")
+
+    # Then March is the recorded admitted crossings (no exit recorded: 0, not the imported 1000), February the
+    # imported total, and a month with neither is empty
+    assert [(month["month"], month["crossings"], month["source"]) for month in months[:4]] == [
+        (1, 0, None),
+        (2, 900, IMPORTED),
+        (3, 42, RECORDED),
+        (4, 0, None),
+    ]
+    assert monthly_crossings(year=2026, checkpoint="CN", direction="exit")[2] == {
+        "month": 3,
+        "crossings": 0,
+        "source": RECORDED,
+        "by_checkpoint": {"CN": {"crossings": 0, "source": RECORDED}},
+    }
+
+
+def test_a_year_with_only_imported_data_gives_its_totals(zone):
+    # Given 2019 imported at both checkpoints in both directions
+    content = csv_file(
+        [[2019, month, code, direction, month * 100 + (code == "KZ") * 10 + (direction == "exit"), ""]
+         for month in range(1, 13) for code in ("CN", "KZ") for direction in ("entry", "exit")]
+    )  # fmt: skip
+    assert historical_totals_import(content=content, filename="2019.csv", acting_user=zone.administrator).ok
+
+    # When its months are read, for both checkpoints, one checkpoint, one direction
+    both = monthly_crossings(year=2019)
+    kz_exits = monthly_crossings(year=2019, checkpoint="KZ", direction="exit")
+
+    # Then each month is the sum of what was imported, from the imported source
+    assert [month["crossings"] for month in both] == [4 * month * 100 + 20 + 2 for month in range(1, 13)]
+    assert {month["source"] for month in both} == {IMPORTED}
+    assert [month["crossings"] for month in kz_exits] == [month * 100 + 11 for month in range(1, 13)]
+    assert sum(month["crossings"] for month in both) == sum(
+        HistoricalMonthlyTotal.objects.filter(year=2019).values_list("crossings", flat=True)
+    )
+
+
+def test_a_month_recorded_at_one_checkpoint_and_imported_at_the_other_is_mixed(zone):
+    imported(2026, 4, "CN", "entry", 500)
+    imported(2026, 4, "KZ", "entry", 300)
+    recorded(zone, date(2026, 4, 30), "KZ", "E-F01", "entry", 12)
+
+    april = monthly_crossings(year=2026)[3]
+
+    assert april["crossings"] == 512 and april["source"] == MIXED
+    assert april["by_checkpoint"] == {
+        "CN": {"crossings": 500, "source": IMPORTED},
+        "KZ": {"crossings": 12, "source": RECORDED},
+    }
+
+
+def test_a_day_filled_from_real_crossings_wins_over_the_imported_month(zone, kazakh, at):
+    # Given May 2026 imported at CN, and one Kazakh entering at CN on 12 May, the day filled by the nightly job
+    imported(2026, 5, "CN", "entry", 100000)
+    at(beijing(2026, 5, 12, 10, 0))
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
+    statistics_fill_day(checkpoint=zone.cn, day=date(2026, 5, 12))
+
+    # Then May is the one recorded crossing
+    may = monthly_crossings(year=2026, checkpoint="CN")[4]
+    assert (may["crossings"], may["source"]) == (1, RECORDED)
