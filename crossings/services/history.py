@@ -48,8 +48,8 @@ NO_ROWS = _("The file names the columns but has no months below them.")
 YEAR_OUT_OF_RANGE = _("Write a year from %(first)s to %(last)s.")
 MONTH_OUT_OF_RANGE = _("Write a month from 1 to 12.")
 MONTH_TO_COME = _("This month is still to come.")
-CHECKPOINT_UNKNOWN = _("Write the checkpoint as %(codes)s.")
-DIRECTION_UNKNOWN = _("Write the direction as %(directions)s.")
+CHECKPOINT_UNKNOWN = _("Write the checkpoint as CN or KZ.")
+DIRECTION_UNKNOWN = _("Write the direction as entry or exit.")
 NOT_A_COUNT = _("Write a whole number, 0 or more.")
 COUNT_TOO_LARGE = _("Write a number up to %(limit)s.")
 TRAVELLERS_ABOVE_CROSSINGS = _("Travellers (people) cannot be more than crossings (person-times).")
@@ -161,14 +161,14 @@ def _read_month(row: Row, today) -> _Month:
     if not checkpoint:
         month.refuse("checkpoint", REQUIRED)
     elif checkpoint not in CheckpointCode.values:
-        month.refuse("checkpoint", CHECKPOINT_UNKNOWN, codes=", ".join(CheckpointCode.values))
+        month.refuse("checkpoint", CHECKPOINT_UNKNOWN)
     else:
         month.values["checkpoint"] = checkpoint
     direction = cell_text(cells["direction"]).lower()
     if not direction:
         month.refuse("direction", REQUIRED)
     elif direction not in Direction.values:
-        month.refuse("direction", DIRECTION_UNKNOWN, directions=", ".join(Direction.values))
+        month.refuse("direction", DIRECTION_UNKNOWN)
     else:
         month.values["direction"] = direction
     for name in ("crossings", "travellers"):
