@@ -8,8 +8,11 @@ from datetime import date
 
 import openpyxl
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from crossings.models import DailyCrossingCount, HistoricalMonthlyTotal
 from crossings.selectors.statistics import IMPORTED, MIXED, RECORDED, monthly_crossings
@@ -25,6 +28,7 @@ from tests.crossings.conftest import beijing
 pytestmark = pytest.mark.django_db
 MISSING_DIRECTION = str(MISSING_COLUMNS) % {"columns": "direction"}
 
+PAGE = reverse("crossings:operations-history")
 COLUMNS = ["year", "month", "checkpoint", "direction", "crossings", "travellers"]
 GOOD_ROWS = [
     [2024, 1, "CN", "entry", 412503, 198220],
@@ -225,6 +229,68 @@ def test_only_administrators_may_import(zone, caller):
     with pytest.raises(PermissionDenied):
         historical_totals_import(content=csv_file(GOOD_ROWS), filename="h.csv", acting_user=getattr(zone, caller))
     assert not HistoricalMonthlyTotal.objects.exists()
+
+
+# --- The page -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_page_is_for_administrators_only(zone, signed_in, method):
+    upload = {"file": SimpleUploadedFile("h.csv", csv_file(GOOD_ROWS))}
+    anonymous = getattr(signed_in(None), method)(PAGE, upload if method == "post" else None)
+    assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("login"))
+    for caller in ("cn_officer", "merchant"):
+        upload = {"file": SimpleUploadedFile("h.csv", csv_file(GOOD_ROWS))}
+        response = getattr(signed_in(getattr(zone, caller)), method)(PAGE, upload if method == "post" else None)
+        assert response.status_code == 403
+    assert not HistoricalMonthlyTotal.objects.exists()
+
+
+def test_an_administrator_uploads_a_good_file_and_sees_the_totals_by_year(zone, administrator_client):
+    # When an administrator uploads a good workbook
+    response = administrator_client.post(PAGE, {"file": SimpleUploadedFile("history.xlsx", xlsx_file(GOOD_ROWS))})
+
+    # Then the page says what was imported and lists the totals by year, with each year's totals
+    assert response.status_code == 302 and response.url == PAGE
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        "history.xlsx imported: 4 monthly totals, 4 new and 0 replaced."
+    ]
+    page = administrator_client.get(PAGE)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="history-2024"' in html and 'id="history-2025"' in html
+    assert "412,503" in html and "198,220" in html and "January" in html
+    assert html.index('id="history-2025"') < html.index('id="history-2024"')  # the latest year first
+    assert page.context["years"][1]["totals"] == [412503, 409871, 150000, 0]
+
+
+def test_an_upload_with_bad_rows_shows_each_row_and_imports_nothing(zone, administrator_client):
+    rows = [[2024, 1, "CN", "entry", 100, ""], [2024, 13, "CN", "entry", 100, ""], [2024, 2, "CN", "sideways", 1, ""]]
+
+    response = administrator_client.post(PAGE, {"file": SimpleUploadedFile("bad.csv", csv_file(rows))})
+
+    assert response.status_code == 400
+    problems = [(problem.row, problem.column) for problem in response.context["row_problems"]]
+    assert problems == [(3, "month"), (4, "direction")]
+    html = response.content.decode()
+    assert "Problems in bad.csv" in html and str(history.MONTH_OUT_OF_RANGE) in html
+    assert not HistoricalMonthlyTotal.objects.exists()
+
+
+def test_an_upload_of_another_kind_of_file_is_refused_as_a_whole(zone, administrator_client):
+    response = administrator_client.post(PAGE, {"file": SimpleUploadedFile("history.pdf", b"%PDF-1.7")})
+
+    assert response.status_code == 400
+    assert str(WRONG_TYPE) in response.content.decode()
+    assert not HistoricalMonthlyTotal.objects.exists()
+
+
+def test_the_template_download_holds_the_columns_and_imports_as_it_is(zone, administrator_client):
+    response = administrator_client.get(PAGE, {"template": "csv"})
+
+    content = b"".join(response.streaming_content)
+    assert content.decode("utf-8-sig").splitlines()[0] == ",".join(COLUMNS)
+    assert historical_totals_import(content=content, filename="t.csv", acting_user=zone.administrator).ok
 
 
 # --- The command --------------------------------------------------------------------------------------
