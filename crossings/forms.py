@@ -19,6 +19,7 @@ from crossings.choices import AlertState, Direction, DocumentType, LaneGroup, La
 from crossings.models import Checkpoint, Closure, Lane
 from crossings.nationalities import nationalities
 from crossings.services.reference import CLOSURE_ENDS_BEFORE_START, HOURS_BOTH_OR_NEITHER
+from horgos import spreadsheets
 from horgos.choices import Role
 from horgos.forms import NewPasswordForm
 from horgos.models import User
@@ -322,3 +323,25 @@ class StatisticsFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not choose_checkpoint:
             del self.fields["checkpoint"]
+
+
+class HistoricalTotalsUploadForm(forms.Form):
+    """A file of monthly totals from before go-live; its rows are checked by the service."""
+
+    file = forms.FileField(
+        label=_("File of monthly totals"),
+        widget=forms.FileInput(attrs={"accept": f".csv,.xlsx,text/csv,{spreadsheets.XLSX_TYPE}"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "CSV (UTF-8) or XLSX, at most %(megabytes)s MB, in the template's columns."
+        ) % {"megabytes": spreadsheets.MAX_BYTES // (1024 * 1024)}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Checked before the file is read into memory; the service checks what it is given again.
+        if upload.size > spreadsheets.MAX_BYTES:
+            raise ValidationError(spreadsheets.TOO_LARGE, params={"megabytes": spreadsheets.MAX_BYTES // (1024 * 1024)})
+        return upload

@@ -3,7 +3,7 @@ operations."""
 
 from django.urls import path
 
-from crossings.views.administrator import alerts, hours, index, lanes, users, watchlist
+from crossings.views.administrator import alerts, history, hours, index, lanes, users, watchlist
 from crossings.views.officer import charts, desk, lists, statistics, travellers
 from crossings.views.public import traffic
 
@@ -54,4 +54,5 @@ urlpatterns = [
     path("operations/users/<int:pk>/reactivate/", users.user_reactivate_view, name="operations-user-reactivate"),
     path("operations/alerts/", alerts.alerts, name="operations-alerts"),
     path("operations/alerts/<int:pk>/acknowledge/", alerts.alert_acknowledge_view, name="operations-alert-acknowledge"),
+    path("operations/history/", history.history, name="operations-history"),
 ]

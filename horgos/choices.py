@@ -40,6 +40,8 @@ class AuditAction(models.TextChoices):
     CROSSING_EXIT = "crossing.exit", _("Exit recorded")
     CROSSING_CORRECT = "crossing.correct", _("Crossing reversed")
     VISIT_OVERSTAY = "visit.overstay", _("Overstay flagged")
+    # crossings: statistics
+    HISTORICAL_TOTALS_IMPORT = "historical_totals.import", _("Historical monthly total imported")
     # merchants: registry
     MERCHANT_APPLY = "merchant.apply", _("Applied")
     MERCHANT_APPROVE = "merchant.approve", _("Approved")

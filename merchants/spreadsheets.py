@@ -1,27 +1,36 @@
-"""Listing files: reading CSV and XLSX into rows, turning a row's cells into listing fields, and writing files.
+"""Listing files: reading CSV and XLSX into rows (the reader is horgos.spreadsheets), turning a row's cells into listing
+fields, and writing files.
 
 The columns are the same both ways (import template, import, export), so an exported file can be
 edited and imported again. Nothing here touches the database: whether a row may become a listing
 (its shop, its HS heading, the model's rules) is decided by `merchants.services.imports`.
 """
 
-import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import openpyxl
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from horgos import spreadsheets
 from horgos.exports import csv_rows_text, formula_text_restored
-from merchants.choices import ListingImportFormat, YesNo
+
+# The reader is shared with every import (horgos.spreadsheets); its names stay importable from here.
+from horgos.spreadsheets import CSV_TYPE as CSV_TYPE
+from horgos.spreadsheets import EXTRA_CELLS, Row, cell_text
+from horgos.spreadsheets import MAX_BYTES as MAX_BYTES
+from horgos.spreadsheets import MISSING_COLUMNS as MISSING_COLUMNS
+from horgos.spreadsheets import NOT_UTF8 as NOT_UTF8
+from horgos.spreadsheets import NOT_XLSX as NOT_XLSX
+from horgos.spreadsheets import REQUIRED as REQUIRED
+from horgos.spreadsheets import XLSX_TYPE as XLSX_TYPE
+from merchants.choices import YesNo
 from merchants.models import Listing
 from merchants.models.catalogue import DESCRIPTION_FIELDS, EDITABLE_FIELDS, TITLE_FIELDS
 
@@ -47,36 +56,14 @@ COLUMN_HELP = {
     "in_stock": _("yes or no; empty means yes."),
 }
 
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_BYTES = 5 * 1024 * 1024
 # Enough for any shop's whole range; beyond it a file is split (and a zip bomb stops early).
 MAX_ROWS = 10_000
 YES_WORDS = {YesNo.YES.value, "y", "true", "1", "да", "иә", "是"}
 NO_WORDS = {YesNo.NO.value, "n", "false", "0", "нет", "жоқ", "否"}
 
-NOT_UTF8 = _("The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")
-CSV_UNREADABLE = _("The CSV file cannot be read: %(error)s.")
-NOT_XLSX = _("The file is not a readable XLSX workbook.")
-NO_HEADER = _("The file is empty: its first row should name the columns.")
 NO_ROWS = _("The file names the columns but has no listings below them.")
-MISSING_COLUMNS = _("The first row lacks these columns: %(columns)s.")
-UNKNOWN_COLUMNS = _("The first row names columns that are not in the template: %(columns)s.")
-REPEATED_COLUMNS = _("These columns appear more than once: %(columns)s.")
-TOO_MANY_ROWS = _("The file has more than %(limit)s rows. Split it into smaller files.")
-REQUIRED = _("Fill in this column.")
 NOT_A_NUMBER = _("Write a number, e.g. 88.50.")
 NOT_YES_OR_NO = _("Write yes or no.")
-EXTRA_CELLS = _("This row has values outside the template's columns.")
-
-
-@dataclass(frozen=True)
-class Row:
-    """One row of a file: its number as a spreadsheet shows it (the header is row 1) and its cells by column."""
-
-    number: int
-    cells: dict[str, object]
-    has_extra_cells: bool = False
 
 
 @dataclass
@@ -95,78 +82,7 @@ class ParsedRow:
 def read_rows(content: bytes, file_format: str) -> list[Row]:
     """The data rows of a CSV or XLSX file, blank rows left out. ValidationError when the file as a whole
     cannot be used: unreadable, not UTF-8, a header that is not the template's, no rows or too many."""
-    records = _csv_records(content) if file_format == ListingImportFormat.CSV else _xlsx_records(content)
-    header = next(records, None)
-    if header is None or not any(_text(cell) for cell in header):
-        raise ValidationError(NO_HEADER)
-    names = _column_names(header)
-    rows = []
-    for number, record in enumerate(records, start=2):
-        if number > MAX_ROWS + 1:
-            raise ValidationError(TOO_MANY_ROWS, params={"limit": MAX_ROWS})
-        if not any(_text(cell) for cell in record):
-            continue
-        cells = {name: None for name in COLUMNS}
-        extra = False
-        for position, value in enumerate(record):
-            name = names[position] if position < len(names) else ""
-            if name:
-                cells[name] = value
-            elif _text(value):
-                extra = True
-        rows.append(Row(number=number, cells=cells, has_extra_cells=extra))
-    if not rows:
-        raise ValidationError(NO_ROWS)
-    return rows
-
-
-def _column_names(header: Sequence[object]) -> list[str]:
-    """The column of each position of the header ("" for a position without a name); the header must
-    name every column of the template once, in any order, in any case."""
-    names = [_text(cell).lower() for cell in header]
-    named = [name for name in names if name]
-    repeated = sorted({name for name in named if named.count(name) > 1})
-    if repeated:
-        raise ValidationError(REPEATED_COLUMNS, params={"columns": ", ".join(repeated)})
-    unknown = [name for name in named if name not in COLUMNS]
-    if unknown:
-        raise ValidationError(UNKNOWN_COLUMNS, params={"columns": ", ".join(unknown)})
-    missing = [name for name in COLUMNS if name not in named]
-    if missing:
-        raise ValidationError(MISSING_COLUMNS, params={"columns": ", ".join(missing)})
-    return names
-
-
-def _csv_records(content: bytes) -> Iterator[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError(NOT_UTF8) from error
-    first_line = text.split("\n", 1)[0]
-    # Spreadsheets in many locales (Russian and Kazakh among them) save CSV with semicolons.
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as error:
-        raise ValidationError(CSV_UNREADABLE, params={"error": error}) from error
-
-
-def _xlsx_records(content: bytes) -> Iterator[tuple]:
-    """The first worksheet's rows, read with openpyxl in read-only mode (cached values, not formulas)."""
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds (zip, XML, key, value errors) for a bad file
-        raise ValidationError(NOT_XLSX) from error
-    try:
-        if not workbook.worksheets:
-            raise ValidationError(NOT_XLSX)
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    except ValidationError:
-        raise
-    except Exception as error:  # a part of the file that only breaks when it is read
-        raise ValidationError(NOT_XLSX) from error
-    finally:
-        workbook.close()
+    return spreadsheets.read_rows(content, file_format, columns=COLUMNS, max_rows=MAX_ROWS, no_rows_message=NO_ROWS)
 
 
 # --- Cells to fields -----------------------------------------------------------------------------------
@@ -176,13 +92,13 @@ def parse_row(row: Row) -> ParsedRow:
     """Read a row's cells as listing fields: text stripped, numbers as Decimal, yes/no as a boolean.
     A cell that cannot be read is reported (column, message) and left out of the fields."""
     cells = row.cells
-    parsed = ParsedRow(number=row.number, shop_code=_text(cells["shop"]).upper())
+    parsed = ParsedRow(number=row.number, shop_code=cell_text(cells["shop"]).upper())
     if row.has_extra_cells:
         parsed.errors.append(("", str(EXTRA_CELLS)))
     for name in TEXT_COLUMNS:
-        parsed.fields[name] = formula_text_restored(_text(cells[name]))
+        parsed.fields[name] = formula_text_restored(cell_text(cells[name]))
     parsed.fields["hs_code"] = _hs_code(cells["hs_code"])
-    parsed.fields["origin_country"] = _text(cells["origin_country"]).upper()
+    parsed.fields["origin_country"] = cell_text(cells["origin_country"]).upper()
     for name in DECIMAL_COLUMNS:
         try:
             parsed.fields[name] = _decimal(cells[name])
@@ -202,21 +118,11 @@ def parse_row(row: Row) -> ParsedRow:
     return parsed
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def _hs_code(value: object) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         # A spreadsheet that took the code for a number dropped its leading zero (090210 → 90210).
         return str(int(value)).zfill(6)
-    return re.sub(r"[\s.]", "", _text(value))  # 0902.10 and 0902 10 are common spellings
+    return re.sub(r"[\s.]", "", cell_text(value))  # 0902.10 and 0902 10 are common spellings
 
 
 def _decimal(value: object) -> Decimal | None:
@@ -229,7 +135,7 @@ def _decimal(value: object) -> Decimal | None:
         return Decimal(str(round(value, 9)))
     if isinstance(value, int):
         return Decimal(value)
-    text = _text(value).replace("\u00a0", "").replace(" ", "")
+    text = cell_text(value).replace("\u00a0", "").replace(" ", "")
     if not text:
         return None
     if "," in text and "." not in text:
@@ -243,7 +149,7 @@ def _decimal(value: object) -> Decimal | None:
 def _yes_or_no(value: object) -> bool:
     if isinstance(value, bool):
         return value
-    word = _text(value).lower()
+    word = cell_text(value).lower()
     if not word or word in YES_WORDS:
         return True
     if word in NO_WORDS:

@@ -24,6 +24,7 @@ PAGES = [
     "/crossings/operations/watchlist/",
     "/crossings/operations/users/",
     "/crossings/operations/alerts/",
+    "/crossings/operations/history/",
     "/account/",
     "/registry/applications/",
     "/registry/merchants/",

@@ -1,0 +1,154 @@
+"""Reading uploaded CSV and XLSX files into rows of named cells, for every import (listings, historical totals).
+
+A file's first row names its columns, in any order and any case; each data row keeps its number as a
+spreadsheet shows it (the header is row 1), so a report can point at the row to fix. What the cells mean
+is the importing app's business: nothing here knows a listing from a monthly total.
+"""
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import PurePath
+
+import openpyxl
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+CSV = "csv"
+XLSX = "xlsx"
+FORMATS = (CSV, XLSX)
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_BYTES = 5 * 1024 * 1024
+
+WRONG_TYPE = _("Upload a .csv or an .xlsx file.")
+TOO_LARGE = _("The file is larger than %(megabytes)s MB.")
+NOT_UTF8 = _("The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")
+CSV_UNREADABLE = _("The CSV file cannot be read: %(error)s.")
+NOT_XLSX = _("The file is not a readable XLSX workbook.")
+NO_HEADER = _("The file is empty: its first row should name the columns.")
+MISSING_COLUMNS = _("The first row lacks these columns: %(columns)s.")
+UNKNOWN_COLUMNS = _("The first row names columns that are not in the template: %(columns)s.")
+REPEATED_COLUMNS = _("These columns appear more than once: %(columns)s.")
+TOO_MANY_ROWS = _("The file has more than %(limit)s rows. Split it into smaller files.")
+# A row's problems that every import reports alike.
+REQUIRED = _("Fill in this column.")
+EXTRA_CELLS = _("This row has values outside the template's columns.")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a file: its number as a spreadsheet shows it (the header is row 1) and its cells by column
+    (None for a column the file leaves out)."""
+
+    number: int
+    cells: dict[str, object]
+    has_extra_cells: bool = False
+
+
+def file_format_of(name: str) -> str | None:
+    """CSV or XLSX, by the file name's extension; None for any other file."""
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    return extension if extension in FORMATS else None
+
+
+def read_rows(
+    content: bytes,
+    file_format: str,
+    *,
+    columns: Sequence[str],
+    optional_columns: Sequence[str] = (),
+    max_rows: int,
+    no_rows_message: str,
+) -> list[Row]:
+    """The data rows of a CSV (UTF-8, with or without a byte order mark) or XLSX file, blank rows left out.
+
+    The header must name every one of `columns` once, except `optional_columns`, which it may leave out, and
+    nothing else. ValidationError when the file as a whole cannot be used: unreadable, not UTF-8, a header
+    that is not the template's, no rows (`no_rows_message`) or more than `max_rows`.
+    """
+    records = csv_records(content) if file_format == CSV else xlsx_records(content)
+    header = next(records, None)
+    if header is None or not any(cell_text(cell) for cell in header):
+        raise ValidationError(NO_HEADER)
+    names = _column_names(header, columns, optional_columns)
+    rows = []
+    for number, record in enumerate(records, start=2):
+        if number > max_rows + 1:
+            raise ValidationError(TOO_MANY_ROWS, params={"limit": max_rows})
+        if not any(cell_text(cell) for cell in record):
+            continue
+        cells: dict[str, object] = dict.fromkeys(columns)
+        extra = False
+        for position, value in enumerate(record):
+            name = names[position] if position < len(names) else ""
+            if name:
+                cells[name] = value
+            elif cell_text(value):
+                extra = True
+        rows.append(Row(number=number, cells=cells, has_extra_cells=extra))
+    if not rows:
+        raise ValidationError(no_rows_message)
+    return rows
+
+
+def _column_names(header: Sequence[object], columns: Sequence[str], optional_columns: Sequence[str]) -> list[str]:
+    """The column of each position of the header ("" for a position without a name)."""
+    names = [cell_text(cell).lower() for cell in header]
+    named = [name for name in names if name]
+    repeated = sorted({name for name in named if named.count(name) > 1})
+    if repeated:
+        raise ValidationError(REPEATED_COLUMNS, params={"columns": ", ".join(repeated)})
+    unknown = [name for name in named if name not in columns]
+    if unknown:
+        raise ValidationError(UNKNOWN_COLUMNS, params={"columns": ", ".join(unknown)})
+    missing = [name for name in columns if name not in named and name not in optional_columns]
+    if missing:
+        raise ValidationError(MISSING_COLUMNS, params={"columns": ", ".join(missing)})
+    return names
+
+
+def csv_records(content: bytes) -> Iterator[list[str]]:
+    """The records of a UTF-8 CSV file (a byte order mark is dropped), separated by commas, semicolons or tabs."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(NOT_UTF8) from error
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets in many locales (Russian and Kazakh among them) save CSV with semicolons.
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    except csv.Error as error:
+        raise ValidationError(CSV_UNREADABLE, params={"error": error}) from error
+
+
+def xlsx_records(content: bytes) -> Iterator[tuple]:
+    """The first worksheet's rows, read with openpyxl in read-only mode (cached values, not formulas)."""
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds (zip, XML, key, value errors) for a bad file
+        raise ValidationError(NOT_XLSX) from error
+    try:
+        if not workbook.worksheets:
+            raise ValidationError(NOT_XLSX)
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    except ValidationError:
+        raise
+    except Exception as error:  # a part of the file that only breaks when it is read
+        raise ValidationError(NOT_XLSX) from error
+    finally:
+        workbook.close()
+
+
+def cell_text(value: object) -> str:
+    """A cell as text, stripped: a whole float as an integer (spreadsheets store 12 as 12.0), a date as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
