@@ -6,12 +6,13 @@ Zone-wide figures add the checkpoints' own local days. Growth is in percent with
 before has nothing to compare with.
 """
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, F, Min, QuerySet, Sum
+from django.db.models import Count, Min, QuerySet, Sum
 
 from crossings.choices import NationalityGroup, Outcome
 from crossings.models import (
@@ -23,6 +24,7 @@ from crossings.models import (
     StatisticsFillState,
     YearlyTravellerSeen,
 )
+from crossings.selectors import statistics
 
 TENTH = Decimal("0.1")
 
@@ -88,14 +90,33 @@ class YearToDate:
         return growth_percent(self.people, self.previous_people)
 
 
+def crossings_of_year_until(as_of: date, *, checkpoint: Checkpoint | None = None, group: str = "") -> int:
+    """Admitted crossings of `as_of`'s year up to that day. Months before go-live come from the imported monthly
+    totals (recorded data wins where both exist): whole months before `as_of`'s month, and for that month the share
+    of its days up to `as_of`. The imported history has no nationality groups: a group's figure is recorded only."""
+    first = date(as_of.year, 1, 1)
+    if group:
+        return crossings_between(first, as_of, checkpoint=checkpoint, group=group)
+    months = statistics.monthly_crossings(year=as_of.year, checkpoint=checkpoint.code if checkpoint else None)
+    total = sum(month["crossings"] for month in months[: as_of.month - 1])
+    days_in_month = calendar.monthrange(as_of.year, as_of.month)[1]
+    month_start = date(as_of.year, as_of.month, 1)
+    for code, figure in months[as_of.month - 1]["by_checkpoint"].items():
+        if figure["source"] == statistics.IMPORTED:
+            total += round(figure["crossings"] * as_of.day / days_in_month)
+        else:
+            total += crossings_between(month_start, as_of, checkpoint=Checkpoint.objects.get(code=code))
+    return total
+
+
 def year_to_date(as_of: date, *, checkpoint: Checkpoint | None = None, group: str = "") -> YearToDate:
     previous = same_day_a_year_before(as_of)
     return YearToDate(
         as_of=as_of,
-        crossings=crossings_between(date(as_of.year, 1, 1), as_of, checkpoint=checkpoint, group=group),
+        crossings=crossings_of_year_until(as_of, checkpoint=checkpoint, group=group),
         people=people_of_year_until(as_of, checkpoint=checkpoint, group=group),
         previous_as_of=previous,
-        previous_crossings=crossings_between(date(previous.year, 1, 1), previous, checkpoint=checkpoint, group=group),
+        previous_crossings=crossings_of_year_until(previous, checkpoint=checkpoint, group=group),
         previous_people=people_of_year_until(previous, checkpoint=checkpoint, group=group),
     )
 
@@ -110,18 +131,9 @@ def year_to_date_by(as_of: date) -> dict[str, dict]:
 
 
 def monthly_crossings(year: int, *, checkpoint: Checkpoint | None = None) -> list[int]:
-    """Admitted crossings per month of `year` (12 numbers), from the recorded statistics."""
-    months = [0] * 12
-    rows = (
-        _admitted(checkpoint)
-        .filter(local_date__year=year)
-        .values(month=F("local_date__month"))
-        .annotate(crossings=Sum("crossings"))
-        .order_by()
-    )
-    for row in rows:
-        months[row["month"] - 1] = row["crossings"]
-    return months
+    """Admitted crossings per month of `year` (12 numbers): recorded statistics, else the imported history."""
+    months = statistics.monthly_crossings(year=year, checkpoint=checkpoint.code if checkpoint else None)
+    return [month["crossings"] for month in months]
 
 
 def peak_day(year: int, *, checkpoint: Checkpoint | None = None) -> tuple[date, int] | None:
