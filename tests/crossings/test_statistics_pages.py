@@ -33,6 +33,11 @@ def test_the_administrator_sees_the_headline_and_downloads_each_table(filled, ad
     html = page.content.decode()
     assert f"{ytd.crossings:,} crossings in 2026" in html
     assert "By checkpoint" in html and "By nationality" in html
+    april = figures.monthly_crossings(2026)[3]
+    assert f'<th scope="row">4</th><td class="num">0</td><td class="num">{april:,}</td>' in html
+    refusals = figures.refusals_by_reason(date(2026, 1, 1), END)
+    if refusals:
+        assert "No refusals." not in html
     assert not [query["sql"] for query in queries if "crossings_crossing" in query["sql"]]
     months = b"".join(administrator_client.get("/crossings/statistics/", {"export": "months"}).streaming_content)
     assert months.decode("utf-8-sig").splitlines()[0] == "Month,2025,2026"

@@ -63,7 +63,12 @@ def statistics(request: HttpRequest) -> HttpResponse:
     export = request.GET.get("export", "")
     if export in EXPORTS:
         return csv_response(_rows(export, overview), f"statistics-{export}-{as_of:%Y-%m-%d}.csv")
+    monthly = overview["monthly"]
     context.update(
-        overview=overview, checkpoint=checkpoint, chart={"months": list(range(1, 13)), **overview["monthly"]}
+        overview=overview,
+        checkpoint=checkpoint,
+        chart={"months": list(range(1, 13)), **monthly},
+        month_rows=list(zip(range(1, 13), monthly["last_year"], monthly["this_year"], strict=True)),
+        refusals=[{"label": RefusalReason(row["reason"]).label, **row} for row in overview["refusals"]],
     )
     return render(request, "crossings/statistics/statistics.html", context)
