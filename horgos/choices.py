@@ -40,6 +40,8 @@ class AuditAction(models.TextChoices):
     CROSSING_EXIT = "crossing.exit", _("Exit recorded")
     CROSSING_CORRECT = "crossing.correct", _("Crossing reversed")
     VISIT_OVERSTAY = "visit.overstay", _("Overstay flagged")
+    # crossings: statistics and reports
+    ANNUAL_REPORT_REQUEST = "annual_report.request", _("Annual report requested")
     # merchants: registry
     MERCHANT_APPLY = "merchant.apply", _("Applied")
     MERCHANT_APPROVE = "merchant.approve", _("Approved")
