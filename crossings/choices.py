@@ -114,3 +114,20 @@ class NationalityGroup(models.TextChoices):
     CHINA = "CN", _("China")
     KAZAKHSTAN = "KZ", _("Kazakhstan")
     OTHER = "other", _("Other nationalities")
+
+
+class AnnualReportState(models.TextChoices):
+    """Where an annual report's files are: waiting for the task, being written, ready to download, or failed."""
+
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReportFormat(models.TextChoices):
+    """The files of an annual report."""
+
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+    PDF = "pdf", "PDF"

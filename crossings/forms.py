@@ -7,6 +7,7 @@ form has that field, so a rule broken in the service reads like any other field 
 from datetime import UTC, date, datetime
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.fields import BaseTemporalField
@@ -345,3 +346,25 @@ class HistoricalTotalsUploadForm(forms.Form):
         if upload.size > spreadsheets.MAX_BYTES:
             raise ValidationError(spreadsheets.TOO_LARGE, params={"megabytes": spreadsheets.MAX_BYTES // (1024 * 1024)})
         return upload
+
+
+class AnnualReportForm(forms.Form):
+    """The reports page's request: a year, the checkpoint (administrators; an officer's is their own) and the
+    language of the files. Whether the year has a report is the service's rule."""
+
+    year = forms.IntegerField(
+        label=_("Year"), validators=[MinValueValidator(2000), MaxValueValidator(2999)], widget=forms.NumberInput()
+    )
+    checkpoint = CheckpointChoiceField(required=False, empty_label=_("The whole zone"))
+    language = forms.ChoiceField(label=_("Language of the files"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, choose_checkpoint: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not choose_checkpoint:
+            del self.fields["checkpoint"]
+
+
+class ReportScopeForm(forms.Form):
+    """The report page's choice of checkpoint (administrators); none is the whole zone."""
+
+    checkpoint = CheckpointChoiceField(required=False, empty_label=_("The whole zone"))

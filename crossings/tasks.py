@@ -1,8 +1,15 @@
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError
 
 from crossings.services.crossings import visit_mark_overstays
+from crossings.services.reports import TOO_SLOW, annual_report_generate, annual_report_give_up, annual_report_sweep
 from crossings.services.statistics import statistics_fill
+
+# A report reads a few hundred statistics rows and renders one PDF: seconds. The limit stays well below the broker's
+# visibility timeout (CELERY_BROKER_TRANSPORT_OPTIONS, 20 minutes by default), so a running report is never handed
+# to a second worker by the broker.
+REPORT_TIME_LIMIT = 10 * 60
 
 
 @shared_task
@@ -16,3 +23,27 @@ def fill_statistics() -> int:
     """Nightly, after midnight in each checkpoint's zone: fill the statistics up to yesterday and every day marked
     dirty. Safe to run twice (each day is replaced whole), and retried while the database is away."""
     return statistics_fill()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=5,
+    time_limit=REPORT_TIME_LIMIT,
+    # A minute earlier, SoftTimeLimitExceeded lets the task record the failure before it is killed.
+    soft_time_limit=REPORT_TIME_LIMIT - 60,
+)
+def generate_annual_report(report_id: int) -> str:
+    """Write an annual report's CSV, XLSX and PDF. A finished report is left as it is, and a report another run is
+    writing is left to it, so a retried or repeated run changes nothing."""
+    try:
+        return annual_report_generate(report_id=report_id)
+    except SoftTimeLimitExceeded:
+        return annual_report_give_up(report_id=report_id, reason=TOO_SLOW)
+
+
+@shared_task
+def sweep_annual_reports() -> dict[str, int]:
+    """Every minute: hand stalled or never-queued annual reports to `generate_annual_report` again."""
+    return annual_report_sweep()

@@ -4,7 +4,7 @@ operations."""
 from django.urls import path
 
 from crossings.views.administrator import alerts, history, hours, index, lanes, users, watchlist
-from crossings.views.officer import charts, desk, lists, statistics, travellers
+from crossings.views.officer import charts, desk, lists, reports, statistics, travellers
 from crossings.views.public import traffic
 
 app_name = "crossings"
@@ -31,6 +31,11 @@ urlpatterns = [
     path("charts/", charts.charts, name="charts"),
     path("charts/data/", charts.charts_data, name="charts-data"),
     path("statistics/", statistics.statistics, name="statistics"),
+    # Annual reports: the list and requests, the list partial polled while one is written, a year as a page, files
+    path("reports/", reports.reports, name="reports"),
+    path("reports/list/", reports.reports_list, name="reports-list"),
+    path("reports/<int:year>/", reports.report_page, name="report"),
+    path("reports/files/<int:pk>/<str:file_format>/", reports.report_download, name="report-download"),
     # Public figures, for anyone
     path("traffic/", traffic.traffic, name="traffic"),
     # Operations (administrators)

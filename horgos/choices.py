@@ -42,6 +42,8 @@ class AuditAction(models.TextChoices):
     VISIT_OVERSTAY = "visit.overstay", _("Overstay flagged")
     # crossings: statistics
     HISTORICAL_TOTALS_IMPORT = "historical_totals.import", _("Historical monthly total imported")
+    # crossings: statistics and reports
+    ANNUAL_REPORT_REQUEST = "annual_report.request", _("Annual report requested")
     # merchants: registry
     MERCHANT_APPLY = "merchant.apply", _("Applied")
     MERCHANT_APPROVE = "merchant.approve", _("Approved")

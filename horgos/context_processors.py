@@ -27,6 +27,7 @@ def navigation(request):
         (reverse("crossings:today"), _("Today")),
         (reverse("crossings:charts"), _("Charts")),
         (reverse("crossings:statistics"), _("Statistics")),
+        (reverse("crossings:reports"), _("Reports")),
     ]
     if user.role == Role.OFFICER:
         links = [(reverse("crossings:desk"), _("Lane desk")), *zone_pages]

@@ -11,6 +11,7 @@ from crossings.models.reference import (
     StayPolicy,
     validate_time_zone,
 )
+from crossings.models.reports import AnnualReport
 from crossings.models.statistics import (
     DailyCrossingCount,
     DailyRefusalCount,
@@ -28,6 +29,7 @@ from crossings.models.travellers import TravelDocument, Traveller, WatchlistEntr
 __all__ = [
     "AcceptedDocument",
     "Alert",
+    "AnnualReport",
     "Checkpoint",
     "Closure",
     "Crossing",

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.cache import cache
 from django.db.models import Count, Min, QuerySet, Sum
 
-from crossings.choices import NationalityGroup, Outcome
+from crossings.choices import Direction, NationalityGroup, Outcome
 from crossings.models import (
     Checkpoint,
     DailyCrossingCount,
@@ -58,6 +58,33 @@ def crossings_between(first: date, last: date, *, checkpoint: Checkpoint | None 
         _admitted(checkpoint, group).filter(local_date__gte=first, local_date__lte=last).aggregate(n=Sum("crossings"))
     )
     return total["n"] or 0
+
+
+def crossings_by_direction(first: date, last: date, *, checkpoint: Checkpoint | None = None) -> dict[str, int]:
+    """Admitted crossings of the local days from `first` to `last` by direction (every direction, 0 when none)."""
+    rows = (
+        _admitted(checkpoint)
+        .filter(local_date__gte=first, local_date__lte=last)
+        .values("direction")
+        .annotate(crossings=Sum("crossings"))
+        .order_by()
+    )
+    totals = dict.fromkeys(Direction.values, 0)
+    totals.update({row["direction"]: row["crossings"] for row in rows})
+    return totals
+
+
+def has_statistics(first: date, last: date, *, checkpoint: Checkpoint | None = None) -> bool:
+    """Whether the statistics hold any crossing (admitted or refused) of the local days from `first` to `last`."""
+    rows = DailyCrossingCount.objects.filter(local_date__gte=first, local_date__lte=last)
+    if checkpoint is not None:
+        rows = rows.filter(checkpoint=checkpoint)
+    return rows.exists()
+
+
+def last_filled_day_of(checkpoint: Checkpoint) -> date | None:
+    """The latest local day the statistics of `checkpoint` hold; None before its first run."""
+    return StatisticsFillState.objects.filter(checkpoint=checkpoint).values_list("last_filled", flat=True).first()
 
 
 def people_of_year_until(as_of: date, *, checkpoint: Checkpoint | None = None, group: str = "") -> int:

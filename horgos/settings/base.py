@@ -250,6 +250,12 @@ IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=3)
 # a file of the largest size allowed (10,000 rows) is checked or imported well within it.
 IMPORT_TASK_TIME_LIMIT_SECONDS = env.int("IMPORT_TASK_TIME_LIMIT_SECONDS", default=15 * 60)
 
+# Annual crossing reports (crossings/services/reports.py): a report on its way without progress for this many
+# minutes lost its worker (or its message), and the sweeper hands it to the task again; a report whose writing
+# began this many times without finishing fails.
+ANNUAL_REPORT_STALL_MINUTES = env.int("ANNUAL_REPORT_STALL_MINUTES", default=5)
+ANNUAL_REPORT_MAX_ATTEMPTS = env.int("ANNUAL_REPORT_MAX_ATTEMPTS", default=3)
+
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -312,6 +318,11 @@ CELERY_BEAT_SCHEDULE = {
     "flag-shuttle-traders": {
         "task": "trade.tasks.flag_shuttle_traders",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Every minute, all day: hand annual reports that stalled, or never reached the broker, to the task again.
+    "sweep-annual-reports": {
+        "task": "crossings.tasks.sweep_annual_reports",
+        "schedule": crontab(minute="*"),
     },
     # Every minute, all day: hand listing imports that stalled, or never reached the broker, to the task again.
     "sweep-listing-imports": {
