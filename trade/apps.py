@@ -7,8 +7,11 @@ class TradeConfig(AppConfig):
     verbose_name = _("Duty-free trade")
 
     def ready(self) -> None:
-        # The lane desk (crossings) shows trade's part of an exit without importing trade: see horgos.extensions.
-        from horgos.extensions import register_exit_panel
+        # crossings pages (the desk's exit, the statistics page) show trade's part without importing trade: see
+        # horgos.extensions.
+        from horgos.extensions import register_exit_panel, register_statistics_panel
         from trade.selectors.exit import trade_exit_panel
+        from trade.selectors.panels import trade_statistics_panel
 
         register_exit_panel(trade_exit_panel)
+        register_statistics_panel(trade_statistics_panel)

@@ -10,7 +10,7 @@ from crossings.choices import Direction, Outcome
 from crossings.models import Alert, Checkpoint, Crossing, Lane, Visit
 from crossings.selectors import crossing_totals_today, lanes_list, officer_checkpoint, user_may_act_on_lane
 from horgos.choices import Role
-from horgos.extensions import ExitPanel, exit_panels
+from horgos.extensions import Panel, exit_panels
 
 RECENT_MINUTES = 15
 PANEL_ALERTS = 10
@@ -50,7 +50,7 @@ def desk_crossing(crossing: Crossing, *, now: datetime | None = None) -> dict:
     }
 
 
-def crossing_exit_panels(crossing: Crossing) -> list[ExitPanel]:
+def crossing_exit_panels(crossing: Crossing) -> list[Panel]:
     """What other apps show of a traveller who has just left (trade: the duty-free allowance of the side they leave
     into, a shuttle-trader flag): see horgos.extensions. Nothing for entries and refused exits."""
     if crossing.direction != Direction.EXIT or not crossing.is_admitted:

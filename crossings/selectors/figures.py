@@ -25,6 +25,7 @@ from crossings.models import (
     YearlyTravellerSeen,
 )
 from crossings.selectors import statistics
+from horgos.extensions import statistics_panels
 
 TENTH = Decimal("0.1")
 
@@ -236,6 +237,8 @@ def statistics_overview(*, as_of: date, checkpoint: Checkpoint | None = None) ->
         "peak_day": peak_day(as_of.year, checkpoint=checkpoint),
         "peak_hour": peak_hour(as_of.year, checkpoint=checkpoint),
         "overstays": overstays_open_on(as_of, checkpoint=checkpoint),
+        # What later apps add (trade: the duty-free sales), without crossings importing them.
+        "panels": statistics_panels(as_of=as_of, checkpoint=checkpoint),
     }
 
 
@@ -280,6 +283,8 @@ def figures_as_data(overview: dict) -> dict:
         "peak_day": {"day": peak_day[0].isoformat(), "crossings": peak_day[1]} if peak_day else None,
         "peak_hour": {"hour": peak_hour[0], "crossings": peak_hour[1]} if peak_hour else None,
         "overstays_open": overview["overstays"],
+        # What later apps add (trade: "trade", the duty-free sales so far this year).
+        "more": {panel.name: panel.data for panel in overview["panels"]},
     }
 
 

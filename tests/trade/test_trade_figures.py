@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from crossings.services.statistics import statistics_fill
 from tests.crossings.test_statistics import sql
 from tests.factories import AdministratorFactory
 from trade.demo import demo_sales_generate
@@ -53,3 +54,16 @@ def test_the_trade_statistics_page_and_its_csv(trade_history, signed_in):
     rows = b"".join(admin.get("/trade/statistics/", {"export": "origins"}).streaming_content).decode("utf-8-sig")
     assert rows.splitlines()[0].startswith("origin_country,Value (CNY)")
     assert admin.get("/trade/statistics/", {"as_of": "someday"}).status_code == 400
+
+
+def test_the_statistics_page_shows_the_trade_beside_the_traffic(trade_history, signed_in):
+    statistics_fill(now=NOW)
+    admin = signed_in(AdministratorFactory())
+    html = admin.get("/crossings/statistics/", {"as_of": "2026-04-30"}).content.decode()
+    sales = figures.trade_overview(date(2026, 4, 30))["ytd"]["current"]["sales"]
+    assert "Duty-free trade" in html
+    assert f"{sales:,} sales for CNY" in html
+    body = admin.get("/api/v1/figures/", {"as_of": "2026-04-30"}).json()
+    assert body["more"]["trade"]["sales"] == sales
+    # a checkpoint's page has no trade panel (sales belong to the zone's sides)
+    assert "Duty-free trade" not in admin.get("/crossings/statistics/", {"checkpoint": "KZ"}).content.decode()

@@ -6,19 +6,19 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 
 from crossings.models import Traveller
-from horgos.extensions import ExitPanel
+from horgos.extensions import Panel
 from trade.models import ShuttleTraderFlag
 from trade.selectors.sales import allowance_at_exit
 
 
-def trade_exit_panel(*, traveller: Traveller, side: str, at: datetime | None = None) -> ExitPanel:
+def trade_exit_panel(*, traveller: Traveller, side: str, at: datetime | None = None) -> Panel:
     flag = (
         ShuttleTraderFlag.objects.filter(traveller=traveller).select_related("policy").order_by("-flagged_on").first()
     )
     try:
         use = allowance_at_exit(traveller=traveller, side=side, at=at)
     except ValidationError as error:  # no policy, or no exchange rate: say so rather than show a wrong figure
-        return ExitPanel(
+        return Panel(
             name="allowance",
             template="trade/_exit_panel.html",
             context={"problem": " ".join(error.messages), "flag": flag},
@@ -26,4 +26,4 @@ def trade_exit_panel(*, traveller: Traveller, side: str, at: datetime | None = N
         )
     data = use.as_data()
     data["shuttle_trader"] = flag.explanation if flag else None
-    return ExitPanel(name="allowance", template="trade/_exit_panel.html", context={"use": use, "flag": flag}, data=data)
+    return Panel(name="allowance", template="trade/_exit_panel.html", context={"use": use, "flag": flag}, data=data)
