@@ -23,7 +23,6 @@ from crossings.services.reference import CLOSURE_ENDS_BEFORE_START, HOURS_BOTH_O
 from horgos import spreadsheets
 from horgos.choices import Role
 from horgos.forms import NewPasswordForm
-from horgos.models import User
 
 TIME_DOES_NOT_EXIST = _("This time does not exist in the checkpoint's time zone (a clock change).")
 
@@ -238,14 +237,7 @@ class OfficerCreateForm(NewPasswordForm):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     checkpoint = CheckpointChoiceField()
-
-    def password_user(self, cleaned: dict) -> User:
-        return User(
-            username=cleaned.get("username", ""),
-            first_name=cleaned.get("first_name", ""),
-            last_name=cleaned.get("last_name", ""),
-            role=Role.OFFICER,
-        )
+    password_role = Role.OFFICER
 
 
 class OfficerCheckpointForm(forms.Form):

@@ -18,11 +18,12 @@ def parse_day(value: str) -> date:
 
 
 class DayRangeCommand(BaseCommand):
-    """`--from` and `--to` (local days, both included), and `rebuild(first, last, progress)` run over them with a
-    progress bar on a terminal. Subclasses say how many steps a day takes (`steps_per_day`), what one step is called
-    (`step_name`), and what to run (`rebuild`)."""
+    """`--from` and `--to` (local days, both included), and `rebuild` run over them with a progress bar on a
+    terminal. Subclasses set `rebuild` (a service called as `rebuild(first=, last=, progress=)` whose progress gets a
+    label and a day), what one step is called (`step_name`) and how many steps a day takes (`steps_per_day`)."""
 
     step_name = "days"
+    rebuild: Callable[..., int]
 
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="first", required=True, help=f"first local day, {DAY_FORMAT_HELP}")
@@ -30,9 +31,6 @@ class DayRangeCommand(BaseCommand):
 
     def steps_per_day(self) -> int:
         return 1
-
-    def rebuild(self, *, first: date, last: date, progress: Callable[[str, date], None]) -> int:
-        raise NotImplementedError
 
     def handle(self, *args, first: str, last: str, **options):
         first_day, last_day = parse_day(first), parse_day(last)

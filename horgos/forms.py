@@ -33,7 +33,8 @@ def new_password_field(label) -> forms.CharField:
 
 class NewPasswordForm(forms.Form):
     """A new account's password, typed twice and checked by the site's password validators against the account
-    the form describes (`password_user`, which each form builds from its own fields)."""
+    the form describes: its names (whichever of username, first and last name and e-mail the form asks for) and
+    `password_role`."""
 
     password1 = new_password_field(_("Password"))
     password2 = new_password_field(_("Password again"))
@@ -43,9 +44,15 @@ class NewPasswordForm(forms.Form):
         # Built per form, in the language of the request.
         self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
 
+    # The role of the account the form creates; with the names the form asks for, the validators compare the
+    # password with them.
+    password_role = ""
+    ACCOUNT_NAME_FIELDS = ("username", "first_name", "last_name", "email")
+
     def password_user(self, cleaned: dict) -> User:
-        """The account the password is for, unsaved: the validators compare the password with its names."""
-        raise NotImplementedError
+        """The account the password is for, unsaved, from the names this form asks for."""
+        names = {name: cleaned.get(name, "") for name in self.ACCOUNT_NAME_FIELDS if name in self.fields}
+        return User(**names, role=self.password_role)
 
     def clean_password2(self):
         password1, password2 = self.cleaned_data.get("password1"), self.cleaned_data["password2"]

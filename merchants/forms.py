@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from horgos.choices import Role
 from horgos.forms import PASSWORDS_DIFFER, NewPasswordForm
-from horgos.models import User
 from merchants.choices import MemberRole, ShopState, ZoneSide
 from merchants.models import Listing, Merchant, Shop
 from merchants.models.catalogue import DESCRIPTION_FIELDS, LANGUAGE_SUFFIXES, TITLE_FIELDS
@@ -206,9 +205,7 @@ class MemberInviteForm(NewPasswordForm):
         initial=MemberRole.CLERK,
         help_text=_("Clerks keep listings up to date; owners also manage the profile, shops and staff."),
     )
-
-    def password_user(self, cleaned: dict) -> User:
-        return User(username=cleaned.get("username", ""), email=cleaned.get("email", ""), role=Role.MERCHANT)
+    password_role = Role.MERCHANT
 
 
 # --- Applying to trade in the zone ------------------------------------------------------------------

@@ -9,7 +9,7 @@ rows, because a day is deleted and written again under a transaction-level advis
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, CharField, Count, DurationField, ExpressionWrapper, F, Min, Q, Sum, Value, When
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
@@ -30,6 +30,7 @@ from crossings.models import (
     Visit,
     YearlyTravellerSeen,
 )
+from horgos.statistics import advance_fill_state, days_between, days_to_fill, lock_until_commit
 
 # The advisory lock's first key: "statistics" as a number (any constant; only these runs take it).
 STATISTICS_LOCK = 0x5747  # "SW"
@@ -177,9 +178,8 @@ def statistics_fill_day(*, checkpoint: Checkpoint, day: date, advance: bool = Fa
     """Replace every statistics row of `checkpoint`'s local `day`, in one transaction; the day is no longer dirty,
     and with `advance` the checkpoint counts as filled up to it (never moving back)."""
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            # One run at a time per checkpoint: a second one waits here and then writes the same rows again.
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [STATISTICS_LOCK, checkpoint.pk])
+        # One run at a time per checkpoint: a second one waits here and then writes the same rows again.
+        lock_until_commit(STATISTICS_LOCK, checkpoint.pk)
         for table in DAILY_TABLES:
             table.objects.filter(checkpoint=checkpoint, local_date=day).delete()
         _fill_crossings(checkpoint, day)
@@ -187,26 +187,16 @@ def statistics_fill_day(*, checkpoint: Checkpoint, day: date, advance: bool = Fa
         _fill_yearly_travellers(checkpoint, day)
         StatisticsDirtyDay.objects.filter(checkpoint=checkpoint, local_date=day).delete()
         if advance:
-            state, created = StatisticsFillState.objects.get_or_create(
-                checkpoint=checkpoint, defaults={"last_filled": day}
-            )
-            if not created and state.last_filled < day:
-                state.last_filled = day
-                state.save(update_fields=["last_filled", "filled_at"])
+            advance_fill_state(StatisticsFillState, day, checkpoint=checkpoint)
 
 
 def _days_to_fill(checkpoint: Checkpoint, until: date) -> list[date]:
     state = StatisticsFillState.objects.filter(checkpoint=checkpoint).first()
-    if state is not None:
-        first = state.last_filled + timedelta(days=1)
-    else:
+    earliest = None
+    if state is None:
         earliest = Crossing.objects.filter(lane__checkpoint=checkpoint).aggregate(first=Min("local_date"))["first"]
-        first = earliest or until + timedelta(days=1)
-    dirty = StatisticsDirtyDay.objects.filter(checkpoint=checkpoint, local_date__lte=until).values_list(
-        "local_date", flat=True
-    )
-    days = {first + timedelta(days=offset) for offset in range((until - first).days + 1)}
-    return sorted(days | set(dirty))
+    dirty = StatisticsDirtyDay.objects.filter(checkpoint=checkpoint).values_list("local_date", flat=True)
+    return days_to_fill(last_filled=state.last_filled if state else None, earliest=earliest, until=until, dirty=dirty)
 
 
 def statistics_fill(*, now: datetime | None = None, progress: Callable[[Checkpoint, date], None] | None = None) -> int:
@@ -228,13 +218,11 @@ def statistics_rebuild(*, first: date, last: date, progress: Callable[[Checkpoin
     """Recompute every day from `first` to `last` (local days) at every checkpoint."""
     days = 0
     for checkpoint in Checkpoint.objects.order_by("code"):
-        day = first
-        while day <= last:
+        for day in days_between(first, last):
             statistics_fill_day(checkpoint=checkpoint, day=day)
             days += 1
             if progress is not None:
                 progress(checkpoint, day)
-            day += timedelta(days=1)
     return days
 
 
@@ -243,7 +231,7 @@ def visit_overstay_days(visit: Visit, *, until: date) -> list[date]:
     checkpoint = visit.checkpoint
     first = checkpoint.local_date(visit.must_leave_by)
     last = min(until, checkpoint.local_date(visit.exited_at) if visit.exited_at else until)
-    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+    return days_between(first, last)
 
 
 def statistics_mark_dirty(*, checkpoint_id: int, days: Iterable[date]) -> None:

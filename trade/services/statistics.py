@@ -10,12 +10,13 @@ written again under a transaction-level advisory lock of its side.
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
 from django.utils import timezone
 
 from crossings.choices import CheckpointCode
 from crossings.models import Checkpoint
+from horgos.statistics import advance_fill_state, days_between, days_to_fill, lock_until_commit
 from trade.models import (
     DailyAllowanceUse,
     DailySaleCount,
@@ -152,9 +153,8 @@ def trade_statistics_fill_day(*, side: str, day: date, advance: bool = False) ->
     and with `advance` the side counts as filled up to it (never moving back)."""
     checkpoint = side_checkpoint(side)
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            # One run at a time per side: a second one waits here and then writes the same rows again.
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [TRADE_STATISTICS_LOCK, checkpoint.pk])
+        # One run at a time per side: a second one waits here and then writes the same rows again.
+        lock_until_commit(TRADE_STATISTICS_LOCK, checkpoint.pk)
         start, end = checkpoint.start_of_local_day(day), checkpoint.start_of_local_day(day + timedelta(days=1))
         for table in SIDE_TABLES:
             table.objects.filter(side=side, local_date=day).delete()
@@ -165,10 +165,7 @@ def trade_statistics_fill_day(*, side: str, day: date, advance: bool = False) ->
             _fill_shipments(day, start, end)
         TradeStatisticsDirtyDay.objects.filter(side=side, local_date=day).delete()
         if advance:
-            state, created = TradeStatisticsFillState.objects.get_or_create(side=side, defaults={"last_filled": day})
-            if not created and state.last_filled < day:
-                state.last_filled = day
-                state.save(update_fields=["last_filled", "filled_at"])
+            advance_fill_state(TradeStatisticsFillState, day, side=side)
 
 
 def _first_moment(side: str) -> datetime | None:
@@ -184,16 +181,12 @@ def _first_moment(side: str) -> datetime | None:
 def _days_to_fill(checkpoint: Checkpoint, until: date) -> list[date]:
     side = checkpoint.code
     state = TradeStatisticsFillState.objects.filter(side=side).first()
-    if state is not None:
-        first = state.last_filled + timedelta(days=1)
-    else:
-        earliest = _first_moment(side)
-        first = checkpoint.local_date(earliest) if earliest else until + timedelta(days=1)
-    dirty = TradeStatisticsDirtyDay.objects.filter(side=side, local_date__lte=until).values_list(
-        "local_date", flat=True
-    )
-    days = {first + timedelta(days=offset) for offset in range((until - first).days + 1)}
-    return sorted(days | set(dirty))
+    earliest = None
+    if state is None:
+        moment = _first_moment(side)
+        earliest = checkpoint.local_date(moment) if moment else None
+    dirty = TradeStatisticsDirtyDay.objects.filter(side=side).values_list("local_date", flat=True)
+    return days_to_fill(last_filled=state.last_filled if state else None, earliest=earliest, until=until, dirty=dirty)
 
 
 def trade_statistics_fill(*, now: datetime | None = None, progress: Callable[[str, date], None] | None = None) -> int:
@@ -215,13 +208,11 @@ def trade_statistics_rebuild(*, first: date, last: date, progress: Callable[[str
     """Recompute every day from `first` to `last` (local days) on every side."""
     days = 0
     for side in Checkpoint.objects.order_by("code").values_list("code", flat=True):
-        day = first
-        while day <= last:
+        for day in days_between(first, last):
             trade_statistics_fill_day(side=side, day=day)
             days += 1
             if progress is not None:
                 progress(side, day)
-            day += timedelta(days=1)
     return days
 
 
