@@ -7,12 +7,21 @@ checkpoint's zone for a visit's days left, the crossing's checkpoint zone for it
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
 from crossings.choices import CheckpointCode, Direction, Outcome
-from crossings.models import Alert, Checkpoint, Crossing, TravelDocument, Traveller, Visit
+from crossings.models import (
+    Alert,
+    Checkpoint,
+    Crossing,
+    HourlyCrossingCount,
+    StatisticsFillState,
+    TravelDocument,
+    Traveller,
+    Visit,
+)
 from crossings.selectors import (
     crossing_totals_today,
     crossings_list,
@@ -134,14 +143,41 @@ def admitted_per_local_hour(days: dict[Checkpoint, date]) -> dict[int, list[int]
     return counts
 
 
+def _filled_admitted_per_local_hour(days: dict[Checkpoint, date]) -> dict[int, list[int]]:
+    """As `admitted_per_local_hour`, from the hourly statistics for the days they hold (a past day the nightly run
+    filled), from the crossings of the day for the others."""
+    filled = {
+        state.checkpoint_id: state.last_filled
+        for state in StatisticsFillState.objects.filter(checkpoint__in=list(days))
+    }
+    from_statistics = {
+        checkpoint: day for checkpoint, day in days.items() if day <= filled.get(checkpoint.pk, date.min)
+    }
+    counts = admitted_per_local_hour(
+        {checkpoint: day for checkpoint, day in days.items() if checkpoint not in from_statistics}
+    )
+    for checkpoint, day in from_statistics.items():
+        hours = [0] * len(HOURS_OF_DAY)
+        rows = (
+            HourlyCrossingCount.objects.filter(checkpoint=checkpoint, local_date=day)
+            .values("hour")
+            .annotate(crossings=Sum("crossings"))
+        )
+        for row in rows:
+            hours[row["hour"]] = row["crossings"]
+        counts[checkpoint.pk] = hours
+    return counts
+
+
 def hourly_traffic(*, now: datetime | None = None) -> list[dict]:
-    """Per checkpoint, admitted crossings per local hour of its today and of the same weekday a week earlier."""
+    """Per checkpoint, admitted crossings per local hour of its today and of the same weekday a week earlier (from
+    the hourly statistics once the nightly run has filled that day)."""
     now = now or timezone.now()
     checkpoints = list(Checkpoint.objects.all())
     today = {checkpoint: checkpoint.local_date(now) for checkpoint in checkpoints}
     last_week = {checkpoint: day - timedelta(days=7) for checkpoint, day in today.items()}
     today_counts = admitted_per_local_hour(today)
-    last_week_counts = admitted_per_local_hour(last_week)
+    last_week_counts = _filled_admitted_per_local_hour(last_week)
     return [
         {
             "checkpoint": checkpoint,

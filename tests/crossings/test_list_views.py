@@ -4,6 +4,7 @@ today's crossings at a checkpoint and the hourly charts."""
 import csv
 import io
 import re
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -11,10 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from crossings.choices import WatchlistMatch
-from crossings.models import Crossing, Lane, Visit
+from crossings.models import Crossing, HourlyCrossingCount, Lane, Visit
 from crossings.selectors.lists import admitted_per_local_hour, mask_document_number
 from crossings.services.crossings import crossing_correct, crossing_record_entry, crossing_record_exit
 from crossings.services.documents import document_reveal
+from crossings.services.statistics import statistics_fill
 from crossings.services.watchlist import watchlist_add
 from horgos.models import AuditEntry
 from tests.crossings.conftest import almaty, beijing
@@ -641,3 +643,17 @@ def test_list_pages_do_not_query_once_per_row(signed_in, zone, at, kazakh, path)
         enter(zone, person(f"More{number}", "DE", f"D100000{number}"))
         enter(zone, kazakh, "CN", "E-C01")
     assert queries() == few
+
+
+def test_last_weeks_chart_comes_from_the_hourly_statistics_once_filled(signed_in, zone, traffic):
+    # Given the nightly statistics filled up to yesterday at both checkpoints (13:00 Beijing, 10:00 Almaty)
+    statistics_fill()
+    assert HourlyCrossingCount.objects.filter(local_date=date(2026, 5, 5)).exists()
+    # When the charts are read, last week's hours come from the statistics, without reading that day's crossings
+    with CaptureQueriesContext(connection) as queries:
+        payload = signed_in(zone.cn_officer).get("/crossings/charts/data/").json()
+    charts = {checkpoint["code"]: checkpoint for checkpoint in payload["checkpoints"]}
+    assert charts["CN"]["datasets"][1]["data"] == hours(h10=1)
+    assert charts["KZ"]["datasets"][1]["data"] == hours(h9=1)
+    crossing_reads = [query["sql"] for query in queries if 'FROM "crossings_crossing"' in query["sql"]]
+    assert len(crossing_reads) == 1  # today's hours only
