@@ -25,6 +25,9 @@ def open_desk(page, officer, lane_code):
     page.get_by_label("Your lane").select_option(label=lane_code)
     page.get_by_role("button", name="Use this lane").click()
     page.wait_for_selector("#scan-form")
+    # The scan field's Enter is handled by desk.js and htmx (deferred scripts): on a busy machine the form can be in
+    # the page before they run, and an Enter pressed then only adds a new line. Wait until the page has loaded.
+    page.wait_for_load_state("load")
 
 
 def scan(page, text):
