@@ -1,8 +1,15 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.factories import AdministratorFactory, MerchantUserFactory, OfficerFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: counts cached by one test never show in the next."""
+    cache.clear()
 
 
 @pytest.fixture

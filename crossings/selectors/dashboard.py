@@ -1,8 +1,10 @@
 """Reads of the lane desk: the lanes a user may work at, what a recorded crossing shows, and the live panel (the
 last minutes per lane, who is inside, today, open alerts)."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -14,6 +16,9 @@ from horgos.extensions import Panel, exit_panels
 
 RECENT_MINUTES = 15
 PANEL_ALERTS = 10
+# Every desk refreshes its live panel every few seconds: the counts are computed at most once per this many seconds
+# per checkpoint, and forgotten as soon as a crossing there is recorded or reversed (`forget_live_counts`).
+LIVE_COUNTS_SECONDS = 5
 
 
 def desk_lanes(user) -> QuerySet[Lane]:
@@ -59,26 +64,74 @@ def crossing_exit_panels(crossing: Crossing) -> list[Panel]:
 
 
 def live_panel(user, lane: Lane | None) -> dict:
-    """The live panel of the lane's checkpoint (else the officer's own, else the first): counts and open alerts."""
+    """The live panel of the lane's checkpoint (else the officer's own, else the first): counts and open alerts.
+    The counts come through a short cache; the lanes' state and the open alerts are read each time."""
     checkpoint = lane.checkpoint if lane else officer_checkpoint(user) or Checkpoint.objects.order_by("code").first()
     if checkpoint is None:
         return {"panel_checkpoint": None}
+    counts = live_counts(checkpoint)
     return {
         "panel_checkpoint": checkpoint,
-        "recent_lanes": recent_crossings_by_lane(checkpoint=checkpoint),
+        "recent_lanes": [
+            {
+                "code": lane.code,
+                "direction": lane.direction,
+                "group": lane.group,
+                "is_open": lane.is_open,
+                **counts["recent_by_lane"].get(lane.pk, {"admitted": 0, "refused": 0}),
+            }
+            for lane in Lane.objects.filter(checkpoint=checkpoint).order_by("direction", "code")
+        ],
         "recent_minutes": RECENT_MINUTES,
-        "inside": inside_now_by_nationality(),
-        "today": crossing_totals_today(checkpoint=checkpoint),
+        "inside": counts["inside"],
+        "today": counts["today"],
         "alerts": open_alerts(checkpoint=checkpoint)[:PANEL_ALERTS],
     }
 
 
-def recent_crossings_by_lane(*, checkpoint: Checkpoint, now: datetime | None = None) -> list[dict]:
-    """Every lane of the checkpoint with its admitted and refused crossings of the last 15 minutes (counted ones)."""
+def _live_counts_key(checkpoint_id: int) -> str:
+    return f"crossings:live-counts:{checkpoint_id}"
+
+
+INSIDE_NOW_KEY = "crossings:live-counts:inside"
+
+
+def live_counts(checkpoint: Checkpoint) -> dict:
+    """The live panel's counts of `checkpoint` (the last minutes by lane, today's totals) and who is inside the zone,
+    from the cache when fresh. A cache out of reach means they are computed, never an error."""
+
+    def checkpoint_counts() -> dict:
+        return {
+            "recent_by_lane": recent_crossings_by_lane(checkpoint=checkpoint),
+            "today": crossing_totals_today(checkpoint=checkpoint),
+        }
+
+    counts = _fresh(_live_counts_key(checkpoint.pk), checkpoint_counts)
+    return {**counts, "inside": _fresh(INSIDE_NOW_KEY, inside_now_by_nationality)}
+
+
+def _fresh(key: str, compute: Callable[[], dict]) -> dict:
+    """`compute()`, or its cached result while at most LIVE_COUNTS_SECONDS old by the application's clock (counts
+    of "the last 15 minutes" and "today" depend on it)."""
+    now = timezone.now()
+    cached = cache.get(key)
+    if cached is not None and timedelta(0) <= now - cached["at"] <= timedelta(seconds=LIVE_COUNTS_SECONDS):
+        return cached["counts"]
+    counts = compute()
+    cache.set(key, {"at": now, "counts": counts}, LIVE_COUNTS_SECONDS)
+    return counts
+
+
+def forget_live_counts(checkpoint_id: int) -> None:
+    """Drop the cached live counts a crossing at the checkpoint changes: the next refresh counts anew."""
+    cache.delete_many([_live_counts_key(checkpoint_id), INSIDE_NOW_KEY])
+
+
+def recent_crossings_by_lane(*, checkpoint: Checkpoint, now: datetime | None = None) -> dict[int, dict[str, int]]:
+    """The admitted and refused crossings of the last 15 minutes (counted ones) by lane id, for the lanes with any."""
     since = (now or timezone.now()) - timedelta(minutes=RECENT_MINUTES)
-    counts = {
-        row["lane_id"]: row
-        for row in Crossing.objects.counted()
+    rows = (
+        Crossing.objects.counted()
         .filter(lane__checkpoint=checkpoint, occurred_at__gte=since)
         .values("lane_id")
         .annotate(
@@ -86,19 +139,8 @@ def recent_crossings_by_lane(*, checkpoint: Checkpoint, now: datetime | None = N
             refused=Count("id", filter=Q(outcome=Outcome.REFUSED)),
         )
         .order_by()
-    }
-    lanes = Lane.objects.filter(checkpoint=checkpoint).order_by("direction", "code")
-    return [
-        {
-            "code": lane.code,
-            "direction": lane.direction,
-            "group": lane.group,
-            "is_open": lane.is_open,
-            "admitted": counts.get(lane.pk, {}).get("admitted", 0),
-            "refused": counts.get(lane.pk, {}).get("refused", 0),
-        }
-        for lane in lanes
-    ]
+    )
+    return {row["lane_id"]: {"admitted": row["admitted"], "refused": row["refused"]} for row in rows}
 
 
 def inside_now_by_nationality() -> dict[str, list[dict]]:

@@ -44,35 +44,23 @@ def growth_percent(current: int, previous: int) -> Decimal | None:
     return (Decimal(current - previous) * 100 / previous).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-def _admitted(checkpoint: Checkpoint | None = None, group: str = "") -> QuerySet[DailyCrossingCount]:
+def _admitted(checkpoint: Checkpoint | None = None, group: str = "", direction: str = "") -> QuerySet:
     rows = DailyCrossingCount.objects.filter(outcome=Outcome.ADMITTED)
     if checkpoint is not None:
         rows = rows.filter(checkpoint=checkpoint)
     if group:
         rows = rows.filter(nationality_group=group)
+    if direction:
+        rows = rows.filter(direction=direction)
     return rows
 
 
-def crossings_between(first: date, last: date, *, checkpoint: Checkpoint | None = None, group: str = "") -> int:
+def crossings_between(
+    first: date, last: date, *, checkpoint: Checkpoint | None = None, group: str = "", direction: str = ""
+) -> int:
     """Admitted crossings of the local days from `first` to `last` (each checkpoint's own days)."""
-    total = (
-        _admitted(checkpoint, group).filter(local_date__gte=first, local_date__lte=last).aggregate(n=Sum("crossings"))
-    )
-    return total["n"] or 0
-
-
-def crossings_by_direction(first: date, last: date, *, checkpoint: Checkpoint | None = None) -> dict[str, int]:
-    """Admitted crossings of the local days from `first` to `last` by direction (every direction, 0 when none)."""
-    rows = (
-        _admitted(checkpoint)
-        .filter(local_date__gte=first, local_date__lte=last)
-        .values("direction")
-        .annotate(crossings=Sum("crossings"))
-        .order_by()
-    )
-    totals = dict.fromkeys(Direction.values, 0)
-    totals.update({row["direction"]: row["crossings"] for row in rows})
-    return totals
+    rows = _admitted(checkpoint, group, direction).filter(local_date__gte=first, local_date__lte=last)
+    return rows.aggregate(n=Sum("crossings"))["n"] or 0
 
 
 def has_statistics(first: date, last: date, *, checkpoint: Checkpoint | None = None) -> bool:
@@ -118,14 +106,19 @@ class YearToDate:
         return growth_percent(self.people, self.previous_people)
 
 
-def crossings_of_year_until(as_of: date, *, checkpoint: Checkpoint | None = None, group: str = "") -> int:
-    """Admitted crossings of `as_of`'s year up to that day. Months before go-live come from the imported monthly
-    totals (recorded data wins where both exist): whole months before `as_of`'s month, and for that month the share
-    of its days up to `as_of`. The imported history has no nationality groups: a group's figure is recorded only."""
+def crossings_of_year_until(
+    as_of: date, *, checkpoint: Checkpoint | None = None, group: str = "", direction: str = ""
+) -> int:
+    """Admitted crossings of `as_of`'s year up to that day (in one direction or both). Months before go-live come
+    from the imported monthly totals (recorded data wins where both exist): whole months before `as_of`'s month, and
+    for that month the share of its days up to `as_of`. The imported history has no nationality groups: a group's
+    figure is recorded only."""
     first = date(as_of.year, 1, 1)
     if group:
-        return crossings_between(first, as_of, checkpoint=checkpoint, group=group)
-    months = statistics.monthly_crossings(year=as_of.year, checkpoint=checkpoint.code if checkpoint else None)
+        return crossings_between(first, as_of, checkpoint=checkpoint, group=group, direction=direction)
+    months = statistics.monthly_crossings(
+        year=as_of.year, checkpoint=checkpoint.code if checkpoint else None, direction=direction or None
+    )
     total = sum(month["crossings"] for month in months[: as_of.month - 1])
     days_in_month = calendar.monthrange(as_of.year, as_of.month)[1]
     month_start = date(as_of.year, as_of.month, 1)
@@ -133,7 +126,9 @@ def crossings_of_year_until(as_of: date, *, checkpoint: Checkpoint | None = None
         if figure["source"] == statistics.IMPORTED:
             total += round(figure["crossings"] * as_of.day / days_in_month)
         else:
-            total += crossings_between(month_start, as_of, checkpoint=Checkpoint.objects.get(code=code))
+            total += crossings_between(
+                month_start, as_of, checkpoint=Checkpoint.objects.get(code=code), direction=direction
+            )
     return total
 
 
@@ -147,6 +142,14 @@ def year_to_date(as_of: date, *, checkpoint: Checkpoint | None = None, group: st
         previous_crossings=crossings_of_year_until(previous, checkpoint=checkpoint, group=group),
         previous_people=people_of_year_until(previous, checkpoint=checkpoint, group=group),
     )
+
+
+def crossings_of_year_by_direction(as_of: date, *, checkpoint: Checkpoint | None = None) -> dict[str, int]:
+    """Admitted crossings of `as_of`'s year up to that day by direction (every direction), imported months included."""
+    return {
+        direction: crossings_of_year_until(as_of, checkpoint=checkpoint, direction=direction)
+        for direction in Direction.values
+    }
 
 
 def year_to_date_by(as_of: date) -> dict[str, dict]:
@@ -164,11 +167,17 @@ def monthly_crossings(year: int, *, checkpoint: Checkpoint | None = None) -> lis
     return [month["crossings"] for month in months]
 
 
-def peak_day(year: int, *, checkpoint: Checkpoint | None = None) -> tuple[date, int] | None:
-    """The local day of `year` with the most admitted crossings."""
+def _days_of_year(rows: QuerySet, year: int, until: date | None) -> QuerySet:
+    """The rows of `year`'s local days, up to `until` when given: figures "as of" a day never count a later day that
+    one checkpoint's nightly run filled before the other's."""
+    rows = rows.filter(local_date__gte=date(year, 1, 1), local_date__lte=date(year, 12, 31))
+    return rows.filter(local_date__lte=until) if until else rows
+
+
+def peak_day(year: int, *, checkpoint: Checkpoint | None = None, until: date | None = None) -> tuple[date, int] | None:
+    """The local day of `year` (up to `until`) with the most admitted crossings."""
     row = (
-        _admitted(checkpoint)
-        .filter(local_date__year=year)
+        _days_of_year(_admitted(checkpoint), year, until)
         .values("local_date")
         .annotate(crossings=Sum("crossings"))
         .order_by("-crossings", "local_date")
@@ -177,9 +186,9 @@ def peak_day(year: int, *, checkpoint: Checkpoint | None = None) -> tuple[date, 
     return (row["local_date"], row["crossings"]) if row else None
 
 
-def peak_hour(year: int, *, checkpoint: Checkpoint | None = None) -> tuple[int, int] | None:
-    """The local hour of the day (0-23) with the most admitted crossings over `year`."""
-    rows = HourlyCrossingCount.objects.filter(local_date__year=year)
+def peak_hour(year: int, *, checkpoint: Checkpoint | None = None, until: date | None = None) -> tuple[int, int] | None:
+    """The local hour of the day (0-23) with the most admitted crossings over `year` (up to `until`)."""
+    rows = _days_of_year(HourlyCrossingCount.objects.all(), year, until)
     if checkpoint is not None:
         rows = rows.filter(checkpoint=checkpoint)
     row = rows.values("hour").annotate(crossings=Sum("crossings")).order_by("-crossings", "hour").first()
@@ -234,8 +243,8 @@ def statistics_overview(*, as_of: date, checkpoint: Checkpoint | None = None) ->
         },
         "refusals": refusals_by_reason(first, as_of, checkpoint=checkpoint),
         "hours_in_zone": average_hours_in_zone(first, as_of, checkpoint=checkpoint),
-        "peak_day": peak_day(as_of.year, checkpoint=checkpoint),
-        "peak_hour": peak_hour(as_of.year, checkpoint=checkpoint),
+        "peak_day": peak_day(as_of.year, checkpoint=checkpoint, until=as_of),
+        "peak_hour": peak_hour(as_of.year, checkpoint=checkpoint, until=as_of),
         "overstays": overstays_open_on(as_of, checkpoint=checkpoint),
         # What later apps add (trade: the duty-free sales), without crossings importing them.
         "panels": statistics_panels(as_of=as_of, checkpoint=checkpoint),

@@ -94,18 +94,16 @@ def _months_until(as_of: date, *, checkpoint: Checkpoint | None) -> list[int | N
 
 
 def annual_report(year: int, *, checkpoint: Checkpoint | None = None, today: date | None = None) -> AnnualReportFigures:
-    """The report of `year`, zone-wide or of one checkpoint, read from the statistics tables only.
-
-    The busiest day and hour are of the whole year's statistics: for a year under way, in the hours between the two
-    checkpoints' nightly runs, they may count a day of one checkpoint past `as_of`."""
+    """The report of `year` up to its last day filled for every checkpoint, zone-wide or of one checkpoint, read from
+    the statistics tables only."""
     as_of = annual_report_as_of(year, checkpoint=checkpoint, today=today)
     first = date(year, 1, 1)
     total = figures.year_to_date(as_of, checkpoint=checkpoint)
     previous_first, previous_as_of = date(year - 1, 1, 1), total.previous_as_of
     this_year = _months_until(as_of, checkpoint=checkpoint)
     last_year = figures.monthly_crossings(year - 1, checkpoint=checkpoint)
-    directions = figures.crossings_by_direction(first, as_of, checkpoint=checkpoint)
-    previous_directions = figures.crossings_by_direction(previous_first, previous_as_of, checkpoint=checkpoint)
+    directions = figures.crossings_of_year_by_direction(as_of, checkpoint=checkpoint)
+    previous_directions = figures.crossings_of_year_by_direction(previous_as_of, checkpoint=checkpoint)
     return AnnualReportFigures(
         year=year,
         as_of=as_of,
@@ -123,8 +121,8 @@ def annual_report(year: int, *, checkpoint: Checkpoint | None = None, today: dat
         refusals=figures.refusals_by_reason(first, as_of, checkpoint=checkpoint),
         hours_in_zone=figures.average_hours_in_zone(first, as_of, checkpoint=checkpoint),
         previous_hours_in_zone=figures.average_hours_in_zone(previous_first, previous_as_of, checkpoint=checkpoint),
-        peak_day=figures.peak_day(year, checkpoint=checkpoint),
-        peak_hour=figures.peak_hour(year, checkpoint=checkpoint),
+        peak_day=figures.peak_day(year, checkpoint=checkpoint, until=as_of),
+        peak_hour=figures.peak_hour(year, checkpoint=checkpoint, until=as_of),
         overstays=figures.overstays_open_on(as_of, checkpoint=checkpoint),
     )
 

@@ -1,6 +1,7 @@
 """Recording crossings: entries, exits, corrections, and the nightly overstay flags."""
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from crossings import rules
 from crossings.choices import CrossingKind, Direction, Outcome, VisitState
 from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, Traveller, Visit
 from crossings.selectors import stay_policy_on, traveller_open_visit, user_may_act_on_lane
+from crossings.selectors.dashboard import forget_live_counts
 from crossings.services.statistics import statistics_mark_dirty, visit_overstay_days
 from horgos.audit import audit_record
 from horgos.choices import AuditAction, Role
@@ -84,6 +86,8 @@ def _record(
     if local_date < lane.checkpoint.local_date(timezone.now()):
         # Recorded late for a day whose statistics may be filled already: the next run recomputes it.
         statistics_mark_dirty(checkpoint_id=lane.checkpoint_id, days=[local_date])
+    # The desks' live counts at this checkpoint are out of date once this crossing is committed.
+    transaction.on_commit(partial(forget_live_counts, lane.checkpoint_id))
     return Crossing.objects.create(
         kind=kind,
         traveller=traveller,

@@ -1,10 +1,12 @@
 """Every figure counts crossings one way: a reversed record and its reversal count nowhere."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from crossings.models import Crossing
 from crossings.selectors import crossing_counts_today, crossing_totals_today
-from crossings.selectors.dashboard import recent_crossings_by_lane
+from crossings.selectors.dashboard import live_panel
 from crossings.selectors.lists import admitted_per_local_hour, crossing_summary_today
 from crossings.services.crossings import crossing_correct, crossing_record_entry
 from tests.crossings.conftest import beijing
@@ -37,16 +39,48 @@ def test_a_reversal_made_today_of_yesterdays_record_counts_on_neither_day(zone, 
     assert admitted_per_local_hour({zone.cn: beijing(2026, 5, 12, 0, 0).date()})[zone.cn.pk][10] == 1
 
 
-def test_the_live_lane_counts_leave_out_a_reversed_record(zone, kazakh, at):
+def lane_counts(panel: dict) -> dict[str, tuple[int, int]]:
+    return {row["code"]: (row["admitted"], row["refused"]) for row in panel["recent_lanes"]}
+
+
+def test_the_live_lane_counts_leave_out_a_reversed_record(zone, kazakh, at, django_capture_on_commit_callbacks):
     at(beijing(2026, 5, 12, 10, 0))
-    entry = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
-    lanes = {row["code"]: row for row in recent_crossings_by_lane(checkpoint=zone.cn)}
-    assert (lanes["E-F01"]["admitted"], lanes["E-F01"]["refused"]) == (1, 0)
-    crossing_correct(crossing=entry, reason="Test scan", acting_user=zone.administrator)
-    lanes = {row["code"]: row for row in recent_crossings_by_lane(checkpoint=zone.cn)}
-    assert (lanes["E-F01"]["admitted"], lanes["E-F01"]["refused"]) == (0, 0)
+    lane = zone.lane("CN", "E-F01")
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = crossing_record_entry(document=kazakh, lane=lane, acting_user=zone.cn_officer)
+    assert lane_counts(live_panel(zone.cn_officer, lane))["E-F01"] == (1, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        crossing_correct(crossing=entry, reason="Test scan", acting_user=zone.administrator)
+    lanes = lane_counts(live_panel(zone.cn_officer, lane))
+    assert lanes["E-F01"] == (0, 0)
     # every lane is listed, with or without traffic
     assert set(lanes) == set(zone.cn.lanes.values_list("code", flat=True))
+
+
+def test_the_live_counts_come_through_a_short_cache_that_each_crossing_clears(
+    zone, kazakh, chinese, at, django_capture_on_commit_callbacks
+):
+    at(beijing(2026, 5, 12, 10, 0))
+    lane = zone.lane("CN", "E-F01")
+    with django_capture_on_commit_callbacks(execute=True):
+        crossing_record_entry(document=kazakh, lane=lane, acting_user=zone.cn_officer)
+    first = live_panel(zone.cn_officer, lane)
+    # A desk refreshing within seconds reads the counts from the cache: no count of crossings or visits runs
+    with CaptureQueriesContext(connection) as queries:
+        again = live_panel(zone.cn_officer, lane)
+    assert not [query["sql"] for query in queries if "crossings_visit" in query["sql"] or "COUNT(" in query["sql"]]
+    assert (lane_counts(again), again["today"], again["inside"]) == (
+        lane_counts(first),
+        first["today"],
+        first["inside"],
+    )
+    # A crossing recorded at the checkpoint shows at the next refresh, not seconds later
+    with django_capture_on_commit_callbacks(execute=True):
+        crossing_record_entry(document=chinese, lane=zone.lane("CN", "E-C01"), acting_user=zone.cn_officer)
+    after = live_panel(zone.cn_officer, lane)
+    assert (lane_counts(after)["E-F01"], lane_counts(after)["E-C01"]) == ((1, 0), (1, 0))
+    assert after["today"]["entry"]["admitted"] == 2
+    assert sum(row["people"] for rows in after["inside"].values() for row in rows) == 2
 
 
 def test_counted_is_the_one_definition(zone, reversed_yesterday):

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from crossings.models import HistoricalMonthlyTotal
+from crossings.models import DailyCrossingCount, HistoricalMonthlyTotal, HourlyCrossingCount
 from crossings.selectors import figures
 from crossings.services.statistics import statistics_fill
 from tests.crossings.test_statistics import COUNTED, sql
@@ -124,3 +125,30 @@ def test_imported_history_gives_growth_for_a_year_with_no_recorded_data(zone):
     assert ytd.crossings == recorded > 0
     assert ytd.crossings_growth == figures.growth_percent(recorded, ytd.previous_crossings)
     assert figures.monthly_crossings(2025) == [450] * 12
+    # And by direction too: the history's entries only, so the year before had no exit; this year's by direction
+    # add up to the total
+    by_direction = figures.crossings_of_year_by_direction(date(2025, 4, 15))
+    assert by_direction == {"entry": ytd.previous_crossings, "exit": 0}
+    assert sum(figures.crossings_of_year_by_direction(date(2026, 4, 15)).values()) == ytd.crossings
+
+
+def test_the_peaks_as_of_a_day_never_count_a_later_day(long_history):
+    # Given a history filled up to 30 April 2026 at both checkpoints, with the year's busiest day and hour (by far)
+    # on 20 April
+    DailyCrossingCount.objects.filter(local_date=date(2026, 4, 20), outcome="admitted").update(
+        crossings=F("crossings") + 100_000
+    )
+    HourlyCrossingCount.objects.filter(local_date=date(2026, 4, 20)).update(crossings=F("crossings") + 100_000)
+    assert figures.peak_day(2026)[0] == date(2026, 4, 20)
+    # When the peaks of 2026 are read as of 31 March (as a page would between the two checkpoints' nightly runs)
+    peak_day = figures.peak_day(2026, until=date(2026, 3, 31))
+    peak_hour = figures.peak_hour(2026, until=date(2026, 3, 31))
+    # Then they are the recount of January to March only
+    days = sql(f"SELECT c.local_date, COUNT(*) {ADMITTED} AND c.local_date BETWEEN '2026-01-01' AND '2026-03-31' "
+               "GROUP BY 1")  # fmt: skip
+    assert peak_day == min(days, key=lambda row: (-row[1], row[0]))
+    hours_of_day = sql(
+        f"SELECT EXTRACT(HOUR FROM c.occurred_at AT TIME ZONE k.time_zone)::int, COUNT(*) {ADMITTED}"
+        " AND c.local_date BETWEEN '2026-01-01' AND '2026-03-31' GROUP BY 1"
+    )
+    assert peak_hour == min(hours_of_day, key=lambda row: (-row[1], row[0]))
