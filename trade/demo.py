@@ -113,16 +113,7 @@ def demo_sales_generate(*, count: int = DEMO_SALES, seed: int = DEMO_SEED) -> in
         items, clerk = rng.choice(stock)
         lines = []
         for listing in rng.sample(items, min(len(items), rng.randint(1, 3))):
-            quantity = rng.randint(1, 3)
-            lines.append(
-                SaleLine(
-                    listing=listing,
-                    quantity=quantity,
-                    unit_price_cny=listing.price,
-                    line_total_cny=listing.price * quantity,
-                    line_weight_kg=listing.unit_weight_kg * quantity,
-                )
-            )
+            lines.append(SaleLine.of(listing, quantity=rng.randint(1, 3)))
         total = sum((line.line_total_cny for line in lines), Decimal("0"))
         weight = sum((line.line_weight_kg for line in lines), Decimal("0"))
         charged = rules.into_allowance_currency(total, rate)

@@ -2,7 +2,7 @@
 a day is filled again, follow voided sales and shipment steps recorded late on the next run, and take each sale's
 day on its shop's side's clock and its allowance use on the clock of the side it was charged to."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,6 +12,7 @@ from django.db.models import F
 
 from crossings.services.crossings import crossing_record_entry
 from merchants.choices import ListingState, ZoneSide
+from merchants.models import HsHeading, Listing
 from tests.crossings.conftest import almaty, beijing, chinese  # noqa: F401  (the fixture, for a second buyer)
 from tests.merchants.factories import ListingFactory, ShopFactory
 from tests.trade.conftest import enter, ship
@@ -23,6 +24,7 @@ from trade.models import (
     DailyShipmentCount,
     DailyShopSaleCount,
     Sale,
+    SaleLine,
     TradeStatisticsDirtyDay,
     TradeStatisticsFillState,
 )
@@ -41,8 +43,7 @@ SALE_LINES = """
     JOIN merchants_shop sh ON sh.id = s.shop_id
     JOIN merchants_merchant m ON m.id = sh.merchant_id
     JOIN crossings_checkpoint k ON k.code = sh.side
-    JOIN merchants_listing li ON li.id = l.listing_id
-    JOIN merchants_hsheading h ON h.id = li.hs_heading_id
+    JOIN merchants_hsheading h ON h.id = l.hs_heading_id
     WHERE s.state = 'recorded'
 """
 SHOP_DAY = "(s.sold_at AT TIME ZONE k.time_zone)::date"
@@ -66,7 +67,7 @@ def stored(model, *fields) -> set[tuple]:
 def recount_sales() -> set[tuple]:
     return filled(
         sql(
-            f"SELECT {SHOP_DAY}, sh.side, sh.id, m.country, li.origin_country, h.chapter_id, COUNT(DISTINCT s.id),"
+            f"SELECT {SHOP_DAY}, sh.side, sh.id, m.country, l.origin_country, h.chapter_id, COUNT(DISTINCT s.id),"
             f" SUM(l.quantity), SUM(l.line_total_cny), SUM(l.line_weight_kg) {SALE_LINES} GROUP BY 1, 2, 3, 4, 5, 6"
         )
     )
@@ -180,6 +181,22 @@ def test_filling_a_day_again_changes_nothing_and_each_side_is_filled_to_its_yest
     assert trade_statistics_fill() == 0
     assert every_table() == before
     assert stored(TradeStatisticsFillState, "side", "last_filled") == {("CN", END), ("KZ", END)}
+
+
+def test_a_listing_edited_after_its_sales_changes_no_past_figure(history):
+    # Given filled days with sales of a listing
+    line = SaleLine.objects.filter(sale__state="recorded").select_related("listing").order_by("id").first()
+    listing = line.listing
+    before = every_table()
+    # When the merchant corrects its origin and HS heading, and every day is rebuilt
+    other_heading = HsHeading.objects.exclude(chapter_id=listing.hs_heading.chapter_id).order_by("id").first()
+    Listing.objects.filter(pk=listing.pk).update(origin_country="NZ", hs_heading=other_heading)
+    call_command("trade_statistics_rebuild", "--from", (END - timedelta(days=40)).isoformat(), "--to", END.isoformat(),
+                 verbosity=0)  # fmt: skip
+    # Then the sales keep the origin and heading they were sold with, and no figure moved
+    line.refresh_from_db()
+    assert (line.origin_country, line.hs_heading_id) == (listing.origin_country, listing.hs_heading_id)
+    assert every_table() == before == every_recount()
 
 
 def test_a_voided_sale_leaves_its_days_after_the_next_run(history):

@@ -6,11 +6,12 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from crossings.choices import CheckpointCode
 from crossings.models import TravelDocument, Traveller, Visit
 from horgos.choices import Role
-from merchants.models import Listing, Shop
+from merchants.models import HsHeading, Listing, Shop
 from trade.choices import SaleState
 from trade.models.policy import BASE_CURRENCY, AllowancePolicy, money_field, weight_field
 
@@ -169,10 +170,13 @@ class Sale(models.Model):
 
 
 class SaleLine(models.Model):
-    """One listing on a receipt: quantity times the unit price (CNY), and the weight it adds."""
+    """One listing on a receipt: quantity times the unit price (CNY), and the weight it adds. The goods' origin and
+    HS heading are kept as they were when sold: a later edit of the listing changes no past sale or figure."""
 
     sale = models.ForeignKey(Sale, verbose_name=_("sale"), on_delete=models.CASCADE, related_name="lines")
     listing = models.ForeignKey(Listing, verbose_name=_("listing"), on_delete=models.PROTECT, related_name="+")
+    origin_country = CountryField(_("country of origin"))
+    hs_heading = models.ForeignKey(HsHeading, verbose_name=_("HS heading"), on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     unit_price_cny = money_field(_("unit price (CNY)"), validators=[MinValueValidator(0)])
     line_total_cny = money_field(_("line total (CNY)"))
@@ -195,3 +199,17 @@ class SaleLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.listing_id}"
+
+    @classmethod
+    def of(cls, listing: Listing, *, quantity: int, unit_price_cny: Decimal | None = None) -> "SaleLine":
+        """A line selling `quantity` of `listing` at its price (or the one given), as the listing is now."""
+        unit_price = listing.price if unit_price_cny is None else unit_price_cny
+        return cls(
+            listing=listing,
+            origin_country=listing.origin_country,
+            hs_heading_id=listing.hs_heading_id,
+            quantity=quantity,
+            unit_price_cny=unit_price,
+            line_total_cny=unit_price * quantity,
+            line_weight_kg=listing.unit_weight_kg * quantity,
+        )

@@ -95,16 +95,7 @@ def _priced_lines(shop: Shop, lines: list[SaleLineInput]) -> list[SaleLine]:
             raise ValidationError({"lines": ValidationError(LISTING_NOT_APPROVED, code="not_approved", params=params)})
         if line.quantity < 1:
             raise ValidationError({"lines": ValidationError(QUANTITY_POSITIVE, code="quantity", params=params)})
-        unit_price = listing.price if line.unit_price_cny is None else line.unit_price_cny
-        priced.append(
-            SaleLine(
-                listing=listing,
-                quantity=line.quantity,
-                unit_price_cny=unit_price,
-                line_total_cny=unit_price * line.quantity,
-                line_weight_kg=listing.unit_weight_kg * line.quantity,
-            )
-        )
+        priced.append(SaleLine.of(listing, quantity=line.quantity, unit_price_cny=line.unit_price_cny))
     return priced
 
 

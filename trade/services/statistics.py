@@ -74,8 +74,8 @@ def _fill_sales(side: str, day: date, start: datetime, end: datetime) -> None:
         .values(
             "sale__shop_id",
             "sale__shop__merchant__country",
-            "listing__origin_country",
-            "listing__hs_heading__chapter_id",
+            "origin_country",
+            "hs_heading__chapter_id",
         )
         .annotate(
             sales=Count("sale", distinct=True),
@@ -91,8 +91,8 @@ def _fill_sales(side: str, day: date, start: datetime, end: datetime) -> None:
             side=side,
             shop_id=cell["sale__shop_id"],
             merchant_country=cell["sale__shop__merchant__country"],
-            origin_country=cell["listing__origin_country"],
-            hs_chapter_id=cell["listing__hs_heading__chapter_id"],
+            origin_country=cell["origin_country"],
+            hs_chapter_id=cell["hs_heading__chapter_id"],
             sales=cell["sales"],
             units=cell["units"],
             value_cny=cell["value"],
