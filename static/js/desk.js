@@ -80,7 +80,7 @@
       event.preventDefault();
       submitScan();
     });
-    document.body.addEventListener("htmx:afterSettle", afterAction);
+    document.body.addEventListener("htmx:afterSwap", afterAction);
     // No answer at all (the network): nothing swapped, the field keeps the scan to send again.
     document.body.addEventListener("htmx:sendError", function () { field.focus(); });
 
