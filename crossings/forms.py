@@ -295,6 +295,9 @@ class DeskLaneForm(forms.Form):
     def __init__(self, *args, lanes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lane"].queryset = lanes
+        if not self.initial.get("lane"):
+            # Nothing can be done at the desk before a lane is chosen: it opens on the choice.
+            self.fields["lane"].widget.attrs["autofocus"] = True
 
 
 def countries_first(choices, first_codes: list[str]) -> list:

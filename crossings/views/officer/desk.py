@@ -57,13 +57,9 @@ def at_chosen_lane(view: Callable) -> Callable:
 def _desk_page(request: HttpRequest, result: dict | None = None, status: int = 200) -> HttpResponse:
     """The whole desk; with a result when an action was posted without htmx (its scripts not loaded yet)."""
     lane = _chosen_lane(request)
-    lane_form = DeskLaneForm(lanes=dashboard.desk_lanes(request.user), initial={"lane": lane})
-    if lane is None:
-        # Nothing can be done before a lane is chosen: the desk opens on the choice.
-        lane_form.fields["lane"].widget.attrs["autofocus"] = True
     context = {
         "lane": lane,
-        "lane_form": lane_form,
+        "lane_form": DeskLaneForm(lanes=dashboard.desk_lanes(request.user), initial={"lane": lane}),
         "scan_form": ScanForm(),
         "assigned": request.user.role == Role.ADMINISTRATOR or selectors.officer_checkpoint(request.user) is not None,
         **dashboard.live_panel(request.user, lane),
