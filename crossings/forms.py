@@ -14,10 +14,10 @@ from django.forms.fields import BaseTemporalField
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
 from crossings.choices import AlertState, Direction, DocumentType, LaneGroup, LaneState, Sex, UserStatus, WatchlistMatch
 from crossings.models import Checkpoint, Closure, Lane
+from crossings.mrz import compact_zone, looks_like_mrz
 from crossings.nationalities import nationalities
 from crossings.services.reference import CLOSURE_ENDS_BEFORE_START, HOURS_BOTH_OR_NEITHER
 from horgos import spreadsheets
@@ -274,31 +274,72 @@ class ScanForm(forms.Form):
         ),
     )
 
+    def clean_scan(self) -> str:
+        """Without stray whitespace: a reader's (or an early Enter's) line breaks; the zone in one run."""
+        scanned = self.cleaned_data["scan"]
+        return compact_zone(scanned) if looks_like_mrz(scanned) else " ".join(scanned.split())
+
+
+class LaneChoiceField(forms.ModelChoiceField):
+    """A lane shown with its direction, whom it serves and whether it is closed, not by its bare code."""
+
+    def label_from_instance(self, obj: Lane) -> str:
+        return obj.choice_label
+
 
 class DeskLaneForm(forms.Form):
     """The lane an officer works at, chosen once per session."""
 
-    lane = forms.ModelChoiceField(queryset=Lane.objects.none(), label=_("Your lane"))
+    lane = LaneChoiceField(queryset=Lane.objects.none(), label=_("Your lane"), empty_label=_("Choose your lane…"))
 
     def __init__(self, *args, lanes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lane"].queryset = lanes
+        if not self.initial.get("lane"):
+            # Nothing can be done at the desk before a lane is chosen: it opens on the choice.
+            self.fields["lane"].widget.attrs["autofocus"] = True
+
+
+def countries_first(choices, first_codes: list[str]) -> list:
+    """A country list with the given countries on top (the checkpoints' own, the usual case at the desk), then all
+    the others; no country is preselected."""
+    first = [(code, name) for code, name in choices if code in first_codes]
+    first.sort(key=lambda choice: first_codes.index(choice[0]))
+    others = [(code, name) for code, name in choices if code not in first_codes]
+    return [*BLANK, (_("The zone's countries"), first), (_("Other countries"), others)]
 
 
 class RegisterForm(forms.Form):
-    """A traveller met at the lane for the first time, with the document in hand."""
+    """A traveller met at the lane for the first time, with the document in hand.
+
+    Nothing is preselected that could be wrong: every choice starts blank and is required. The zone's countries
+    (the lane's checkpoint's first) head the country lists; desk.js fills the nationality from the issuing country
+    until the officer picks one themselves.
+    """
 
     document_number = forms.CharField(label=_("Document number"), max_length=30)
-    document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
-    document_issuing_country = LazyTypedChoiceField(label=_("Issuing country"), choices=countries)
+    document_type = forms.ChoiceField(label=_("Document type"), choices=[*BLANK, *DocumentType.choices])
+    document_issuing_country = forms.ChoiceField(
+        label=_("Issuing country"), widget=forms.Select(attrs={"data-fills": "nationality"})
+    )
     document_valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
     family_name = forms.CharField(label=_("Family name (Latin)"), max_length=100)
     given_names = forms.CharField(label=_("Given names (Latin)"), max_length=100, required=False)
     family_name_native = forms.CharField(label=_("Family name (native script)"), max_length=100, required=False)
     given_names_native = forms.CharField(label=_("Given names (native script)"), max_length=100, required=False)
-    nationality = LazyTypedChoiceField(label=_("Nationality"), choices=nationalities)
+    nationality = forms.ChoiceField(label=_("Nationality"))
     birth_date = forms.DateField(label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"}))
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[*BLANK, *Sex.choices])
+
+    def __init__(self, *args, checkpoint: Checkpoint, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Checkpoint.objects.exclude(pk=checkpoint.pk).order_by("code")
+        first_codes = [checkpoint.country.code, *(other.country.code for other in others)]
+        self.fields["document_issuing_country"].choices = countries_first(countries, first_codes)
+        self.fields["nationality"].choices = countries_first(nationalities, first_codes)
+        for field in self.fields.values():
+            if field.required:
+                field.widget.attrs["aria-required"] = "true"
 
 
 class StatisticsFilterForm(forms.Form):

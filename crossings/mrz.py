@@ -51,13 +51,14 @@ class MachineReadableZone:
     valid_until: date
 
 
-def _compact(text: str) -> str:
+def compact_zone(text: str) -> str:
+    """The zone as one run of characters: a reader's line breaks and any stray whitespace dropped."""
     return re.sub(r"\s+", "", text.upper())
 
 
 def looks_like_mrz(text: str) -> bool:
     """A reader's output: filler characters and the length of a TD3 or TD1 zone (line breaks ignored)."""
-    compact = _compact(text)
+    compact = compact_zone(text)
     return "<" in compact and len(compact) in (TD3_LENGTH, TD1_LENGTH)
 
 
@@ -105,7 +106,7 @@ def _name(value: str) -> str:
 
 def parse_mrz(text: str, *, today: date) -> MachineReadableZone:
     """The document and holder in a TD3 or TD1 zone; MrzError when any check digit fails."""
-    compact = _compact(text)
+    compact = compact_zone(text)
     try:
         if len(compact) == TD3_LENGTH:
             checker = TD3CodeChecker(f"{compact[:44]}\n{compact[44:]}")

@@ -35,15 +35,18 @@ def violated_constraint(error: IntegrityError) -> str | None:
 def constraint_messages(messages: Mapping[str, object]) -> Iterator[None]:
     """Re-raise an IntegrityError from one of the named constraints as ValidationError(message).
 
-    The message may be a string or a {field: message} dict. Use it around the write, inside the
-    service's transaction: the race the constraint settles reaches the user as a clear error.
+    The message may be a string or a {field: message} dict, or a function returning one, called after the
+    failure (a message naming the row that won the race; wrap the write in a savepoint so it may query).
+    Use it around the write, inside the service's transaction: the race the constraint settles reaches
+    the user as a clear error.
     """
     try:
         yield
     except IntegrityError as error:
         name = violated_constraint(error)
         if name in messages:
-            raise ValidationError(messages[name]) from error
+            message = messages[name]
+            raise ValidationError(message() if callable(message) else message) from error
         raise
 
 

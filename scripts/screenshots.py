@@ -61,7 +61,7 @@ def main(base_url: str) -> None:
         page.get_by_label("Password").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Sign in").last.click()
         page.wait_for_url("**/crossings/desk/")
-        page.get_by_label("Your lane").select_option(label=str(lane))
+        page.get_by_label("Your lane").select_option(str(lane.pk))
         page.get_by_role("button", name="Use this lane").click()
         field = page.get_by_label("Document number or machine readable zone")
         field.fill(document.number)

@@ -9,6 +9,7 @@ from crossings.models.reference import (
     OfficerAssignment,
     OpeningHours,
     StayPolicy,
+    lane_group_name,
     validate_time_zone,
 )
 from crossings.models.reports import AnnualReport
@@ -51,6 +52,7 @@ __all__ = [
     "Visit",
     "WatchlistEntry",
     "YearlyTravellerSeen",
+    "lane_group_name",
     "normalise_document_number",
     "validate_time_zone",
 ]

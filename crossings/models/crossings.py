@@ -235,9 +235,16 @@ class Crossing(models.Model):
     def is_admitted(self) -> bool:
         return self.outcome == Outcome.ADMITTED
 
+    # The fuller refusal message the recording service sets on the crossing it returns (which lane group serves the
+    # traveller, where and since when they are inside: crossings.services.crossings.refusal_message); not stored.
+    refusal_details = ""
+
     @property
     def refusal_message(self) -> str:
-        return str(RefusalReason(self.refusal_reason).label) if self.refusal_reason else ""
+        """The refusal in words: right after recording, the service's fuller message; read back, the reason alone."""
+        if not self.refusal_reason:
+            return ""
+        return self.refusal_details or str(RefusalReason(self.refusal_reason).label)
 
 
 class AlertQuerySet(models.QuerySet):

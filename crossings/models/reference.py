@@ -111,6 +111,34 @@ class Lane(models.Model):
     def is_entry(self) -> bool:
         return self.direction == Direction.ENTRY
 
+    @property
+    def group_name(self) -> str:
+        """Whom the lane serves, in words an officer reads at a glance ("Citizens of China")."""
+        return lane_group_name(self.group, self.checkpoint)
+
+    @property
+    def choice_label(self) -> str:
+        """The lane as the desk offers it: code, direction, whom it serves, and whether it is closed."""
+        parts = [str(self), self.get_direction_display(), self.group_name]
+        if not self.is_open:
+            parts.append(str(LANE_CLOSED_MARK))
+        return " · ".join(parts)
+
+
+LANE_CLOSED_MARK = _("⛔ closed")
+# Whole phrases per checkpoint, not a country name put into one: the languages inflect it differently.
+GROUP_NAMES = {
+    (CheckpointCode.CN, LaneGroup.OWN_CITIZENS): _("Citizens of China"),
+    (CheckpointCode.CN, LaneGroup.OTHER_NATIONALS): _("Other nationals (not citizens of China)"),
+    (CheckpointCode.KZ, LaneGroup.OWN_CITIZENS): _("Citizens of Kazakhstan"),
+    (CheckpointCode.KZ, LaneGroup.OTHER_NATIONALS): _("Other nationals (not citizens of Kazakhstan)"),
+}
+
+
+def lane_group_name(group: str, checkpoint: Checkpoint) -> str:
+    """A lane group at a checkpoint in words: own citizens are that checkpoint's country's ("Citizens of China")."""
+    return str(GROUP_NAMES.get((checkpoint.code, group)) or LaneGroup(group).label)
+
 
 class AcceptedDocument(models.Model):
     """A kind of document a checkpoint accepts, optionally only from some issuing countries.

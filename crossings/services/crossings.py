@@ -11,8 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from crossings import rules
-from crossings.choices import CrossingKind, Direction, Outcome, VisitState
-from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, Traveller, Visit
+from crossings.choices import CrossingKind, Direction, Outcome, RefusalReason, VisitState
+from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, Traveller, Visit, lane_group_name
 from crossings.selectors import stay_policy_on, traveller_open_visit, user_may_act_on_lane
 from crossings.selectors.dashboard import forget_live_counts
 from crossings.services.statistics import statistics_mark_dirty, visit_overstay_days
@@ -35,6 +35,18 @@ EXIT_BEFORE_ENTRY = _(
 )
 ENTRY_BEFORE_LAST_EXIT = _(
     "The traveller left the zone at %(time)s (%(checkpoint)s); an entry cannot be recorded before that time."
+)
+# Refusals that send the traveller elsewhere say where: the lane group that serves them, or the checkpoint and the
+# (local) time they entered the zone by.
+WRONG_LANE_GROUP_GO_TO = _("This lane does not serve this traveller; send them to a lane for %(group)s.")
+WRONG_LANE_GROUP_GO_TO_LANES = _(
+    "This lane does not serve this traveller; send them to a lane for %(group)s (open now: %(lanes)s)."
+)
+ALREADY_INSIDE_SINCE = _(
+    "The traveller is already inside the zone: they entered at %(checkpoint)s on %(time)s (local time there)."
+)
+WRONG_CHECKPOINT_SINCE = _(
+    "The traveller must leave through the checkpoint they entered: %(checkpoint)s, on %(time)s (local time there)."
 )
 VISITS_OVERLAP = _("The traveller's visits to the zone cannot overlap.")
 EXIT_NOT_BEFORE_ENTRY = _("An exit cannot be earlier than the entry of its visit.")
@@ -70,6 +82,41 @@ def _out_of_order(message, *, moment: datetime, checkpoint: Checkpoint) -> Valid
     return ValidationError(
         {"occurred_at": ValidationError(message, params={"time": local_time, "checkpoint": checkpoint.name})}
     )
+
+
+def _local_time(checkpoint: Checkpoint, moment: datetime) -> str:
+    return date_format(checkpoint.local(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _inside_since(message, visit: Visit) -> str:
+    return message % {"checkpoint": visit.checkpoint.name, "time": _local_time(visit.checkpoint, visit.entered_at)}
+
+
+def refusal_message(reason: RefusalReason, *, lane: Lane, traveller: Traveller, open_visit: Visit | None) -> str:
+    """The refusal as the officer hears it, with what they need to send the traveller on: the lane group (and its
+    open lanes) that serves them, or where and since when (that checkpoint's local time) they are inside."""
+    if reason == RefusalReason.WRONG_LANE_GROUP:
+        group = rules.traveller_group_at(lane.checkpoint, traveller)
+        codes = lane.checkpoint.lanes.filter(direction=lane.direction, group=group, is_open=True).values_list(
+            "code", flat=True
+        )
+        params = {"group": lane_group_name(group, lane.checkpoint), "lanes": ", ".join(codes)}
+        return (WRONG_LANE_GROUP_GO_TO_LANES if codes else WRONG_LANE_GROUP_GO_TO) % params
+    if reason == RefusalReason.ALREADY_INSIDE and open_visit is not None:
+        return _inside_since(ALREADY_INSIDE_SINCE, open_visit)
+    if reason == RefusalReason.WRONG_CHECKPOINT and open_visit is not None:
+        return _inside_since(WRONG_CHECKPOINT_SINCE, open_visit)
+    return str(reason.label)
+
+
+def _already_inside(traveller: Traveller):
+    """The message of the one-open-visit constraint, built once it fired: the visit that won the race is committed."""
+
+    def message() -> str:
+        visit = traveller_open_visit(traveller)
+        return _inside_since(ALREADY_INSIDE_SINCE, visit) if visit else str(RefusalReason.ALREADY_INSIDE.label)
+
+    return message
 
 
 def must_leave_by(*, checkpoint: Checkpoint, entered_at: datetime) -> datetime:
@@ -147,8 +194,8 @@ def crossing_record_entry(
     if hit is not None:
         Alert.objects.create(watchlist_entry=hit, crossing=crossing)
     if outcome == Outcome.ADMITTED:
-        already_inside = {"visit_one_open_per_traveller": _("The traveller is already inside the zone.")}
-        with constraint_messages({**already_inside, **HISTORY_ORDER_CONSTRAINTS}):
+        already_inside = {"visit_one_open_per_traveller": _already_inside(traveller)}
+        with constraint_messages({**already_inside, **HISTORY_ORDER_CONSTRAINTS}), transaction.atomic():
             Visit.objects.create(
                 traveller=traveller,
                 checkpoint=lane.checkpoint,
@@ -156,6 +203,8 @@ def crossing_record_entry(
                 entered_at=at,
                 must_leave_by=must_leave_by(checkpoint=lane.checkpoint, entered_at=at),
             )
+    else:
+        crossing.refusal_details = refusal_message(reason, lane=lane, traveller=traveller, open_visit=open_visit)
     _audit_crossing(crossing, acting_user, AuditAction.CROSSING_ENTRY)
     return crossing
 
@@ -183,7 +232,9 @@ def crossing_record_exit(
         outcome=Outcome.REFUSED if reason else Outcome.ADMITTED,
         reason=reason,
     )
-    if not reason:
+    if reason:
+        crossing.refusal_details = refusal_message(reason, lane=lane, traveller=traveller, open_visit=open_visit)
+    else:
         open_visit.exit_crossing = crossing
         open_visit.exited_at = at
         open_visit.state = VisitState.CLOSED

@@ -1,7 +1,9 @@
-// The lane desk's scan field. A passport reader types the machine readable zone line by line,
-// pressing Enter after each line: Enter submits only once the zone is complete (2 x 44 or 3 x 30
-// characters) or when the field holds a plain document number. After each result the field is
-// emptied and focused again, ready for the next traveller.
+// The lane desk. A passport reader types the machine readable zone line by line, pressing Enter after each
+// line: Enter submits only once the zone is complete (2 x 44 or 3 x 30 characters) or when the field holds a
+// plain document number. After every desk action (a result, an error, an acknowledged alert) the scan field
+// is emptied and has the focus again, ready for the next traveller; only the inline registration form, when
+// it comes, takes the focus at its first field to fill (or to correct). The page works without this file:
+// the scan and the buttons then post the whole page.
 (function () {
   "use strict";
 
@@ -14,28 +16,85 @@
     return false;
   }
 
+  // The registration form's first field to act on: one the server found wrong, else the first left empty.
+  function registrationFocus(container) {
+    var card = container.querySelector(".register-card");
+    if (!card) { return null; }
+    var fields = card.querySelectorAll("input:not([type=hidden]), select, textarea");
+    var invalid = card.querySelector(".field-invalid input, .field-invalid select, .field-invalid textarea");
+    if (invalid) { return invalid; }
+    for (var i = 0; i < fields.length; i += 1) {
+      if (fields[i].value === "") { return fields[i]; }
+    }
+    return fields[0] || null;
+  }
+
+  // The nationality follows the issuing country (the usual case) until the officer chooses one themselves.
+  function followIssuingCountry(container) {
+    container.querySelectorAll("select[data-fills]").forEach(function (source) {
+      var target = source.form && source.form.elements[source.dataset.fills];
+      if (!target || source.dataset.following) { return; }
+      source.dataset.following = "yes";
+      var chosen = target.value !== "" && target.value !== source.value;
+      target.addEventListener("change", function () { chosen = true; });
+      source.addEventListener("change", function () {
+        if (chosen || !target.querySelector("option[value='" + source.value + "']")) { return; }
+        target.value = source.value;
+      });
+    });
+  }
+
   function setUp() {
+    var main = document.querySelector(".desk-main");
     var form = document.getElementById("scan-form");
+    if (!main) { return; }
+    followIssuingCountry(main);
     if (!form) { return; }
     var field = form.querySelector("textarea");
+    var result = document.getElementById("desk-result");
+
+    function readyForNextScan() {
+      field.value = "";
+      field.focus();
+    }
+
+    // After a desk action: the registration form if one came, else the scan field. The live panel's own
+    // refreshes leave the focus where it is.
+    function afterAction(event) {
+      var target = event.detail.target;
+      if (target && target.closest && target.closest("#live-panel")) { return; }
+      followIssuingCountry(main);
+      var register = registrationFocus(result);
+      if (register) { register.focus(); return; }
+      readyForNextScan();
+    }
+
+    function submitScan() {
+      field.value = field.value.trim();
+      if (field.value !== "") { form.requestSubmit(); }
+    }
+
     field.addEventListener("keydown", function (event) {
       if (event.key !== "Enter" || event.shiftKey) { return; }
       if (zoneIsIncomplete(field.value)) { return; }  // let the newline in: the next line follows
       event.preventDefault();
-      if (field.value.trim() !== "") { form.requestSubmit(); }
+      submitScan();
     });
-    // After a result: the registration form, when one came, takes the focus at its first empty field;
-    // otherwise the scan field is emptied for the next traveller.
-    document.body.addEventListener("htmx:afterSwap", function (event) {
-      if (event.detail.target.id !== "desk-result") { return; }
-      var empty = event.detail.target.querySelector(".register-card input:not([type=hidden]):placeholder-shown, " +
-        ".register-card input:not([type=hidden])[value=''], .register-card input:not([type=hidden]):not([value])");
-      if (empty) { empty.focus(); return; }
-      field.value = "";
+    document.body.addEventListener("htmx:afterSwap", afterAction);
+    // No answer at all (the network): nothing swapped, the field keeps the scan to send again.
+    document.body.addEventListener("htmx:sendError", function () { field.focus(); });
+
+    // An Enter pressed before this script ran only added a line break: send what it ended, now.
+    if (/\n\s*$/.test(field.value) && !zoneIsIncomplete(field.value)) {
+      submitScan();
+    } else if (!registrationFocus(result)) {
       field.focus();
-    });
-    field.focus();
+    }
   }
 
-  document.addEventListener("DOMContentLoaded", setUp);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
 })();

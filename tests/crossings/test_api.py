@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from crossings.choices import VisitState, WatchlistMatch
 from crossings.models import Alert, Crossing, Lane, Traveller, Visit
+from crossings.services import crossings as crossing_services
 from crossings.services.crossings import crossing_record_entry
 from crossings.services.watchlist import watchlist_add
 from horgos.api import idempotency
@@ -489,3 +490,33 @@ def test_overstays_filter_by_checkpoint_and_nationality(zone, kazakh, chinese, a
     assert client.get("/api/v1/visits/overstays/", {"nationality": "CN"}).json()["count"] == 1
     assert client.get("/api/v1/visits/overstays/", {"checkpoint": "KZ"}).json()["count"] == 0
     assert client.get("/api/v1/visits/overstays/", {"nationality": "ZZ"}).status_code == 400
+
+
+# --- refusals that say where to go, in the API's answers as at the desk -------------------------
+
+
+def test_api_refusal_carries_the_message_with_the_right_lane_group(zone, kazakh, at, api_client_for):
+    at(beijing(2026, 5, 12, 10, 0))
+    response = api_client_for(zone.cn_officer).post(
+        "/api/v1/crossings/entry/", entry_body(zone, kazakh, lane="E-C01"), format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["refusal_message"] == (
+        "This lane does not serve this traveller; send them to a lane for Other nationals (not citizens of China) "
+        "(open now: E-F01, E-F02)."
+    )
+
+
+def test_api_entry_losing_the_race_is_a_400_saying_where_and_since_when(zone, kazakh, at, api_client_for, monkeypatch):
+    at(beijing(2026, 5, 12, 10, 0))
+    crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
+    monkeypatch.setattr(crossing_services.rules, "entry_refusal", lambda **kwargs: None)
+    response = api_client_for(zone.cn_officer).post(
+        "/api/v1/crossings/entry/", entry_body(zone, kazakh, lane="E-F02"), format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["non_field_errors"] == [
+        f"The traveller is already inside the zone: they entered at {zone.cn.name_en} on 05/12/2026 10 a.m. "
+        "(local time there)."
+    ]
+    assert Crossing.objects.count() == 1

@@ -1,5 +1,6 @@
 """The lane desk through its views: choose a lane, scan, see the decision; MRZ, registration, alerts."""
 
+import re
 from datetime import date
 
 import pytest
@@ -7,6 +8,7 @@ from mrz.generator.td1 import TD1CodeGenerator
 from mrz.generator.td3 import TD3CodeGenerator
 
 from crossings.choices import Outcome, VisitState, WatchlistMatch
+from crossings.forms import ScanForm
 from crossings.models import Alert, Crossing, TravelDocument, Traveller, Visit
 from crossings.mrz import RESCAN, parse_mrz
 from crossings.services.watchlist import watchlist_add
@@ -185,10 +187,21 @@ def test_watchlist_hit_shows_an_alert_the_officer_acknowledges(zone, desk_client
     page = scan(desk, kazakh.number).content.decode()
     assert "Watchlist match" in page and "Court order 17/2026" in page
     alert = Alert.objects.get()
-    acknowledged = desk.post(f"/crossings/desk/alerts/{alert.pk}/acknowledge/").content.decode()
-    assert "Acknowledged by officer.cn" in acknowledged
+    acknowledged = desk.post(f"/crossings/desk/alerts/{alert.pk}/acknowledge/", HTTP_HX_REQUEST="true")
+    assert "Acknowledged by officer.cn" in acknowledged.content.decode()
     alert.refresh_from_db()
     assert alert.acknowledged_by == zone.cn_officer
+
+
+def test_acknowledging_without_htmx_returns_to_the_desk(zone, desk_client, kazakh, at):
+    at(beijing(2026, 5, 12, 10, 0))
+    watchlist_add(match=WatchlistMatch.PERSON, family_name="Abenova", birth_date=kazakh.traveller.birth_date,
+                  reason="Court order 17/2026", acting_user=zone.administrator)  # fmt: skip
+    desk = desk_client(zone.cn_officer)
+    scan(desk, kazakh.number)
+    response = desk.post(f"/crossings/desk/alerts/{Alert.objects.get().pk}/acknowledge/")
+    assert response.status_code == 302 and response.url == "/crossings/desk/"
+    assert Alert.objects.get().acknowledged_by == zone.cn_officer
 
 
 def test_officer_of_the_other_checkpoint_cannot_acknowledge(client, zone, desk_client, kazakh, at):
@@ -234,3 +247,103 @@ def test_unassigned_officer_sees_a_clear_message(client, zone):
     client.force_login(OfficerFactory())
     page = client.get("/crossings/desk/").content.decode()
     assert "You are not assigned to a checkpoint yet" in page
+
+
+# --- the lane choice ----------------------------------------------------------------------------
+
+
+def test_desk_without_a_lane_opens_on_the_lane_choice_showing_what_each_lane_is(client, zone):
+    zone.cn.lanes.filter(code="E-F02").update(is_open=False)
+    client.force_login(zone.cn_officer)
+    page = client.get("/crossings/desk/").content.decode()
+    assert re.search(r'<select name="lane"[^>]*autofocus', page)
+    assert "CN E-F01 · Entry · Other nationals (not citizens of China)</option>" in page
+    assert "CN E-C01 · Entry · Citizens of China</option>" in page
+    assert "CN X-G01 · Exit · Self-service e-gate</option>" in page
+    assert "CN E-F02 · Entry · Other nationals (not citizens of China) · ⛔ closed</option>" in page
+
+
+def test_desk_with_a_lane_keeps_the_focus_for_the_scan_and_names_the_group(zone, desk_client):
+    page = desk_client(zone.kz_officer, checkpoint="KZ", lane="E-C01").get("/crossings/desk/").content.decode()
+    assert not re.search(r'<select name="lane"[^>]*autofocus', page)
+    assert re.search(r'<textarea name="scan"[^>]*autofocus', page)
+    assert "Citizens of Kazakhstan" in page
+
+
+# --- the inline registration --------------------------------------------------------------------
+
+
+def selected_options(page: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"[^>]*selected', select)
+
+
+def first_options(page: str, name: str, count: int) -> list[str]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"', select)[:count]
+
+
+@pytest.mark.parametrize(
+    ("checkpoint", "lane", "first"), [("CN", "E-F01", ["", "CN", "KZ"]), ("KZ", "E-F01", ["", "KZ", "CN"])]
+)
+def test_registration_preselects_nothing_and_lists_the_zones_countries_first(
+    zone, desk_client, at, checkpoint, lane, first
+):
+    at(beijing(2026, 5, 12, 10, 0))
+    officer = zone.cn_officer if checkpoint == "CN" else zone.kz_officer
+    page = scan(desk_client(officer, checkpoint=checkpoint, lane=lane), "N9999999").content.decode()
+    for name in ("document_type", "document_issuing_country", "nationality", "sex"):
+        assert selected_options(page, name) in ([], [""]), name
+        assert re.search(rf'<select name="{name}"[^>]*required', page), name
+        assert re.search(rf'<select name="{name}"[^>]*aria-required="true"', page), name
+    assert first_options(page, "document_issuing_country", 3) == first
+    assert first_options(page, "nationality", 3) == first
+    assert 'data-fills="nationality"' in page
+    # Required fields are marked before anything is submitted; optional ones are not
+    assert 'Family name (Latin) <abbr class="required-mark"' in page
+    assert "Given names (Latin)</label>" in page
+
+
+def test_registration_requires_the_nationality_and_sex_it_no_longer_guesses(zone, desk_client, at):
+    at(beijing(2026, 5, 12, 10, 0))
+    response = desk_client(zone.cn_officer).post(
+        "/crossings/desk/register/",
+        {"document_number": "N9999999", "document_type": "passport", "document_issuing_country": "KZ",
+         "document_valid_until": "2031-05-01", "family_name": "Sultanova", "nationality": "",
+         "birth_date": "1993-07-07", "sex": ""},
+        HTTP_HX_REQUEST="true",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert set(response.context["register_form"].errors) == {"nationality", "sex"}
+    assert not Traveller.objects.exists()
+
+
+# --- a scan sent before the page's scripts ran --------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["N1234567\n", "  n 123-4567\r\n\n", "N1234\n567"])
+def test_a_scan_with_stray_line_breaks_records_the_document(zone, desk_client, kazakh, at, typed):
+    at(beijing(2026, 5, 12, 10, 0))
+    response = scan(desk_client(zone.cn_officer), typed)
+    assert "decision-admitted" in response.content.decode()
+    assert Visit.objects.get().traveller == kazakh.traveller
+
+
+def test_a_zone_with_stray_whitespace_is_stripped_before_it_is_read(zone, desk_client, at):
+    at(beijing(2026, 5, 12, 10, 0))
+    first, second = passport_mrz().split("\n")
+    form = ScanForm({"scan": f" {first}\r\n\n{second} \n"})
+    assert form.is_valid()
+    assert form.cleaned_data["scan"] == first + second
+    page = scan(desk_client(zone.cn_officer), f" {first}\r\n\n{second} \n").content.decode()
+    assert "decision-admitted" in page and "NURLANOV" in page
+
+
+def test_a_scan_posted_without_htmx_answers_with_the_whole_desk(zone, desk_client, kazakh, at):
+    at(beijing(2026, 5, 12, 10, 0))
+    response = desk_client(zone.cn_officer).post("/crossings/desk/scan/", {"scan": "N1234567"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 id="desk-title">Lane desk</h1>' in page
+    assert re.search(r'<div id="desk-result"[^>]*>\s*<div class="decision decision-admitted"', page)
+    assert Visit.objects.get().traveller == kazakh.traveller

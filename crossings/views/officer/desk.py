@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from crossings import selectors
-from crossings.choices import DocumentType
 from crossings.forms import DeskLaneForm, RegisterForm, ScanForm
 from crossings.models import Alert, Crossing, Lane, TravelDocument
 from crossings.mrz import MrzError, looks_like_mrz, parse_mrz
@@ -25,6 +24,7 @@ from crossings.services.desk import crossing_record_at_lane, traveller_register_
 from crossings.services.watchlist import alert_acknowledge
 from horgos.choices import Role
 from horgos.forms import show_service_error
+from horgos.pages import is_htmx
 from horgos.roles import role_required
 
 SESSION_LANE = "desk_lane_id"
@@ -54,9 +54,8 @@ def at_chosen_lane(view: Callable) -> Callable:
     return wrapped
 
 
-@desk_page
-@require_GET
-def desk(request: HttpRequest) -> HttpResponse:
+def _desk_page(request: HttpRequest, result: dict | None = None, status: int = 200) -> HttpResponse:
+    """The whole desk; with a result when an action was posted without htmx (its scripts not loaded yet)."""
     lane = _chosen_lane(request)
     context = {
         "lane": lane,
@@ -64,8 +63,16 @@ def desk(request: HttpRequest) -> HttpResponse:
         "scan_form": ScanForm(),
         "assigned": request.user.role == Role.ADMINISTRATOR or selectors.officer_checkpoint(request.user) is not None,
         **dashboard.live_panel(request.user, lane),
+        "result": result,
+        **(result or {}),
     }
-    return render(request, "crossings/desk/desk.html", context)
+    return render(request, "crossings/desk/desk.html", context, status=status)
+
+
+@desk_page
+@require_GET
+def desk(request: HttpRequest) -> HttpResponse:
+    return _desk_page(request)
 
 
 @desk_page
@@ -80,6 +87,9 @@ def desk_choose_lane(request: HttpRequest) -> HttpResponse:
 
 
 def _result(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    """The result area for htmx; the whole desk with the result in it for a plain form post."""
+    if not is_htmx(request):
+        return _desk_page(request, context, status=status)
     return render(request, "crossings/desk/_result.html", context, status=status)
 
 
@@ -107,7 +117,7 @@ def desk_scan(request: HttpRequest, lane: Lane) -> HttpResponse:
         return _record(request, documents[0], lane)
     if len(documents) > 1:
         return _result(request, {"choices": documents, "message": SEVERAL_FOUND})
-    form = RegisterForm(initial={"document_number": scanned.upper(), "document_type": DocumentType.PASSPORT})
+    form = RegisterForm(initial={"document_number": scanned.upper()}, checkpoint=lane.checkpoint)
     return _register_form_result(request, form, NOT_FOUND)
 
 
@@ -162,7 +172,7 @@ def desk_record_document(request: HttpRequest, lane: Lane, document_id: int) -> 
 @at_chosen_lane
 def desk_register(request: HttpRequest, lane: Lane) -> HttpResponse:
     """The inline form: register the traveller and their document, then record the crossing, in one step."""
-    form = RegisterForm(request.POST)
+    form = RegisterForm(request.POST, checkpoint=lane.checkpoint)
     if not form.is_valid():
         return _register_form_result(request, form, status=400)
     try:
@@ -181,6 +191,8 @@ def desk_acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
         alert = alert_acknowledge(alert=alert, acting_user=request.user)
     except ValidationError:
         alert.refresh_from_db()  # acknowledged meanwhile, e.g. from another desk: show who did
+    if not is_htmx(request):
+        return redirect("crossings:desk")
     return render(request, "crossings/desk/_alert.html", {"alert": alert})
 
 
