@@ -145,7 +145,8 @@ class Visit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.traveller} {self.entered_at:%Y-%m-%d %H:%M}"
+        # Also the audit log's text of the visit: the entry in the checkpoint's local time, which it names.
+        return f"{self.traveller} {self.checkpoint.local(self.entered_at):%Y-%m-%d %H:%M} {self.checkpoint.code}"
 
     @property
     def is_open(self) -> bool:
