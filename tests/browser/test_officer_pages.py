@@ -21,13 +21,18 @@ def use_language(page, live_server, language: str) -> None:
     page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url + "/"}])
 
 
-def test_officer_acknowledges_an_alert_from_the_live_panel_in_almaty_time(page, zone, kazakh, at):
-    # Given a watchlist hit at the Kazakh checkpoint at 10:00 Almaty time (13:00 in Beijing, the site's zone)
+@pytest.fixture
+def kazakh_alert(zone, kazakh, at) -> Alert:
+    """A watchlist hit at the Kazakh checkpoint at 10:00 Almaty time (13:00 in Beijing, the site's zone)."""
     at(almaty(2026, 5, 12, 9, 0))
     watchlist_add(match=WatchlistMatch.PERSON, family_name="Abenova", birth_date=kazakh.traveller.birth_date,
                   reason="Court order 17/2026", acting_user=zone.administrator)  # fmt: skip
     at(almaty(2026, 5, 12, 10, 0))
     crossing_record_entry(document=kazakh, lane=zone.lane("KZ", "E-C01"), acting_user=zone.kz_officer)
+    return Alert.objects.get()
+
+
+def test_officer_acknowledges_an_alert_from_the_live_panel_in_almaty_time(page, zone, kazakh_alert):
     # When the Kazakh officer opens the desk
     open_desk(page, zone.kz_officer, str(zone.lane("KZ", "E-C01")))
     alert_line = page.locator(".alert-line", has_text="ABENOVA Aigul")
@@ -35,7 +40,7 @@ def test_officer_acknowledges_an_alert_from_the_live_panel_in_almaty_time(page, 
     assert alert_line.locator("time").get_attribute("datetime") == "2026-05-12T10:00+05:00"
     assert "13:" not in alert_line.locator("time").inner_text()
     href = alert_line.get_by_role("link", name="ABENOVA Aigul").get_attribute("href")
-    assert href.endswith(f"#alert-{Alert.objects.get().pk}")
+    assert href.endswith(f"#alert-{kazakh_alert.pk}")
     # And its button acknowledges it in place: no page reload, the scan field keeps its page
     page.evaluate("window.deskMarker = 1")
     alert_line.get_by_role("button", name="Acknowledge the alert for ABENOVA Aigul").click()
@@ -44,12 +49,7 @@ def test_officer_acknowledges_an_alert_from_the_live_panel_in_almaty_time(page, 
     assert Alert.objects.get().acknowledged_by == zone.kz_officer
 
 
-def test_officer_opens_the_alerts_page_and_acknowledges_there(page, zone, kazakh, at):
-    at(almaty(2026, 5, 12, 9, 0))
-    watchlist_add(match=WatchlistMatch.PERSON, family_name="Abenova", birth_date=kazakh.traveller.birth_date,
-                  reason="Court order 17/2026", acting_user=zone.administrator)  # fmt: skip
-    at(almaty(2026, 5, 12, 10, 0))
-    crossing_record_entry(document=kazakh, lane=zone.lane("KZ", "E-C01"), acting_user=zone.kz_officer)
+def test_officer_opens_the_alerts_page_and_acknowledges_there(page, zone, kazakh_alert):
     sign_in(page, zone.kz_officer.username, TEST_PASSWORD)
     page.wait_for_url("**/crossings/desk/")
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Alerts").click()
