@@ -81,6 +81,23 @@ class VisitState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled (entry reversed)")
 
 
+class StayStatus(models.TextChoices):
+    """Where a visit (or a traveller) stands at a moment, as every page shows it: one word, one colour.
+
+    Not stored: it follows from the visit's state and deadline at the moment asked (`Visit.stay_status_at`).
+    """
+
+    INSIDE = "inside", _("Inside the zone")
+    OVERSTAYING = "overstaying", _("Overstaying")
+    LEFT = "left", _("Left the zone")
+    CANCELLED = "cancelled", _("Cancelled (entry reversed)")
+
+    @property
+    def badge_kind(self) -> str:
+        """The badge colour (horgos.tables.badge) that repeats what the word says."""
+        return {"inside": "ok", "overstaying": "bad", "left": "neutral", "cancelled": "warn"}[self.value]
+
+
 class WatchlistMatch(models.TextChoices):
     DOCUMENT = "document", _("A document")
     PERSON = "person", _("A person (names and birth date)")

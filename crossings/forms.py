@@ -253,12 +253,61 @@ class UserFilterForm(forms.Form):
 
 
 class AlertFilterForm(forms.Form):
+    """The alerts page's filters: open or acknowledged and (administrators, who see both) a checkpoint."""
+
     state = forms.ChoiceField(
         label=_("State"),
         choices=ALL + AlertState.choices,
         required=False,
     )
     checkpoint = CheckpointChoiceField(required=False, empty_label=_("All"))
+
+    def __init__(self, *args, choose_checkpoint: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not choose_checkpoint:
+            del self.fields["checkpoint"]
+
+
+# --- Finding a traveller --------------------------------------------------------------------------
+
+SEARCH_NEEDS_NUMBER_OR_NAME = _("Type a document number, or a family name with a birth date.")
+
+
+class TravellerSearchForm(forms.Form):
+    """A traveller looked up by a document number, or by a family name (Latin or native script) with a birth date.
+
+    The page posts it: a document number never travels in a URL (access logs, browser history, Referer).
+    """
+
+    document_number = forms.CharField(
+        label=_("Document number"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters", "autofocus": True}
+        ),
+    )
+    family_name = forms.CharField(
+        label=_("Family name"),
+        max_length=100,
+        required=False,
+        help_text=_("In Latin letters or in the traveller's own script."),
+    )
+    given_names = forms.CharField(label=_("Given names"), max_length=100, required=False)
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(2999, 12, 31))],
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        by_number = bool(cleaned.get("document_number"))
+        by_name = bool(cleaned.get("family_name")) and cleaned.get("birth_date") is not None
+        if not (by_number or by_name) and not self.errors:
+            raise ValidationError(SEARCH_NEEDS_NUMBER_OR_NAME)
+        return cleaned
 
 
 # --- The lane desk ---------------------------------------------------------------------------------

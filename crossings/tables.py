@@ -10,16 +10,15 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from crossings.choices import CrossingKind, Outcome, VisitState
+from crossings.choices import CrossingKind, Outcome, StayStatus
 from crossings.models import Checkpoint, Crossing, Traveller, Visit
 from horgos.tables import ListTable, badge, grouped, local_time, local_time_value
 
 
 def traveller_link(traveller: Traveller) -> str:
-    native = f"{traveller.family_name_native} {traveller.given_names_native}".strip()
+    native = traveller.native_name
     return format_html(
         '<a href="{}">{}</a>{}',
         reverse("crossings:traveller", args=[traveller.pk]),
@@ -29,8 +28,16 @@ def traveller_link(traveller: Traveller) -> str:
 
 
 def traveller_value(traveller: Traveller) -> str:
-    native = f"{traveller.family_name_native} {traveller.given_names_native}".strip()
+    native = traveller.native_name
     return f"{traveller} ({native})" if native else str(traveller)
+
+
+def stay_badge(status: StayStatus | None) -> str:
+    """A visit's or a traveller's stay status (`Visit.stay_status_at`) as its badge: the same word and colour on
+    every page (templates: the `stay_badge` filter of crossings_display); None, never entered, is neutral."""
+    if status is None:
+        return badge(_("Never entered the zone"), "neutral")
+    return badge(status.label, status.badge_kind)
 
 
 def checkpoint_abbr(checkpoint: Checkpoint) -> str:
@@ -51,6 +58,10 @@ class VisitTable(ListTable):
     class Meta(ListTable.Meta):
         model = Visit
         fields = ()
+
+    def __init__(self, *args, now: datetime, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now  # the moment the list is about: a visit's status at it
 
     def render_traveller(self, value: Traveller) -> str:
         return traveller_link(value)
@@ -91,11 +102,15 @@ class InsideTable(VisitTable):
     days_left = tables.Column(
         verbose_name=_("Days left"), order_by=("days_left", "must_leave_by", "id"), attrs={"td": {"class": "num"}}
     )
-    status = tables.Column(verbose_name=_("Status"), accessor="days_left", orderable=False)
+    status = tables.Column(verbose_name=_("Status"), accessor="state", orderable=False)
 
     class Meta(VisitTable.Meta):
         empty_text = _("Nobody inside the zone matches these filters.")
-        row_attrs = {"class": lambda record: "row-overstay" if record.days_left < 0 else ""}
+        row_attrs = {
+            "class": lambda record, table: (
+                "row-overstay" if record.stay_status_at(table.now) == StayStatus.OVERSTAYING else ""
+            )
+        }
 
     def render_days_left(self, value: int) -> str:
         return grouped(value)
@@ -103,11 +118,11 @@ class InsideTable(VisitTable):
     def value_days_left(self, value: int) -> int:
         return value
 
-    def render_status(self, value: int) -> str:
-        return badge(_("Overstay"), "bad") if value < 0 else badge(_("Inside"), "ok")
+    def render_status(self, record: Visit) -> str:
+        return stay_badge(record.stay_status_at(self.now))
 
-    def value_status(self, value: int) -> str:
-        return _gettext("Overstay") if value < 0 else _gettext("Inside")
+    def value_status(self, record: Visit) -> str:
+        return str(record.stay_status_at(self.now).label)
 
 
 class OverstayTable(VisitTable):
@@ -161,10 +176,7 @@ class TravellerVisitTable(ListTable):
         return local_time(value, record.checkpoint.zone)
 
     def render_state(self, record: Visit) -> str:
-        if record.is_overstay_at(self.now):
-            return badge(_("Overstay"), "bad")
-        kind = {VisitState.OPEN: "ok", VisitState.CLOSED: "neutral"}.get(record.state, "warn")
-        return badge(record.get_state_display(), kind)
+        return stay_badge(record.stay_status_at(self.now))
 
 
 class CrossingTable(ListTable):
@@ -281,14 +293,15 @@ class DirectionSummaryTable(CountTable):
 
 
 class HourlyCountTable(CountTable):
-    """The figures behind an hourly chart, one row per local hour."""
+    """The figures behind an hourly chart, one row per local hour; an hour of today still to come (None) reads "—",
+    never 0. Its long headers wrap, so that the table fits its half of a desktop screen (`hourly-table`)."""
 
     hour = tables.Column(verbose_name=_("Hour"))
-    today = tables.Column(attrs={"th": {"class": "num"}, "td": {"class": "num"}})
+    today = tables.Column(attrs={"th": {"class": "num"}, "td": {"class": "num"}}, default="—")
     last_week = tables.Column(attrs={"th": {"class": "num"}, "td": {"class": "num"}})
 
     class Meta(CountTable.Meta):
-        pass
+        attrs = {"class": "table hourly-table"}
 
     def __init__(self, *args, today_header: str, last_week_header: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,8 +3,8 @@ operations."""
 
 from django.urls import path
 
-from crossings.views.administrator import alerts, history, hours, index, lanes, users, watchlist
-from crossings.views.officer import charts, desk, lists, reports, statistics, travellers
+from crossings.views.administrator import history, hours, index, lanes, users, watchlist
+from crossings.views.officer import alerts, charts, desk, lists, reports, statistics, travellers
 from crossings.views.public import traffic
 
 app_name = "crossings"
@@ -18,10 +18,16 @@ urlpatterns = [
     path("desk/register/", desk.desk_register, name="desk-register"),
     path("desk/alerts/<int:alert_id>/acknowledge/", desk.desk_acknowledge_alert, name="desk-alert-acknowledge"),
     path("desk/live/", desk.desk_live, name="desk-live"),
+    path(
+        "desk/live/alerts/<int:alert_id>/acknowledge/",
+        desk.desk_live_acknowledge_alert,
+        name="desk-live-alert-acknowledge",
+    ),
     # Lists, a traveller's page, charts
     path("inside/", lists.InsideView.as_view(), name="inside"),
     path("overstays/", lists.OverstaysView.as_view(), name="overstays"),
     path("today/", lists.TodayView.as_view(), name="today"),
+    path("travellers/", travellers.traveller_search, name="traveller-search"),
     path("travellers/<int:pk>/", travellers.traveller_detail, name="traveller"),
     path(
         "travellers/<int:pk>/documents/<int:document_pk>/reveal/",

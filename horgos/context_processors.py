@@ -22,6 +22,7 @@ def navigation(request):
             ]
         }
     zone_pages = [
+        (reverse("crossings:traveller-search"), _("Find a traveller")),
         (reverse("crossings:inside"), _("Inside the zone")),
         (reverse("crossings:overstays"), _("Overstays")),
         (reverse("crossings:today"), _("Today")),
@@ -30,7 +31,11 @@ def navigation(request):
         (reverse("crossings:reports"), _("Reports")),
     ]
     if user.role == Role.OFFICER:
-        links = [(reverse("crossings:desk"), _("Lane desk")), *zone_pages]
+        links = [
+            (reverse("crossings:desk"), _("Lane desk")),
+            *zone_pages,
+            (reverse("crossings:operations-alerts"), _("Alerts")),
+        ]
     elif user.role == Role.ADMINISTRATOR:
         links = [
             (reverse("home"), _("Home")),

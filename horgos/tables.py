@@ -19,15 +19,19 @@ TABLE_TEMPLATE = "horgos/_table.html"
 STACKED_TABLE_TEMPLATE = "horgos/_stacked_table.html"
 
 
-def local_time(moment: datetime | None, zone: tzinfo) -> str:
-    """A moment as HTML in `zone`: `<time datetime="ISO">short local date and time</time>`; a dash for none."""
+def local_time(moment: datetime | None, zone: tzinfo, shown_as: str = "SHORT_DATETIME_FORMAT") -> str:
+    """A moment as HTML in `zone`: `<time datetime="ISO">short local date and time</time>` (or another of the
+    active language's formats, e.g. TIME_FORMAT for a moment of today); a dash for none.
+
+    Templates reach it through the `local_datetime` and `local_time` filters (horgos/templatetags/local_times.py).
+    """
     if moment is None:
         return "—"
     local = moment.astimezone(zone)
     return format_html(
         '<time datetime="{}">{}</time>',
         local.isoformat(timespec="minutes"),
-        date_format(local, "SHORT_DATETIME_FORMAT"),
+        date_format(local, shown_as),
     )
 
 

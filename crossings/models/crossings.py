@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
-from crossings.choices import CrossingKind, Direction, Outcome, RefusalReason, VisitState
-from crossings.models.reference import Checkpoint, Lane
+from crossings.choices import CrossingKind, Direction, Outcome, RefusalReason, StayStatus, VisitState
+from crossings.models.reference import Checkpoint, Lane, scoped_to_checkpoint
 from crossings.models.travellers import TravelDocument, Traveller, WatchlistEntry
 
 
@@ -145,7 +145,8 @@ class Visit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.traveller} {self.entered_at:%Y-%m-%d %H:%M}"
+        # Also the audit log's text of the visit: the entry in the checkpoint's local time, which it names.
+        return f"{self.traveller} {self.checkpoint.local(self.entered_at):%Y-%m-%d %H:%M} {self.checkpoint.code}"
 
     @property
     def is_open(self) -> bool:
@@ -157,6 +158,12 @@ class Visit(models.Model):
 
     def is_overstay_at(self, moment: datetime) -> bool:
         return self.is_open and moment > self.must_leave_by
+
+    def stay_status_at(self, moment: datetime) -> StayStatus:
+        """Inside, overstaying (open past must_leave_by), left or cancelled: what every page shows of the visit."""
+        if self.is_open:
+            return StayStatus.OVERSTAYING if self.is_overstay_at(moment) else StayStatus.INSIDE
+        return StayStatus.LEFT if self.is_closed else StayStatus.CANCELLED
 
     def days_left_at(self, moment: datetime) -> int:
         """Whole local days left before must_leave_by, in the entry checkpoint's zone (0 on the last day): the rule
@@ -254,6 +261,10 @@ class AlertQuerySet(models.QuerySet):
 
     def acknowledged(self) -> "AlertQuerySet":
         return self.filter(acknowledged_at__isnull=False)
+
+    def visible_to(self, user) -> "AlertQuerySet":
+        """Administrators see every alert; an officer those raised at their own checkpoint; anyone else none."""
+        return scoped_to_checkpoint(self, user, "crossing__lane__checkpoint_id")
 
 
 class Alert(models.Model):

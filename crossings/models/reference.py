@@ -63,6 +63,20 @@ class Checkpoint(models.Model):
         return datetime.combine(day, time.min, tzinfo=self.zone)
 
 
+def scoped_to_checkpoint(queryset: models.QuerySet, user, checkpoint_field: str) -> models.QuerySet:
+    """The rows an active user sees of `queryset`: every one for an administrator; for an officer those whose
+    `checkpoint_field` (a path to a checkpoint id, e.g. "crossing__lane__checkpoint_id") is their own checkpoint's;
+    none for anyone else, an unassigned officer included."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.role == Role.ADMINISTRATOR:
+        return queryset
+    assignment = getattr(user, "officer_assignment", None) if user.role == Role.OFFICER else None
+    if assignment is None:
+        return queryset.none()
+    return queryset.filter(**{checkpoint_field: assignment.checkpoint_id})
+
+
 class OfficerAssignment(models.Model):
     """The checkpoint a border officer works at; an officer acts only on that checkpoint's lanes."""
 

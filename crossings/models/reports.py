@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crossings.choices import AnnualReportState, ReportFormat
-from crossings.models.reference import Checkpoint
-from horgos.choices import Role
+from crossings.models.reference import Checkpoint, scoped_to_checkpoint
 from horgos.storage import private_storage
 
 # States in which the report is queued or being written; a report left in one by a fault is handed over again.
@@ -18,14 +17,7 @@ RUNNING_STATES = (AnnualReportState.PENDING, AnnualReportState.RUNNING)
 class AnnualReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AnnualReportQuerySet":
         """Administrators see every report; an officer those of their own checkpoint; anyone else none."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.ADMINISTRATOR:
-            return self
-        assignment = getattr(user, "officer_assignment", None) if user.role == Role.OFFICER else None
-        if assignment is None:
-            return self.none()
-        return self.filter(checkpoint_id=assignment.checkpoint_id)
+        return scoped_to_checkpoint(self, user, "checkpoint_id")
 
     def running(self) -> "AnnualReportQuerySet":
         return self.filter(state__in=RUNNING_STATES)

@@ -47,6 +47,11 @@ class Traveller(models.Model):
     def __str__(self) -> str:
         return f"{self.family_name.upper()} {self.given_names}".strip()
 
+    @property
+    def native_name(self) -> str:
+        """The names in the traveller's own script, family name first; empty when none were recorded."""
+        return f"{self.family_name_native} {self.given_names_native}".strip()
+
     def age_on(self, day: date) -> int:
         return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
 

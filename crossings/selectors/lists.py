@@ -11,7 +11,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Whe
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
-from crossings.choices import CheckpointCode, Direction, Outcome
+from crossings.choices import CheckpointCode, Direction, Outcome, VisitState
 from crossings.models import (
     Alert,
     Checkpoint,
@@ -27,6 +27,7 @@ from crossings.selectors import (
     crossings_list,
     officer_checkpoint,
     traveller_history,
+    travellers_search,
     visits_overstaying,
 )
 from horgos.choices import Role
@@ -48,10 +49,26 @@ def mask_document_number(number: str) -> str:
     return MASK + number[-VISIBLE_DOCUMENT_CHARACTERS:]
 
 
-def traveller_page(traveller: Traveller, *, today: date | None = None) -> dict:
-    """What the traveller page shows: documents (masked numbers), visits, crossings and alerts, newest first."""
-    today = today or timezone.localdate()
+def latest_visits(traveller_ids) -> dict[int, Visit]:
+    """Each traveller's latest visit that an entry reversal did not cancel (open or closed), by traveller id: what
+    their stay status (`Visit.stay_status_at`) comes from. Travellers who never entered have none."""
+    visits = (
+        Visit.objects.filter(traveller_id__in=traveller_ids)
+        .exclude(state=VisitState.CANCELLED)
+        .select_related("checkpoint")
+        .order_by("traveller_id", "-entered_at")
+        .distinct("traveller_id")
+    )
+    return {visit.traveller_id: visit for visit in visits}
+
+
+def traveller_page(traveller: Traveller, *, now: datetime | None = None, today: date | None = None) -> dict:
+    """What the traveller page shows: where they stand now, documents (masked numbers), visits, crossings and alerts,
+    newest first."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     history = traveller_history(traveller)
+    latest_visit = latest_visits([traveller.pk]).get(traveller.pk)
     documents = [
         {
             "document": document,
@@ -61,10 +78,11 @@ def traveller_page(traveller: Traveller, *, today: date | None = None) -> dict:
         for document in traveller.documents.order_by("-valid_until", "id")
     ]
     return {
-        "native_name": f"{traveller.family_name_native} {traveller.given_names_native}".strip(),
+        "native_name": traveller.native_name,
         "age": traveller.age_on(today),
         "documents": documents,
-        "open_visit": next((visit for visit in history["visits"] if visit.is_open), None),
+        "latest_visit": latest_visit,
+        "stay_status": latest_visit.stay_status_at(now) if latest_visit else None,
         "visits": history["visits"],
         # A record's reversal is a reverse one-to-one: join it, so that marking reversed rows costs no query each.
         "crossings": history["crossings"].select_related("reversal", "corrects"),
@@ -72,6 +90,35 @@ def traveller_page(traveller: Traveller, *, today: date | None = None) -> dict:
         .select_related("watchlist_entry", "crossing__lane__checkpoint", "acknowledged_by")
         .order_by("-raised_at"),
     }
+
+
+SEARCH_RESULTS = 50
+
+
+def traveller_search_results(*, now: datetime | None = None, **criteria) -> dict:
+    """Travellers found by `travellers_search` (document number; or names, Latin or native script, and birth date)
+    for the search page: at most SEARCH_RESULTS rows, each with its documents' masked numbers and the traveller's
+    stay status now; `more` says when others matched too. Reads only: nothing is recorded or audited."""
+    now = now or timezone.now()
+    found = list(
+        travellers_search(**criteria).order_by("family_name", "given_names", "birth_date", "id")[: SEARCH_RESULTS + 1]
+    )
+    travellers = found[:SEARCH_RESULTS]
+    visits = latest_visits([traveller.pk for traveller in travellers])
+    rows = []
+    for traveller in travellers:
+        visit = visits.get(traveller.pk)
+        rows.append(
+            {
+                "traveller": traveller,
+                "documents": [
+                    {"document": document, "masked_number": mask_document_number(document.number)}
+                    for document in traveller.documents.all()
+                ],
+                "stay_status": visit.stay_status_at(now) if visit else None,
+            }
+        )
+    return {"rows": rows, "more": len(found) > SEARCH_RESULTS}
 
 
 def traveller_document(*, traveller_id: int, document_id: int) -> TravelDocument | None:
@@ -171,20 +218,28 @@ def _filled_admitted_per_local_hour(days: dict[Checkpoint, date]) -> dict[int, l
 
 def hourly_traffic(*, now: datetime | None = None) -> list[dict]:
     """Per checkpoint, admitted crossings per local hour of its today and of the same weekday a week earlier (from
-    the hourly statistics once the nightly run has filled that day)."""
+    the hourly statistics once the nightly run has filled that day), and today's total so far.
+
+    The hours of today still to come are None, not 0: nothing has happened in them yet, and a chart must not draw
+    them as a collapse of traffic (Chart.js leaves a gap for null)."""
     now = now or timezone.now()
     checkpoints = list(Checkpoint.objects.all())
     today = {checkpoint: checkpoint.local_date(now) for checkpoint in checkpoints}
     last_week = {checkpoint: day - timedelta(days=7) for checkpoint, day in today.items()}
     today_counts = admitted_per_local_hour(today)
     last_week_counts = _filled_admitted_per_local_hour(last_week)
-    return [
-        {
-            "checkpoint": checkpoint,
-            "today": today[checkpoint],
-            "last_week": last_week[checkpoint],
-            "today_counts": today_counts[checkpoint.pk],
-            "last_week_counts": last_week_counts[checkpoint.pk],
-        }
-        for checkpoint in checkpoints
-    ]
+    rows = []
+    for checkpoint in checkpoints:
+        hour_now = checkpoint.local(now).hour
+        so_far = [count if hour <= hour_now else None for hour, count in enumerate(today_counts[checkpoint.pk])]
+        rows.append(
+            {
+                "checkpoint": checkpoint,
+                "today": today[checkpoint],
+                "last_week": last_week[checkpoint],
+                "today_counts": so_far,
+                "today_total": sum(today_counts[checkpoint.pk]),
+                "last_week_counts": last_week_counts[checkpoint.pk],
+            }
+        )
+    return rows

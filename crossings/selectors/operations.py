@@ -86,14 +86,16 @@ def users_list(*, role: str = "", status: str = "") -> QuerySet[User]:
     return users
 
 
-def open_alert_count() -> int:
-    return Alert.objects.open().count()
+def open_alert_count(*, user) -> int:
+    """The open alerts the user sees (every one for an administrator, their checkpoint's for an officer)."""
+    return Alert.objects.visible_to(user).open().count()
 
 
-def alerts_for_review(*, state: str = "", checkpoint: Checkpoint | None = None) -> QuerySet[Alert]:
-    """Alerts, open ones first, then newest first."""
+def alerts_for_review(*, user, state: str = "", checkpoint: Checkpoint | None = None) -> QuerySet[Alert]:
+    """The alerts the user sees (`Alert.objects.visible_to`), open ones first, then newest first."""
     alerts = (
         alerts_list()
+        .visible_to(user)
         .alias(acknowledged=ExpressionWrapper(Q(acknowledged_at__isnull=False), output_field=BooleanField()))
         .order_by("acknowledged", "-raised_at", "-id")
     )

@@ -18,6 +18,7 @@ PAGES = [
     "/crossings/overstays/",
     "/crossings/today/",
     "/crossings/charts/",
+    "/crossings/travellers/",
     "/crossings/operations/",
     "/crossings/operations/lanes/",
     "/crossings/operations/hours/",

@@ -131,7 +131,7 @@ def test_inside_lists_open_visits_with_local_days_left(signed_in, zone, inside):
     # Times in the entry checkpoint's zone: Wang entered KZ at 09:00 Almaty time, Abenova CN at 10:00 Beijing time.
     assert 'datetime="2026-05-12T09:00+05:00"' in html
     assert 'datetime="2026-05-01T10:00+08:00"' in html
-    assert '<span class="badge badge-bad">Overstay</span>' in html
+    assert '<span class="badge badge-bad">Overstaying</span>' in html
 
 
 def test_inside_excludes_people_who_left(signed_in, zone, inside, at):
@@ -228,8 +228,8 @@ def test_inside_csv_export_keeps_filters_and_sort(signed_in, zone, inside):
     header, *rows = csv_rows(response)
     assert header == ["Traveller", "Nationality", "Checkpoint", "Entered", "Must leave by", "Days left", "Status"]
     assert rows == [
-        ["ABENOVA Test", "KZ", "CN", "2026-05-01T10:00+08:00", "2026-05-30T23:59+08:00", "18", "Inside"],
-        ["SCHMIDT Test", "DE", "CN", "2026-03-01T10:00+08:00", "2026-03-30T23:59+08:00", "-43", "Overstay"],
+        ["ABENOVA Test", "KZ", "CN", "2026-05-01T10:00+08:00", "2026-05-30T23:59+08:00", "18", "Inside the zone"],
+        ["SCHMIDT Test", "DE", "CN", "2026-03-01T10:00+08:00", "2026-03-30T23:59+08:00", "-43", "Overstaying"],
     ]
 
 
@@ -316,6 +316,46 @@ def test_traveller_page_shows_person_documents_masked_and_history(signed_in, zon
     assert len(response.context["visits_table"].rows) == 1
     assert len(response.context["crossings_table"].rows) == 2
     assert "Inside the zone" in html
+
+
+def stay_badges(html: str) -> list[str]:
+    return re.findall(r'<span class="badge badge-(\w+)">(Inside the zone|Overstaying|Left the zone)</span>', html)
+
+
+def test_an_overstayer_is_overstaying_in_red_on_the_card_its_visit_row_and_the_inside_list(signed_in, zone, inside):
+    # Given Schmidt, inside the zone 43 days past his last allowed day
+    schmidt = inside["schmidt"].traveller
+    officer = signed_in(zone.cn_officer)
+    card = officer.get(f"/crossings/travellers/{schmidt.pk}/").content.decode()
+    # Then the card's "Now" and the visit row say the same word in the same colour, never a green "Inside"
+    assert stay_badges(card) == [("bad", "Overstaying"), ("bad", "Overstaying")]
+    # And so does the inside list, beside the others' green one
+    listed = officer.get("/crossings/inside/").content.decode()
+    assert sorted(stay_badges(listed)) == [("bad", "Overstaying"), ("ok", "Inside the zone"), ("ok", "Inside the zone")]
+
+
+def test_a_traveller_who_left_has_left_the_zone_on_the_card_and_the_visit_row(signed_in, zone, kazakh, at):
+    at(beijing(2026, 5, 12, 10, 0))
+    enter(zone, kazakh)
+    at(beijing(2026, 5, 12, 16, 0))
+    leave(zone, kazakh)
+    card = signed_in(zone.cn_officer).get(f"/crossings/travellers/{kazakh.traveller.pk}/").content.decode()
+    assert stay_badges(card) == [("neutral", "Left the zone"), ("neutral", "Left the zone")]
+    assert '<time datetime="2026-05-12T16:00+08:00">' in card
+
+
+def test_a_traveller_who_never_entered_is_said_so(signed_in, zone, kazakh):
+    card = signed_in(zone.cn_officer).get(f"/crossings/travellers/{kazakh.traveller.pk}/").content.decode()
+    assert '<span class="badge badge-neutral">Never entered the zone</span>' in card
+
+
+def test_traveller_page_times_are_in_the_zone_of_the_visits_checkpoint(signed_in, zone, inside):
+    # Wang entered the Kazakh checkpoint at 09:00 Almaty time (12:00 in Beijing, the site's zone)
+    card = signed_in(zone.kz_officer).get(f"/crossings/travellers/{inside['wang'].traveller.pk}/").content.decode()
+    now = card.split("<dt>Now</dt>")[1].split("</dd>")[0]
+    assert '<time datetime="2026-05-12T09:00+05:00">' in now
+    assert '<time datetime="2026-06-10T23:59+05:00">' in now
+    assert "+08:00" not in now
 
 
 def test_traveller_page_marks_expired_documents(signed_in, zone, kazakh, at):
@@ -569,8 +609,9 @@ def traffic(zone, at):
     at(almaty(2026, 5, 12, 18, 45))
 
 
-def hours(**counts):
-    return [counts.get(f"h{hour}", 0) for hour in range(24)]
+def hours(until: int = 23, **counts):
+    """24 hourly counts; the hours after `until` (today's hours still to come) are None."""
+    return [counts.get(f"h{hour}", 0) if hour <= until else None for hour in range(24)]
 
 
 def test_charts_data_counts_admitted_crossings_per_local_hour(signed_in, zone, traffic):
@@ -581,10 +622,11 @@ def test_charts_data_counts_admitted_crossings_per_local_hour(signed_in, zone, t
     charts = {checkpoint["code"]: checkpoint for checkpoint in payload["checkpoints"]}
     cn_today, cn_last_week = charts["CN"]["datasets"]
     assert (cn_today["day"], cn_last_week["day"]) == ("2026-05-12", "2026-05-05")
-    assert cn_today["data"] == hours(h10=2)  # the reversed 11:00 entry and the refusal do not count
+    # The reversed 11:00 entry and the refusal do not count; it is 21:45 in Beijing: 22:00 and 23:00 are to come.
+    assert cn_today["data"] == hours(until=21, h10=2)
     assert cn_last_week["data"] == hours(h10=1)
     kz_today, kz_last_week = charts["KZ"]["datasets"]
-    assert kz_today["data"] == hours(h9=1, h18=1)  # Almaty hours, not Beijing's 12 and 21
+    assert kz_today["data"] == hours(until=18, h9=1, h18=1)  # Almaty hours, not Beijing's 12 and 21
     assert kz_last_week["data"] == hours(h9=1)
 
 
@@ -609,6 +651,19 @@ def test_charts_page_has_tables_with_the_same_numbers(signed_in, zone, traffic):
     assert "/static/vendor/chartjs-4.6.1/chart.umd.min.js" in html
     assert "/static/js/charts.js" in html
     assert '<canvas id="chart-CN"' in html and '<canvas id="chart-KZ"' in html
+
+
+def test_charts_page_shows_the_hours_still_to_come_as_a_dash_not_zero(signed_in, zone, traffic):
+    # Given 18:45 in Almaty (21:45 in Beijing) on the day of the traffic
+    html = signed_in(zone.kz_officer).get("/crossings/charts/").content.decode()
+    kz_table = html[html.index('id="chart-KZ-heading"') :]
+    # The hours of today so far are counted, the ones still to come are a dash; last week's have their numbers
+    assert re.search(r"18:00–18:59</td>\s*<td class=\"num\">1</td>\s*<td class=\"num\">0</td>", kz_table)
+    assert re.search(r"19:00–19:59</td>\s*<td class=\"num\">—</td>\s*<td class=\"num\">0</td>", kz_table)
+    assert "Admitted today so far: 2." in kz_table
+    cn_table = html[html.index('id="chart-CN-heading"') : html.index('id="chart-KZ-heading"')]
+    assert re.search(r"21:00–21:59</td>\s*<td class=\"num\">0</td>", cn_table)
+    assert re.search(r"22:00–22:59</td>\s*<td class=\"num\">—</td>", cn_table)
 
 
 def test_visits_inside_and_annotation_agree(zone, inside):

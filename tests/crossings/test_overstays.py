@@ -9,6 +9,8 @@ from crossings.models import Visit
 from crossings.services.crossings import crossing_record_entry
 from crossings.tasks import mark_overstays
 from horgos.celery import app
+from horgos.choices import AuditAction
+from horgos.models import AuditEntry
 from tests.crossings.conftest import almaty, beijing
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +41,14 @@ def test_each_visit_is_flagged_within_an_hour_of_its_must_leave_by(zone, kazakh,
     at(run_at)
     assert mark_overstays.delay().get() == 1
     assert Visit.objects.get(pk=visit.pk).overstay_flagged_at is not None
+
+
+def test_the_audit_log_names_a_flagged_visit_by_its_entry_in_the_checkpoint_local_time(zone, kazakh, at):
+    # Given an entry at the Kazakh checkpoint at 09:00 Almaty time (12:00 in Beijing, the site's zone), overstayed
+    at(almaty(2026, 3, 1, 9, 0))
+    crossing_record_entry(document=kazakh, lane=zone.lane("KZ", "E-C01"), acting_user=zone.kz_officer)
+    at(almaty(2026, 4, 2, 9, 0))
+    mark_overstays.delay()
+    # Then the audit entry reads the local entry time with its checkpoint, not UTC's 04:00 nor Beijing's 12:00
+    entry = AuditEntry.objects.get(action=AuditAction.VISIT_OVERSTAY)
+    assert entry.target_repr == "ABENOVA Aigul 2026-03-01 09:00 KZ"

@@ -361,6 +361,8 @@ def test_who_may_ask_for_see_and_download_reports(short_history, signed_in, file
     response = kz_officer.post("/crossings/reports/", {"year": 2026, "language": "kk", "checkpoint": "CN"})
     assert response.status_code == 302
     assert AnnualReport.objects.order_by("-pk").first().checkpoint == zone.kz
+    # Listed with when it was asked for, in the Kazakh checkpoint's time (UTC+5), not the site's
+    assert '+05:00">' in kz_officer.get("/crossings/reports/").content.decode()
     for checkpoint in (None, zone.cn):
         with pytest.raises(PermissionDenied) as refused:
             annual_report_request(year=2026, checkpoint=checkpoint, language="en", acting_user=zone.kz_officer)

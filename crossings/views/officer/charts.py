@@ -42,7 +42,7 @@ def charts(request: HttpRequest) -> HttpResponse:
             last_week_header=last_week_label,
             caption=_("Admitted crossings per hour at %(checkpoint)s") % {"checkpoint": item["checkpoint"]},
         )
-        panels.append({**item, "table": table, "today_total": sum(item["today_counts"])})
+        panels.append({**item, "table": table})
     return render(request, "crossings/lists/charts.html", {"panels": panels})
 
 

@@ -200,3 +200,19 @@ def desk_acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
 @require_GET
 def desk_live(request: HttpRequest) -> HttpResponse:
     return render(request, "crossings/desk/_live_panel.html", dashboard.live_panel(request.user, _chosen_lane(request)))
+
+
+@desk_page
+@require_POST
+def desk_live_acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """An open alert acknowledged from the live panel (htmx): the panel again, without it. The service decides who
+    may (an officer of the alert's checkpoint, an administrator); without JavaScript the panel's form posts to the
+    alerts page's action instead."""
+    alert = get_object_or_404(Alert, pk=alert_id)
+    error = ""
+    try:
+        alert_acknowledge(alert=alert, acting_user=request.user)
+    except ValidationError as refusal:
+        error = " ".join(refusal.messages)  # acknowledged meanwhile, e.g. from another desk
+    context = {**dashboard.live_panel(request.user, _chosen_lane(request)), "panel_error": error}
+    return render(request, "crossings/desk/_live_panel.html", context)

@@ -26,6 +26,9 @@ class VisitListView(StaffListView):
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "now": self.now}
 
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "now": self.now}
+
 
 class InsideView(VisitListView):
     """Everyone inside the zone now, with the days they have left."""

@@ -1,15 +1,16 @@
-"""A traveller's page for officers and administrators: documents with masked numbers (revealed one at a time,
-audited), visits, crossings and alerts."""
+"""Finding a traveller, and a traveller's page, for officers and administrators: documents with masked numbers
+(revealed one at a time, audited), visits, crossings and alerts."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from crossings import tables
+from crossings.forms import TravellerSearchForm
 from crossings.models import Traveller
 from crossings.selectors import lists as list_selectors
 from crossings.services.documents import document_reveal
@@ -24,13 +25,23 @@ staff_page = role_required(Role.OFFICER, Role.ADMINISTRATOR)
 
 @staff_page
 @never_cache
+@require_http_methods(["GET", "POST"])
+def traveller_search(request: HttpRequest) -> HttpResponse:
+    """Look a traveller up without recording anything: the empty form (GET), the travellers found (POST, so that a
+    document number never stands in a URL), each leading to their page."""
+    form = TravellerSearchForm(request.POST if request.method == "POST" else None)
+    results = list_selectors.traveller_search_results(**form.cleaned_data) if form.is_valid() else None
+    return render(request, "crossings/lists/traveller_search.html", {"form": form, "results": results})
+
+
+@staff_page
+@never_cache
 @require_GET
 def traveller_detail(request: HttpRequest, pk: int) -> HttpResponse:
     traveller = get_object_or_404(Traveller, pk=pk)
-    page = list_selectors.traveller_page(traveller)
-    visits = tables.TravellerVisitTable(
-        page["visits"], now=timezone.now(), prefix="visits-", caption=_("Visits to the zone")
-    )
+    now = timezone.now()
+    page = list_selectors.traveller_page(traveller, now=now)
+    visits = tables.TravellerVisitTable(page["visits"], now=now, prefix="visits-", caption=_("Visits to the zone"))
     crossings = tables.TravellerCrossingTable(page["crossings"], prefix="crossings-", caption=_("Crossings"))
     for table in (visits, crossings):
         RequestConfig(request, paginate={"per_page": HISTORY_PAGE_SIZE}).configure(table)

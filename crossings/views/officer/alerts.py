@@ -1,4 +1,5 @@
-"""Alert review: every watchlist alert, open ones first, filtered by state and checkpoint."""
+"""Alert review: the watchlist alerts a user sees (an officer their checkpoint's, an administrator every one), open
+ones first, filtered by state (and checkpoint, for administrators); each open one acknowledged from its row."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,27 +16,32 @@ from horgos.choices import Role
 from horgos.pages import paginate, redirect_back, show_error
 from horgos.roles import role_required
 
-administrators_only = role_required(Role.ADMINISTRATOR)
+staff_page = role_required(Role.OFFICER, Role.ADMINISTRATOR)
 
 
-@administrators_only
+@staff_page
 @require_GET
 def alerts(request: HttpRequest) -> HttpResponse:
-    """Every watchlist alert, open first, filtered by state and checkpoint."""
-    filter_form = AlertFilterForm(request.GET)
+    """The alerts the user sees, open first, filtered by state and (administrators) checkpoint."""
+    is_administrator = request.user.role == Role.ADMINISTRATOR
+    filter_form = AlertFilterForm(request.GET, choose_checkpoint=is_administrator)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    rows = operations_selectors.alerts_for_review(state=filters.get("state", ""), checkpoint=filters.get("checkpoint"))
+    rows = operations_selectors.alerts_for_review(
+        user=request.user, state=filters.get("state", ""), checkpoint=filters.get("checkpoint")
+    )
     context = {
         "filter_form": filter_form,
         "page": paginate(request, rows),
-        "open_count": operations_selectors.open_alert_count(),
+        "open_count": operations_selectors.open_alert_count(user=request.user),
+        "is_administrator": is_administrator,
     }
     return render(request, "crossings/operations/alerts.html", context)
 
 
-@administrators_only
+@staff_page
 @require_POST
 def alert_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Acknowledge one alert; the service refuses an officer of another checkpoint (403)."""
     alert = get_object_or_404(Alert, pk=pk)
     try:
         alert_acknowledge(alert=alert, acting_user=request.user)
