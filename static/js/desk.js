@@ -58,11 +58,12 @@
       field.focus();
     }
 
-    // After a desk action: the registration form if one came, else the scan field. The live panel's own
-    // refreshes leave the focus where it is.
+    // After a desk action (an alert acknowledged in the live panel included): the registration form if one
+    // came, else the scan field. The live panel's own refreshes (GETs) leave the focus where it is.
     function afterAction(event) {
       var target = event.detail.target;
-      if (target && target.closest && target.closest("#live-panel")) { return; }
+      var verb = event.detail.requestConfig && event.detail.requestConfig.verb;
+      if (target && target.closest && target.closest("#live-panel") && verb === "get") { return; }
       followIssuingCountry(main);
       var register = registrationFocus(result);
       if (register) { register.focus(); return; }

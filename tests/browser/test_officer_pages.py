@@ -9,7 +9,7 @@ from crossings.models import Alert, Crossing
 from crossings.services.crossings import crossing_record_entry
 from crossings.services.watchlist import watchlist_add
 from tests.browser.conftest import sign_in
-from tests.browser.test_desk import open_desk
+from tests.browser.test_desk import focused, open_desk
 from tests.crossings.conftest import almaty
 from tests.factories import TEST_PASSWORD
 
@@ -47,6 +47,8 @@ def test_officer_acknowledges_an_alert_from_the_live_panel_in_almaty_time(page, 
     page.wait_for_selector("#live-panel :text('No open alerts.')")
     assert page.evaluate("window.deskMarker") == 1
     assert Alert.objects.get().acknowledged_by == zone.kz_officer
+    # And the next scan types into the scan field
+    assert focused(page, "scan") == "scan"
 
 
 def test_officer_opens_the_alerts_page_and_acknowledges_there(page, zone, kazakh_alert):
