@@ -2,8 +2,9 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
-from horgos.choices import Role
+from horgos.choices import AuditAction, Role
 from horgos.models import AuditEntry
 from tests.factories import TEST_PASSWORD, AdministratorFactory, MerchantUserFactory, OfficerFactory
 from tests.merchants.factories import OwnerFactory
@@ -120,6 +121,21 @@ def test_administrator_home_shows_user_counts_and_recent_audit_entries(client):
     assert response.context["user_counts"] == {Role.OFFICER: 2, Role.MERCHANT: 0, Role.ADMINISTRATOR: 1}
     assert [e.action for e in response.context["recent_audit_entries"]] == ["user.api_token_rotate"]
     assert "API token replaced" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans", "kk", "ru"])
+def test_recent_activity_shows_the_action_label_in_the_page_language_not_its_code(client, language):
+    admin = AdministratorFactory()
+    AuditEntry.objects.create(
+        actor=admin, actor_username=admin.username, action=AuditAction.CROSSING_ENTRY, target_type="x", target_id="1"
+    )
+    client.force_login(admin)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    with translation.override(language):
+        label = str(AuditAction.CROSSING_ENTRY.label)
+    activity = page.split('id="recent-activity"')[1]
+    assert f"<td>{label}</td>" in activity
+    assert "crossing.entry" not in activity
 
 
 def test_navigation_links_follow_the_role(client):
