@@ -147,6 +147,36 @@ def test_navigation_links_follow_the_role(client):
     assert reverse("admin:horgos_auditentry_changelist") in admin_page
 
 
+# Every link each role's navigation had before it was grouped into menus (issue 12); the menus may add more.
+NAVIGATION_LINKS = {
+    "officer": [
+        "crossings:desk", "crossings:inside", "crossings:overstays", "crossings:today", "crossings:charts",
+        "crossings:statistics", "crossings:reports", "merchants:catalogue", "api-docs", "account",
+    ],
+    "administrator": [
+        "home", "crossings:desk", "crossings:inside", "crossings:overstays", "crossings:today", "crossings:charts",
+        "crossings:statistics", "crossings:reports", "crossings:operations", "merchants:registry-applications",
+        "merchants:registry-moderation", "merchants:registry-shops", "trade:sales", "trade:rates", "trade:policies",
+        "trade:flags", "trade:statistics", "trade:all-shipments", "admin:horgos_auditentry_changelist", "admin:index",
+        "merchants:catalogue", "api-docs", "account",
+    ],
+    "merchant": [
+        "merchants:portal", "merchants:portal-shops", "merchants:portal-listings", "merchants:portal-members",
+        "trade:sale-new", "trade:sales", "trade:shipments", "merchants:catalogue", "api-docs", "account",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("factory", [OfficerFactory, AdministratorFactory, MerchantUserFactory])
+def test_the_grouped_navigation_keeps_every_link_of_the_role(client, factory):
+    user = factory()
+    client.force_login(user)
+    nav = client.get(reverse("account")).content.decode().split('class="site-nav"')[1].split("</nav>")[0]
+    for name in NAVIGATION_LINKS[user.role]:
+        assert f'href="{reverse(name)}"' in nav, name
+    assert nav.count("<details") == (5 if user.role == Role.ADMINISTRATOR else 1)
+
+
 def test_every_link_on_each_home_page_answers(client):
     # Given each role's home page (a merchant user on a merchant's staff), every local link answers
     for user in (OfficerFactory(), OwnerFactory().user, AdministratorFactory()):
