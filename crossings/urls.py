@@ -42,6 +42,7 @@ urlpatterns = [
     path("operations/", index.index, name="operations"),
     path("operations/lanes/", lanes.lanes, name="operations-lanes"),
     path("operations/lanes/<int:pk>/state/", lanes.lane_state, name="operations-lane-state"),
+    path("operations/lanes/<int:pk>/close/", lanes.lane_close, name="operations-lane-close"),
     path("operations/hours/", hours.hours, name="operations-hours"),
     path("operations/hours/<str:checkpoint>/<int:weekday>/", hours.hours_set, name="operations-hours-set"),
     path("operations/closures/", hours.closure_add_view, name="operations-closure-add"),

@@ -18,6 +18,7 @@ from crossings.services.reference import (
     LANE_CODE_TAKEN,
 )
 from crossings.services.watchlist import ALERT_ALREADY_ACKNOWLEDGED, alert_acknowledge, watchlist_add
+from horgos.audit import REASON_REQUIRED
 from horgos.choices import Role
 from horgos.forms import PASSWORDS_DIFFER
 from horgos.models import AuditEntry, User
@@ -89,7 +90,10 @@ def post_request(name: str, zone, alert) -> tuple[str, dict]:
         body = {"lane-checkpoint": "KZ", "lane-code": "E-F09", "lane-direction": "entry", "lane-group": "e_gate"}
         return url("operations-lanes"), body
     if name == "lane-state":
-        return url("operations-lane-state", zone.lane("CN", "E-F02").pk), {"state": "closed"}
+        Lane.objects.filter(pk=zone.lane("CN", "E-F02").pk).update(is_open=False)
+        return url("operations-lane-state", zone.lane("CN", "E-F02").pk), {"state": "open"}
+    if name == "lane-close":
+        return url("operations-lane-close", zone.lane("CN", "E-F02").pk), {"reason": "Scanner broken"}
     if name == "hours-set":
         return url("operations-hours-set", "KZ", 6), {"hours-KZ-6-opens_at": "", "hours-KZ-6-closes_at": ""}
     if name == "closure-add":
@@ -101,7 +105,8 @@ def post_request(name: str, zone, alert) -> tuple[str, dict]:
         }
         return url("operations-closure-add"), body
     if name == "closure-remove":
-        return url("operations-closure-remove", Closure.objects.filter(checkpoint=zone.kz).first().pk), {}
+        closure = Closure.objects.filter(checkpoint=zone.kz).first()
+        return url("operations-closure-remove", closure.pk), {"reason": "Lifted early"}
     if name == "watchlist-add":
         body = {
             "entry-match": "document",
@@ -130,6 +135,7 @@ def post_request(name: str, zone, alert) -> tuple[str, dict]:
 WRITES = [
     "lane-add",
     "lane-state",
+    "lane-close",
     "hours-set",
     "closure-add",
     "closure-remove",
@@ -197,26 +203,56 @@ def test_lanes_are_grouped_by_checkpoint_and_direction(administrator_client, zon
     assert "Close lane E-F01" in response.content.decode()
 
 
-def test_closing_a_lane_takes_effect_at_once_and_is_audited(administrator_client, zone, kazakh, at):
+def test_closing_a_lane_is_confirmed_with_a_reason_takes_effect_at_once_and_is_audited(
+    administrator_client, zone, kazakh, at
+):
     at(beijing(2026, 5, 12, 10, 0))
     lane = zone.lane("CN", "E-F01")
-    # When the administrator closes the lane with the htmx button
-    response = administrator_client.post(
-        url("operations-lane-state", lane.pk), {"state": "closed"}, HTTP_HX_REQUEST="true"
-    )
-    # Then the lane's row comes back, saying it is closed and offering to open it
-    assert response.status_code == 200
-    row = response.content.decode()
-    assert row.strip().startswith(f'<tr id="lane-{lane.pk}"')
-    assert "<html" not in row
-    assert "Closed" in row and "Open lane E-F01" in row
+    # Given the lanes page, whose Close button leads to a confirmation
+    lanes_page = administrator_client.get(url("operations-lanes")).content.decode()
+    assert f'href="{url("operations-lane-close", lane.pk)}"' in lanes_page
+    # When the administrator opens it, the lane is still open and the page asks for a reason
+    confirmation = administrator_client.get(url("operations-lane-close", lane.pk)).content.decode()
+    assert "Close lane CN E-F01?" in confirmation and 'name="reason"' in confirmation
+    assert Lane.objects.get(pk=lane.pk).is_open is True
+    # When they confirm with a reason
+    response = administrator_client.post(url("operations-lane-close", lane.pk), {"reason": " Scanner broken "})
+    # Then they are back on the lanes page at the lane, which is closed
+    assert response.status_code == 302 and response.url == url("operations-lanes") + f"#lane-{lane.pk}"
     # And the next entry on that lane is refused because the lane is closed
     crossing = crossing_record_entry(document=kazakh, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
     assert (crossing.outcome, crossing.refusal_reason) == (Outcome.REFUSED, RefusalReason.LANE_CLOSED)
-    # And the change is audited with its before and after
+    # And the change is audited with its before and after, and the reason
     entry = AuditEntry.objects.get(action="lane.update", target_id=str(lane.pk))
     assert entry.actor == zone.administrator
     assert entry.changes == {"is_open": {"before": True, "after": False}}
+    assert entry.reason == "Scanner broken"
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_closing_a_lane_without_a_reason_changes_nothing(administrator_client, zone, reason):
+    lane = zone.lane("CN", "E-F01")
+    response = administrator_client.post(url("operations-lane-close", lane.pk), {"reason": reason})
+    assert response.status_code == 200
+    assert str(REASON_REQUIRED) in response.content.decode()
+    assert Lane.objects.get(pk=lane.pk).is_open is True
+    assert audit_count("lane.update") == 0
+    # nor does a close posted to the open/close address without one (htmx or not)
+    row = administrator_client.post(url("operations-lane-state", lane.pk), {"state": "closed"}, HTTP_HX_REQUEST="true")
+    assert str(REASON_REQUIRED) in row.content.decode()
+    assert Lane.objects.get(pk=lane.pk).is_open is True
+
+
+def test_reopening_a_lane_with_htmx_swaps_its_row(administrator_client, zone):
+    lane = zone.lane("CN", "E-F01")
+    Lane.objects.filter(pk=lane.pk).update(is_open=False)
+    response = administrator_client.post(
+        url("operations-lane-state", lane.pk), {"state": "open"}, HTTP_HX_REQUEST="true"
+    )
+    row = response.content.decode()
+    assert row.strip().startswith(f'<tr id="lane-{lane.pk}"')
+    assert "<html" not in row
+    assert "Close lane E-F01" in row and url("operations-lane-close", lane.pk) in row
 
 
 def test_opening_a_lane_without_htmx_returns_to_the_lanes_page(administrator_client, zone):
@@ -417,15 +453,25 @@ def test_a_closure_needs_valid_times_and_a_reason(administrator_client, zone):
     assert Closure.objects.count() == closures_before
 
 
-def test_removing_a_closure(administrator_client, zone):
+def test_removing_a_closure_is_confirmed_with_a_reason(administrator_client, zone):
     closure = Closure.objects.filter(checkpoint=zone.kz, reason="Nauryz").first()
-    response = administrator_client.post(url("operations-closure-remove", closure.pk))
-    assert response.status_code == 302
+    # Given the confirmation page, which says which closure and asks why
+    confirmation = administrator_client.get(url("operations-closure-remove", closure.pk)).content.decode()
+    assert "Remove the closure of KZ?" in confirmation and "Nauryz" in confirmation
+    # When it is posted without a reason, nothing is removed
+    response = administrator_client.post(url("operations-closure-remove", closure.pk), {"reason": " "})
+    assert response.status_code == 200 and str(REASON_REQUIRED) in response.content.decode()
+    assert Closure.objects.filter(pk=closure.pk).exists()
+    # When it is posted with one, the closure goes and the audit row keeps the reason
+    response = administrator_client.post(url("operations-closure-remove", closure.pk), {"reason": "Holiday moved"})
+    assert response.status_code == 302 and response.url == url("operations-hours") + "#closures"
     assert not Closure.objects.filter(pk=closure.pk).exists()
     entry = AuditEntry.objects.get(action="closure.remove", target_id=str(closure.pk))
     assert entry.changes["reason"] == {"before": "Nauryz", "after": None}
+    assert entry.reason == "Holiday moved"
     # A second click finds nothing to remove
-    assert administrator_client.post(url("operations-closure-remove", closure.pk)).status_code == 404
+    response = administrator_client.post(url("operations-closure-remove", closure.pk), {"reason": "Again"})
+    assert response.status_code == 404
 
 
 def test_recent_and_upcoming_closures_are_listed_apart(administrator_client, zone, at):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from horgos import pages
+from horgos.audit import REASON_REQUIRED
 from horgos.choices import AuditAction
 from horgos.models import AuditEntry
 from merchants.choices import ListingState, MerchantState, ShopState, ZoneSide
@@ -90,10 +91,26 @@ def test_writes_are_for_administrators_only(market, signed_in, write, caller, st
         assert audit_count() == audited_before
 
 
-@pytest.mark.parametrize("write", WRITES)
+@pytest.mark.parametrize("write", ["listing-approve", "listing-reject"])
 def test_write_endpoints_refuse_get(market, administrator_client, write):
     path, _body = write_request(write, market)
     assert administrator_client.get(path).status_code == 405
+
+
+@pytest.mark.parametrize("write", ["approve", "reject", "suspend", "reinstate"])
+def test_a_lifecycle_move_is_confirmed_on_a_page_of_its_own_before_it_happens(market, administrator_client, write):
+    # Given a merchant the move applies to
+    path, _body = write_request(write, market)
+    audited_before = audit_count()
+    # When the administrator follows the move's button (a link)
+    response = administrator_client.get(path + "?next=" + url("registry-applications"))
+    # Then a confirmation page says what will happen, asks the reason where one is needed, and nothing happened yet
+    assert response.status_code == 200
+    page = html(response)
+    assert f'<form method="post" action="{path}"' in page
+    assert f'href="{url("registry-applications")}"' in page  # Cancel goes back where the button was
+    assert ('name="reason"' in page) == (write in ("reject", "suspend"))
+    assert audit_count() == audited_before
 
 
 # --- applications -------------------------------------------------------------------------------------
@@ -109,16 +126,17 @@ def test_applications_lists_pending_merchants_oldest_first(market, administrator
     assert page.index("Older Caravan") < page.index("Newer Caravan")
     assert market.a.trade_name not in page
     for merchant in (older, newer):
-        assert f'action="{url("registry-merchant-approve", merchant.pk)}"' in page
-        assert f'action="{url("registry-merchant-reject", merchant.pk)}"' in page
-        assert f'for="id_reject_{merchant.pk}_reason"' in page  # the reason input is labelled
-    assert 'action="/registry/merchants/' in page and "suspend/" not in page
+        assert f'href="{url("registry-merchant-approve", merchant.pk)}?next=' in page
+        assert f'href="{url("registry-merchant-reject", merchant.pk)}?next=' in page
+    assert "suspend/" not in page
 
 
-def test_approve_in_one_click_from_the_applications_page(market, administrator_client):
+def test_approve_is_confirmed_then_done_from_the_applications_page(market, administrator_client):
     merchant = pending_merchant("Caravan Goods")
     applications = url("registry-applications")
-    # When the administrator clicks Approve
+    # When the administrator confirms the approval (the page's Approve button leads to the confirmation)
+    confirmation = html(administrator_client.get(url("registry-merchant-approve", merchant.pk), {"next": applications}))
+    assert "Approve Caravan Goods?" in confirmation
     response = administrator_client.post(url("registry-merchant-approve", merchant.pk), {"next": applications})
     # Then the merchant is approved, audited, and the administrator is back on the list with a message
     assert response.status_code == 302 and response.url == applications
@@ -137,44 +155,54 @@ def test_reject_without_a_reason_shows_the_error_and_changes_nothing(market, adm
     audited_before = audit_count()
     # When the administrator rejects without a reason
     response = administrator_client.post(
-        url("registry-merchant-reject", merchant.pk),
-        {"reason": reason, "return_to": "applications", "next": url("registry-applications")},
+        url("registry-merchant-reject", merchant.pk), {"reason": reason, "next": url("registry-applications")}
     )
-    # Then the applications page is shown again with the service's message beside the reason, nothing changed
+    # Then the confirmation page is shown again with the service's message beside the reason, nothing changed
     assert response.status_code == 200
     page = html(response)
-    assert str(registry_services.REASON_REQUIRED) in page
+    assert str(REASON_REQUIRED) in page
     assert 'class="field field-invalid"' in page
-    assert "Merchant applications" in page
+    assert "Reject the application of Caravan Goods?" in page
     merchant.refresh_from_db()
     assert (merchant.state, merchant.state_reason) == (MerchantState.PENDING, "")
     assert audit_count() == audited_before
-    # and the re-shown forms come back to the applications page, not to the POST address
+    # and it still comes back to the applications page once done
     assert f'name="next" value="{url("registry-applications")}"' in page
 
 
-def test_reject_with_a_reason(market, administrator_client):
+def test_reject_with_a_reason_keeps_it_in_the_audit_row(market, administrator_client):
     merchant = pending_merchant("Caravan Goods")
     response = administrator_client.post(
         url("registry-merchant-reject", merchant.pk),
-        {"reason": "Licence unreadable", "return_to": "applications", "next": url("registry-applications")},
+        {"reason": " Licence unreadable ", "next": url("registry-applications")},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == url("registry-applications")
     merchant.refresh_from_db()
     assert (merchant.state, merchant.state_reason) == (MerchantState.REJECTED, "Licence unreadable")
+    assert AuditEntry.objects.get(action="merchant.reject", target_id=str(merchant.pk)).reason == "Licence unreadable"
 
 
 def test_a_move_the_state_does_not_allow_is_refused_in_the_page(market, administrator_client):
     # Given an approved merchant (approve starts from pending only)
     audited_before = audit_count()
-    response = administrator_client.post(url("registry-merchant-approve", market.a.pk), {"return_to": "merchant"})
-    # Then its page says why, and nothing changed
+    response = administrator_client.post(url("registry-merchant-approve", market.a.pk))
+    # Then the confirmation page says why, and nothing changed
     assert response.status_code == 200
     page = html(response)
     assert 'role="alert"' in page and "cannot be approved" in page
     market.a.refresh_from_db()
     assert market.a.state == MerchantState.APPROVED
     assert audit_count() == audited_before
+
+
+def test_a_confirmation_never_sends_the_administrator_off_the_site(market, administrator_client):
+    merchant = pending_merchant("Caravan Goods")
+    page = html(
+        administrator_client.get(url("registry-merchant-approve", merchant.pk), {"next": "https://evil.example/"})
+    )
+    main = page.split('<main id="main"')[1]
+    assert "evil.example" not in main
+    assert f'href="{url("registry-merchant", merchant.pk)}"' in main
 
 
 # --- merchants list -----------------------------------------------------------------------------------
@@ -262,10 +290,10 @@ def test_suspend_needs_a_reason_then_suspend_and_reinstate_from_the_merchant_pag
     audited_before = audit_count()
     # When the administrator suspends without a reason
     response = administrator_client.post(url("registry-merchant-suspend", market.a.pk), {"reason": "", "next": detail})
-    # Then the merchant page shows the error and nothing changed
+    # Then the confirmation page shows the error and nothing changed
     assert response.status_code == 200
-    assert str(registry_services.REASON_REQUIRED) in html(response)
-    assert f'for="id_suspend_{market.a.pk}_reason"' in html(response)
+    assert str(REASON_REQUIRED) in html(response)
+    assert "Reason for the suspension" in html(response)
     market.a.refresh_from_db()
     assert market.a.state == MerchantState.APPROVED and audit_count() == audited_before
     # When they give one
@@ -275,7 +303,8 @@ def test_suspend_needs_a_reason_then_suspend_and_reinstate_from_the_merchant_pag
     assert response.status_code == 302 and response.url == detail
     market.a.refresh_from_db()
     assert (market.a.state, market.a.state_reason) == (MerchantState.SUSPENDED, "Unpaid rent")
-    # Then only reinstating is offered, and it works in one click
+    assert AuditEntry.objects.get(action="merchant.suspend", target_id=str(market.a.pk)).reason == "Unpaid rent"
+    # Then only reinstating is offered, and it is confirmed too
     page = html(administrator_client.get(detail))
     assert url("registry-merchant-reinstate", market.a.pk) in page
     assert url("registry-merchant-suspend", market.a.pk) not in page

@@ -7,8 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crossings.choices import Weekday
 from crossings.forms import ClosureForm, OpeningHoursForm
@@ -16,8 +17,8 @@ from crossings.models import Checkpoint, Closure
 from crossings.selectors import operations as operations_selectors
 from crossings.services.reference import closure_add, closure_remove, opening_hours_set
 from horgos.choices import Role
-from horgos.forms import show_service_error
-from horgos.pages import show_error
+from horgos.forms import ConfirmForm, show_service_error
+from horgos.pages import confirmation_next, posted, render_confirmation
 from horgos.roles import role_required
 
 administrators_only = role_required(Role.ADMINISTRATOR)
@@ -108,17 +109,37 @@ def closure_add_view(request: HttpRequest) -> HttpResponse:
 
 
 @administrators_only
-@require_POST
+@require_http_methods(["GET", "POST"])
 def closure_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
-    closure = get_object_or_404(Closure, pk=pk)
-    try:
-        closure_remove(closure=closure, acting_user=request.user)
-    except ValidationError as error:
-        show_error(request, error)
-    else:
-        messages.success(
-            request,
-            _("Closure of %(checkpoint)s removed: %(reason)s.")
-            % {"checkpoint": closure.checkpoint.code, "reason": closure.reason},
-        )
-    return redirect(reverse("crossings:operations-hours") + "#closures")
+    """The confirmation of removing a closure, with the reason the audit row keeps; POST removes it."""
+    closure = get_object_or_404(Closure.objects.select_related("checkpoint"), pk=pk)
+    back = confirmation_next(request, reverse("crossings:operations-hours") + "#closures")
+    form = ConfirmForm(posted(request), reason_label=_("Reason for lifting the closure"))
+    if form.is_valid():
+        try:
+            closure_remove(closure=closure, acting_user=request.user, reason=form.reason)
+        except ValidationError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Closure of %(checkpoint)s removed: %(reason)s.")
+                % {"checkpoint": closure.checkpoint.code, "reason": closure.reason},
+            )
+            return redirect(back)
+    checkpoint = closure.checkpoint
+    return render_confirmation(
+        request,
+        title=_("Remove the closure of %(checkpoint)s?") % {"checkpoint": closure.checkpoint.code},
+        question=_("The checkpoint follows its weekly opening hours again for this time."),
+        confirm_label=_("Remove the closure"),
+        form=form,
+        cancel_url=back,
+        facts=[
+            (_("Checkpoint"), closure.checkpoint.name),
+            (_("Starts (local time)"), date_format(checkpoint.local(closure.starts_at), "Y-m-d H:i")),
+            (_("Ends (local time)"), date_format(checkpoint.local(closure.ends_at), "Y-m-d H:i")),
+            (_("Reason"), closure.reason),
+        ],
+        destructive=True,
+    )
