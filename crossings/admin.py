@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 
 from crossings.forms import CLOSURE_ENDS_LABEL, CLOSURE_STARTS_LABEL, ClosureAdminForm
 from crossings.models import (
@@ -139,8 +140,12 @@ class OpeningHoursAdmin(ServiceAdmin):
     """Hours are set with `opening_hours_set` (in the checkpoint's local time); deleting a day's row closes the
     checkpoint that day."""
 
-    list_display = ["checkpoint", "weekday", "opens_at", "closes_at"]
+    list_display = ["checkpoint", "weekday", "hours"]
     list_filter = ["checkpoint"]
+
+    @admin.display(description=_("Hours"))
+    def hours(self, obj: OpeningHours) -> str:
+        return obj.span  # a closing at midnight as 24:00, not "midnight" or 12 a.m.
 
     def get_readonly_fields(self, request, obj=None):
         return ["checkpoint", "weekday"] if obj else []

@@ -202,6 +202,39 @@ def opening_hours_set(
     return hours
 
 
+class WeekHoursRefused(ValidationError):
+    """Some days of a week's hours were refused (`days`: weekday → its ValidationError); nothing was saved."""
+
+    def __init__(self, days: dict[int, ValidationError]):
+        super().__init__([message for error in days.values() for message in error.messages])
+        self.days = days
+
+
+@transaction.atomic
+def opening_hours_set_week(
+    *, checkpoint: Checkpoint, week: dict[int, tuple[time | None, time | None]], acting_user: User
+) -> None:
+    """Set a checkpoint's hours for several weekdays at once (weekday → (opens_at, closes_at), as for
+    `opening_hours_set`), all or nothing: every day is checked, and if any is refused WeekHoursRefused names each
+    refused day and nothing is saved. Each day that changes is audited on its own."""
+    require_role(acting_user, Role.ADMINISTRATOR)
+    refused: dict[int, ValidationError] = {}
+    for weekday, (opens_at, closes_at) in sorted(week.items()):
+        try:
+            with transaction.atomic():  # a savepoint: a day refused by a constraint leaves the others usable
+                opening_hours_set(
+                    checkpoint=checkpoint,
+                    weekday=weekday,
+                    opens_at=opens_at,
+                    closes_at=closes_at,
+                    acting_user=acting_user,
+                )
+        except ValidationError as error:
+            refused[weekday] = error
+    if refused:
+        raise WeekHoursRefused(refused)
+
+
 @transaction.atomic
 def closure_add(
     *, checkpoint: Checkpoint, starts_at: datetime, ends_at: datetime, reason: str, acting_user: User
