@@ -6,15 +6,19 @@
 | shops | /registry/shops/ (side and building: `ShopMapFilterSet`) | /api/v1/shops/ |
 | a merchant's listings | /portal/listings/ | /api/v1/listings/ |
 | the public catalogue | /catalogue/ | /api/v1/catalogue/ |
+| listings waiting for review | /registry/moderation/ | |
 
 A page shows a value that cannot be used as an error beside its field and filters by the others; the API
 answers it with 400. Choices that depend on the caller (a merchant's own shops) come from `visible_to`, so
 another merchant's shop is not a valid choice, never a hint that it exists.
 """
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -193,3 +197,47 @@ class CatalogueFilterSet(django_filters.FilterSet):
 
     def filter_words(self, queryset, name, value):
         return queryset.matching(value)
+
+
+# How long a listing has waited for review: the value is the least number of days.
+SUBMISSION_AGES = [
+    ("1", _("Waiting 1 day or more")),
+    ("3", _("Waiting 3 days or more")),
+    ("7", _("Waiting a week or more")),
+    ("14", _("Waiting two weeks or more")),
+]
+
+
+class ModerationFilterSet(django_filters.FilterSet):
+    """The administrators' moderation queue: words of the titles or descriptions, merchant, product group, origin
+    and how long the listing has waited."""
+
+    q = django_filters.CharFilter(label=_("Words"), max_length=200, method="filter_words", widget=search_input())
+    merchant = django_filters.ModelChoiceFilter(
+        label=_("Merchant"), field_name="shop__merchant", queryset=visible_merchants, empty_label=ALL
+    )
+    hs_chapter = django_filters.ChoiceFilter(
+        label=_("Product group (HS chapter)"), field_name="hs_code", lookup_expr="startswith", empty_label=ANY
+    )
+    origin_country = CountryCodeFilter(label=_("Country of origin"), choices=countries, empty_label=ANY)
+    waiting = django_filters.ChoiceFilter(
+        label=_("Submitted"), choices=SUBMISSION_AGES, empty_label=ANY, method="filter_waiting"
+    )
+
+    class Meta:
+        model = Listing
+        fields = ["q", "merchant", "hs_chapter", "origin_country", "waiting"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["merchant"].queryset = visible_merchants(self.request).order_by("trade_name")
+        self.form.fields["merchant"].label_from_instance = lambda merchant: merchant.trade_name
+        self.form.fields["hs_chapter"].choices = [
+            (chapter.code, f"{chapter.code} · {chapter.name}") for chapter in hs_chapters()
+        ]
+
+    def filter_words(self, queryset, name, value):
+        return queryset.matching(value)
+
+    def filter_waiting(self, queryset, name, value: str):
+        return queryset.filter(submitted_at__lte=timezone.now() - timedelta(days=int(value)))

@@ -15,10 +15,12 @@ from merchants.choices import ListingState, MerchantState, ShopState, ZoneSide
 from merchants.models import Listing, Merchant
 from merchants.services import listings as listing_services
 from merchants.services import registry as registry_services
+from merchants.services.moderation import NOTHING_CHOSEN
 from merchants.services.notifications import notification_mark_read
+from merchants.views.administrator import moderation as moderation_views
 from merchants.views.administrator import registry as registry_views
 from tests.merchants.factories import ListingFactory, MerchantFactory, OwnerFactory, ShopFactory
-from tests.merchants.pages import html, url
+from tests.merchants.pages import html, table_rows, url
 
 pytestmark = pytest.mark.django_db
 
@@ -341,22 +343,141 @@ def test_merchant_history_names_every_action_by_its_label_never_its_code(market,
 # --- moderation ---------------------------------------------------------------------------------------
 
 
-def test_moderation_lists_submitted_listings_oldest_first_with_their_details(market, administrator_client):
+def test_moderation_is_a_table_of_submitted_listings_oldest_first(market, administrator_client):
     market.listing_b.title_ru = "Войлочные сапоги"
     market.listing_b.save()
     later = submitted(market.listing_a, by=market.owner_a)
     earlier = submitted(market.listing_b, by=market.owner_b)
     Listing.objects.filter(pk=earlier.pk).update(submitted_at=later.submitted_at - timedelta(hours=1))
     ListingFactory(shop=market.shop_a, title_en="Still a draft")
-    page = html(administrator_client.get(url("registry-moderation")))
-    first, second = page.index(f'id="listing-{earlier.pk}"'), page.index(f'id="listing-{later.pk}"')
-    assert first < second
+    response = administrator_client.get(url("registry-moderation"))
+    assert table_rows(response) == [earlier, later]
+    page = html(response)
     assert "Still a draft" not in page
-    item = page[first:second]
-    for text in ("Kazakh felt boots", "Войлочные сапоги", market.shop_b.unit_code, market.b.trade_name, "090210",
+    first, second = page.index(f'id="listing-{earlier.pk}"'), page.index(f'id="listing-{later.pk}"')
+    row = page[first:second]
+    for text in ("Kazakh felt boots", market.shop_b.unit_code, market.b.trade_name, "090210",
+                 "Coffee, tea, maté and spices", "China", "88.00"):  # fmt: skip
+        assert text in row
+    # Each row has its box for the bulk form and a link to the whole listing
+    assert f'name="listings" value="{earlier.pk}" form="moderation-bulk"' in row
+    assert f'href="{url("registry-listing", earlier.pk)}?next=' in row
+    assert '<form id="moderation-bulk" method="post"' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, {"a", "b", "c"}),
+        ({"q": "boots"}, {"b"}),
+        ({"merchant": "B"}, {"b"}),
+        ({"hs_chapter": "61"}, {"c"}),
+        ({"origin_country": "KZ"}, {"c"}),
+        ({"waiting": "7"}, {"a"}),
+        ({"waiting": "3", "merchant": "A"}, {"a"}),
+    ],
+)
+def test_moderation_filters(market, administrator_client, query, expected):
+    # Given three listings waiting: A's tea for ten days, B's boots and A's Kazakh T-shirt since today
+    shirt = ListingFactory(shop=market.shop_a, title_en="Felt T-shirt", hs_code="610910", origin_country="KZ")
+    listings = {
+        "a": submitted(market.listing_a, by=market.owner_a),
+        "b": submitted(market.listing_b, by=market.owner_b),
+        "c": submitted(shirt, by=market.owner_a),
+    }
+    Listing.objects.filter(pk=listings["a"].pk).update(submitted_at=timezone.now() - timedelta(days=10))
+    merchants = {"A": market.a.pk, "B": market.b.pk}
+    if "merchant" in query:
+        query = {**query, "merchant": merchants[query["merchant"]]}
+    response = administrator_client.get(url("registry-moderation"), query)
+    assert {listing.pk for listing in table_rows(response)} == {listings[key].pk for key in expected}
+
+
+def test_moderation_is_paged_and_keeps_the_filters_on_the_way_to_a_listing_and_back(
+    market, administrator_client, monkeypatch
+):
+    monkeypatch.setattr(moderation_views.ModerationView, "table_pagination", {"per_page": 1})
+    first = submitted(market.listing_a, by=market.owner_a)
+    second = submitted(market.listing_b, by=market.owner_b)
+    Listing.objects.filter(pk=first.pk).update(submitted_at=second.submitted_at - timedelta(hours=1))
+    response = administrator_client.get(url("registry-moderation"), {"page": 2, "origin_country": "CN"})
+    assert table_rows(response) == [second]
+    back = url("registry-moderation") + "?page=2&origin_country=CN"
+    listing_page = html(administrator_client.get(url("registry-listing", second.pk), {"next": back}))
+    assert f'href="{back.replace("&", "&amp;")}"' in listing_page
+
+
+def test_a_listing_opens_whole_before_the_decision(market, administrator_client):
+    market.listing_b.title_ru = "Войлочные сапоги"
+    market.listing_b.description_en = "Hand-made from sheep's wool."
+    market.listing_b.description_ru = "Ручная работа из овечьей шерсти."
+    market.listing_b.save()
+    listing = submitted(market.listing_b, by=market.owner_b)
+    page = html(administrator_client.get(url("registry-listing", listing.pk)))
+    for text in ("Kazakh felt boots", "Войлочные сапоги", "Hand-made from sheep&#x27;s wool.",
+                 "Ручная работа из овечьей шерсти.", market.shop_b.unit_code, market.b.trade_name, "090210",
                  "Coffee, tea, maté and spices", "China", "88.00 CNY", "No photo"):  # fmt: skip
-        assert text in item
-    assert 'hx-swap="outerHTML"' in item and f'hx-post="{url("registry-listing-approve", earlier.pk)}"' in item
+        assert text in page
+    assert f'hx-post="{url("registry-listing-approve", listing.pk)}"' in page
+    assert f'hx-post="{url("registry-listing-reject", listing.pk)}"' in page
+
+
+def bulk(client, action: str, listings, *, reason: str = "", query: str = ""):
+    body = {"action": action, "reason": reason, "listings": [listing.pk for listing in listings]}
+    return client.post(url("registry-moderation") + query, body)
+
+
+def test_approving_many_at_once_writes_one_audit_row_each_and_says_so(market, administrator_client):
+    chosen = [submitted(market.listing_a, by=market.owner_a), submitted(market.listing_b, by=market.owner_b)]
+    response = bulk(administrator_client, "approve", chosen, query="?origin_country=CN")
+    # Then both are approved, each with its own audit row, and the page (its filters kept) says how many
+    assert response.status_code == 302 and response.url == url("registry-moderation") + "?origin_country=CN"
+    assert set(Listing.objects.values_list("state", flat=True)) == {ListingState.APPROVED}
+    assert AuditEntry.objects.filter(action="listing.approve").count() == 2
+    assert "2 listings approved." in html(administrator_client.get(response.url))
+
+
+def test_rejecting_many_needs_a_reason_and_keeps_the_choice_meanwhile(market, administrator_client):
+    chosen = [submitted(market.listing_a, by=market.owner_a), submitted(market.listing_b, by=market.owner_b)]
+    audited_before = audit_count()
+    response = bulk(administrator_client, "reject", chosen[:1], reason="  ")
+    assert response.status_code == 200
+    page = html(response)
+    assert str(REASON_REQUIRED) in page
+    assert f'value="{chosen[0].pk}" form="moderation-bulk" id="pick-{chosen[0].pk}" checked' in page
+    assert f'value="{chosen[1].pk}" form="moderation-bulk" id="pick-{chosen[1].pk}" aria-label' in page
+    assert audit_count() == audited_before
+    assert set(Listing.objects.values_list("state", flat=True)) == {ListingState.SUBMITTED}
+    # With a reason, each is rejected with it, in its audit row too
+    bulk(administrator_client, "reject", chosen, reason="Photos missing")
+    for listing in chosen:
+        listing.refresh_from_db()
+        assert (listing.state, listing.rejection_reason) == (ListingState.REJECTED, "Photos missing")
+    assert (
+        list(AuditEntry.objects.filter(action="listing.reject").values_list("reason", flat=True))
+        == ["Photos missing"] * 2
+    )
+
+
+def test_a_bulk_action_reports_the_listings_it_could_not_move(market, administrator_client):
+    waiting = submitted(market.listing_a, by=market.owner_a)
+    already = submitted(market.listing_b, by=market.owner_b)
+    listing_services.listing_approve(listing=already, acting_user=market.administrator)
+    response = bulk(administrator_client, "reject", [waiting, already], reason="Duplicate")
+    page = html(administrator_client.get(response.url))
+    assert "1 listing rejected." in page
+    assert "Not rejected: Kazakh felt boots:" in page
+    already.refresh_from_db()
+    assert already.state == ListingState.APPROVED
+
+
+def test_a_bulk_action_needs_a_listing_and_only_for_administrators(market, administrator_client, signed_in):
+    listing = submitted(market.listing_a, by=market.owner_a)
+    response = bulk(administrator_client, "approve", [])
+    assert response.status_code == 200 and str(NOTHING_CHOSEN) in html(response)
+    assert bulk(signed_in(market.owner_a), "approve", [listing]).status_code == 403
+    assert administrator_client.get(url("registry-listing", listing.pk)).status_code == 200
+    assert signed_in(market.owner_a).get(url("registry-listing", listing.pk)).status_code == 403
 
 
 def test_moderation_approve_with_htmx_swaps_the_item(market, administrator_client):
