@@ -3,7 +3,7 @@
 | list | page | API |
 |---|---|---|
 | merchants | /registry/merchants/ | /api/v1/merchants/ |
-| shops | /registry/shops/ (side and building: `ShopMapFilterSet`) | /api/v1/shops/ |
+| shops | /registry/shops/ (side, building, floor, unit state, merchant: `ShopMapFilterSet`) | /api/v1/shops/ |
 | a merchant's listings | /portal/listings/ | /api/v1/listings/ |
 | the public catalogue | /catalogue/ | /api/v1/catalogue/ |
 | listings waiting for review | /registry/moderation/ | |
@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from merchants.choices import ListingState, MerchantState, ShopState, YesNo, ZoneSide
+from merchants.choices import ListingState, MerchantState, ShopState, UnitState, YesNo, ZoneSide
 from merchants.forms import ShopChoiceField
 from merchants.models import Listing, Merchant, Shop
 from merchants.selectors.catalogue import hs_chapters
-from merchants.selectors.registry import shop_buildings
+from merchants.selectors.registry import shop_buildings, shop_floors
 
 ALL = _("All")
 ANY = _("Any")
@@ -120,13 +120,26 @@ class ShopFilterSet(django_filters.FilterSet):
 
 
 class ShopMapFilterSet(ShopFilterSet):
-    """The administrators' shop map: by side of the zone and building only."""
+    """The administrators' shop map: by side of the zone, building, floor, the unit's state on the map (UnitState,
+    annotated by `ShopQuerySet.with_unit_state`) and merchant."""
 
-    state = None
-    merchant = None
+    floor = django_filters.ChoiceFilter(label=_("Floor"), empty_label=ALL, method="filter_floor")
+    state = django_filters.ChoiceFilter(
+        label=_("State"), field_name="unit_state", choices=UnitState.choices, empty_label=ALL
+    )
+    merchant = django_filters.ModelChoiceFilter(label=_("Merchant"), queryset=visible_merchants, empty_label=ALL)
 
     class Meta(ShopFilterSet.Meta):
-        fields = ["side", "building"]
+        fields = ["side", "building", "floor", "state", "merchant"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["floor"].choices = [(str(floor), floor) for floor in shop_floors()]
+        self.form.fields["merchant"].queryset = visible_merchants(self.request).order_by("trade_name")
+        self.form.fields["merchant"].label_from_instance = lambda merchant: merchant.trade_name
+
+    def filter_floor(self, queryset, name, value: str):
+        return queryset.filter(unit_floor=int(value))
 
 
 class ListingFilterSet(django_filters.FilterSet):

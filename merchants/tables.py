@@ -15,6 +15,7 @@ from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
@@ -183,7 +184,11 @@ class ModerationTable(RegistryTable):
     def render_hs_code(self, record: Listing) -> str:
         chapter = record.hs_heading.chapter
         return format_html(
-            '<code>{}</code> <span class="help">{} · {}</span>', record.hs_code, chapter.code, chapter.name
+            '<code>{}</code> <span class="help reg-chapter" title="{}">{} · {}</span>',
+            record.hs_code,
+            chapter.name,
+            chapter.code,
+            Truncator(chapter.name).chars(32),
         )
 
     def render_origin_country(self, record: Listing) -> str:

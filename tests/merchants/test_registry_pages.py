@@ -556,8 +556,7 @@ def test_moderating_a_listing_twice_says_why_not(market, administrator_client):
 
 UNIT_GRID = re.compile(r'<ol class="reg-units" aria-labelledby="building-(\w+) floor-\w+-(\d+)">(.*?)</ol>', re.S)
 UNIT_CELL = re.compile(
-    r'<li class="reg-unit reg-unit-(\w+)">\s*<strong class="reg-unit-code">([^<]+)</strong>.*?'
-    r'<span class="reg-unit-state">(.*?)</span>\s*</li>',
+    r'<li class="reg-unit reg-unit-(\w+)" data-unit="([^"]+)">.*?<span class="reg-unit-state">(.*?)</span>.*?</li>',
     re.S,
 )
 
@@ -592,13 +591,17 @@ def test_shop_map_shows_units_by_building_and_floor(zone_units, administrator_cl
     assert list(grid) == [("B2", 1), ("B2", 2), ("B10", 1), ("C1", 3)]
     b2_first = [code for code, _status, _text in grid[("B2", 1)]]
     assert b2_first == sorted([market.shop_a.unit_code, market.shop_b.unit_code, "B2-1-900"])
-    assert grid[("B2", 2)] == [("B2-2-001", "trading", "● Trading")]
-    # A closed shop is vacant and a suspended merchant's shop inactive, said in words and not only by colour
-    assert ("B2-1-900", "vacant", "○ Vacant · Shop closed") in grid[("B2", 1)]
-    assert grid[("B10", 1)] == [("B10-1-001", "inactive", "◌ Inactive · Merchant suspended")]
-    # Each cell names the shop and its merchant
-    cell = page[page.index("B2-2-001") : page.index("B2-2-001") + 400]
-    assert "Second floor" in cell and market.a.trade_name in cell
+    assert grid[("B2", 2)] == [("B2-2-001", "occupied", "Occupied")]
+    # A closed shop's unit is vacant, a suspended merchant's closed, said in words and not only by colour
+    assert ("B2-1-900", "vacant", "Vacant · Shop closed") in grid[("B2", 1)]
+    assert grid[("B10", 1)] == [("B10-1-001", "closed", "Closed · Merchant suspended")]
+    # Each unit is a small square (its number and state) that opens, on hover or tap, to its shop and merchant
+    cell = page[page.index('data-unit="B2-2-001"') :]
+    cell = cell[: cell.index("</li>")]
+    assert "<details>" in cell and 'title="B2-2-001 · Second floor · ' in cell
+    assert "001 ●" in cell and "Second floor" in cell and market.a.trade_name in cell
+    # The legend counts each state
+    assert "Occupied (4)" in page and "Vacant (1)" in page and "Closed (1)" in page
     # The table below lists the same units
     table = page[page.index('id="shop-table"') :]
     assert all(code in table for code in ("B2-2-001", "B2-1-900", "C1-3-010", "B10-1-001"))
@@ -610,9 +613,17 @@ def test_shop_map_shows_units_by_building_and_floor(zone_units, administrator_cl
         ({"side": "KZ"}, {"C1-3-010"}),
         ({"building": "B10"}, {"B10-1-001"}),
         ({"building": "B2", "side": "KZ"}, set()),
+        ({"floor": "2"}, {"B2-2-001"}),
+        ({"floor": "3", "building": "C1"}, {"C1-3-010"}),
+        ({"state": "vacant"}, {"B2-1-900"}),
+        ({"state": "closed"}, {"B10-1-001"}),
+        ({"merchant": "b"}, {"B2-1-002", "C1-3-010"}),
     ],
 )
 def test_shop_filters_narrow_the_map_and_the_table(zone_units, administrator_client, query, units):
+    if "merchant" in query:
+        query = {"merchant": zone_units.b.pk}
+        units = {zone_units.shop_b.unit_code, "C1-3-010"}
     page = html(administrator_client.get(url("registry-shops"), query))
     on_map = {code for cells in shop_map(page).values() for code, _status, _text in cells}
     table = page[page.index('id="shop-table"') :]
