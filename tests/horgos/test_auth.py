@@ -147,6 +147,16 @@ def test_navigation_links_follow_the_role(client):
     assert reverse("admin:horgos_auditentry_changelist") in admin_page
 
 
+def test_recent_activity_shows_the_reason_given_for_an_action(client):
+    admin = AdministratorFactory()
+    AuditEntry.objects.create(
+        actor=admin, action=AuditAction.LANE_UPDATE, target_type="x", target_id="1", reason="Scanner broken"
+    )
+    client.force_login(admin)
+    activity = client.get(reverse("home")).content.decode().split('id="recent-activity"')[1]
+    assert "Reason: Scanner broken" in activity
+
+
 # Every link each role's navigation had before it was grouped into menus (issue 12); the menus may add more.
 NAVIGATION_LINKS = {
     "officer": [
