@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 
 from crossings.forms import CLOSURE_ENDS_LABEL, CLOSURE_STARTS_LABEL, ClosureAdminForm
 from crossings.models import (
@@ -114,13 +115,14 @@ class CheckpointAdmin(ServiceAdmin):
 
 @admin.register(Lane)
 class LaneAdmin(ServiceAdmin):
-    """Lanes are added with `lane_create` and changed with `lane_update` (a lane keeps its checkpoint and code)."""
+    """Lanes are added with `lane_create` and changed with `lane_update` (a lane keeps its checkpoint and code).
+    A lane is opened and closed on the Lanes page, where closing asks for the reason the audit row keeps."""
 
     list_display = ["__str__", "direction", "group", "is_open"]
     list_filter = ["checkpoint", "direction", "group", "is_open"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["checkpoint", "code"] if obj else []
+        return ["checkpoint", "code", "is_open"] if obj else []
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # crossings name their lane; close it instead
@@ -138,8 +140,12 @@ class OpeningHoursAdmin(ServiceAdmin):
     """Hours are set with `opening_hours_set` (in the checkpoint's local time); deleting a day's row closes the
     checkpoint that day."""
 
-    list_display = ["checkpoint", "weekday", "opens_at", "closes_at"]
+    list_display = ["checkpoint", "weekday", "hours"]
     list_filter = ["checkpoint"]
+
+    @admin.display(description=_("Hours"))
+    def hours(self, obj: OpeningHours) -> str:
+        return obj.span  # a closing at midnight as 24:00, not "midnight" or 12 a.m.
 
     def get_readonly_fields(self, request, obj=None):
         return ["checkpoint", "weekday"] if obj else []
@@ -162,8 +168,9 @@ class OpeningHoursAdmin(ServiceAdmin):
 
 @admin.register(Closure)
 class ClosureAdmin(ServiceAdmin):
-    """Closures are added with `closure_add`, their times typed in the checkpoint's own zone, and removed with
-    `closure_remove`; to change one, remove it and add it again."""
+    """Closures are added with `closure_add`, their times typed in the checkpoint's own zone. They are removed on
+    the Opening hours page, which asks for the reason `closure_remove` needs; to change one, remove it there and
+    add it again."""
 
     form = ClosureAdminForm
     list_display = ["checkpoint", "reason", "starts_local", "ends_local"]
@@ -191,8 +198,8 @@ class ClosureAdmin(ServiceAdmin):
     def save_model(self, request, obj, form, change):
         self.took_over(obj, reference.closure_add(acting_user=request.user, **form.cleaned_data))
 
-    def delete_model(self, request, obj):
-        reference.closure_remove(closure=obj, acting_user=request.user)
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # removing needs a reason: the Opening hours page asks for it
 
 
 @admin.register(StayPolicy)

@@ -4,7 +4,7 @@
 form has that field, so a rule broken in the service reads like any other field error.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from django import forms
 from django.conf import settings
@@ -17,6 +17,7 @@ from django_countries import countries
 
 from crossings.choices import AlertState, Direction, DocumentType, LaneGroup, LaneState, Sex, UserStatus, WatchlistMatch
 from crossings.models import Checkpoint, Closure, Lane
+from crossings.models.reference import clock_closing
 from crossings.mrz import compact_zone, looks_like_mrz
 from crossings.nationalities import nationalities
 from crossings.services.reference import CLOSURE_ENDS_BEFORE_START, HOURS_BOTH_OR_NEITHER
@@ -100,25 +101,55 @@ class LaneStateForm(forms.Form):
 # --- Opening hours and closures -------------------------------------------------------------------
 
 
+CLOCK_TIME_INVALID = _("Write the time on a 24-hour clock as HH:MM, e.g. 07:30 or 22:00.")
+CLOCK_TIME_24_OPENS = _("24:00 is a closing time only; a day opening at midnight opens at 00:00.")
+
+
+class ClockInput(forms.TextInput):
+    """A time typed on a 24-hour clock, HH:MM, whatever the browser's locale (an <input type=time> shows "12:00 AM"
+    in English); with `closing`, midnight shows as 24:00."""
+
+    def __init__(self, *, closing: bool = False):
+        attrs = {
+            "inputmode": "numeric",
+            "pattern": "([01][0-9]|2[0-3]):[0-5][0-9]" + ("|24:00" if closing else ""),
+            "placeholder": "HH:MM",
+            "maxlength": 5,
+            "size": 5,
+            "autocomplete": "off",
+        }
+        super().__init__(attrs=attrs)
+        self.closing = closing
+
+    def format_value(self, value):
+        if isinstance(value, time):
+            return clock_closing(value) if self.closing else f"{value:%H:%M}"
+        return super().format_value(value)
+
+
+class ClockTimeField(forms.TimeField):
+    """HH:MM on a 24-hour clock; with `closing`, 24:00 too, read as 00:00 (midnight at the end of the day, as the
+    services store it)."""
+
+    def __init__(self, *, closing: bool = False, **kwargs):
+        self.closing = closing
+        kwargs.setdefault("widget", ClockInput(closing=closing))
+        super().__init__(input_formats=["%H:%M"], **kwargs)
+        self.error_messages["invalid"] = CLOCK_TIME_INVALID
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() == "24:00":
+            if not self.closing:
+                raise ValidationError(CLOCK_TIME_24_OPENS, code="invalid")
+            return time(0, 0)
+        return super().to_python(value)
+
+
 class OpeningHoursForm(forms.Form):
     """One weekday of one checkpoint, in the checkpoint's local time; both times empty: closed that day."""
 
-    opens_at = forms.TimeField(
-        label=_("Opens at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    closes_at = forms.TimeField(
-        label=_("Closes at"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text=_("00:00 means midnight at the end of the day."),
-    )
-
-    def __init__(self, *args, form_id: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        if form_id:
-            # The inputs sit in the cells of a table row; the <form> element sits in the last cell.
-            for field in self.fields.values():
-                field.widget.attrs["form"] = form_id
+    opens_at = ClockTimeField(label=_("Opens at"), required=False)
+    closes_at = ClockTimeField(label=_("Closes at"), required=False, closing=True)
 
     def clean(self):
         cleaned = super().clean()
@@ -126,6 +157,29 @@ class OpeningHoursForm(forms.Form):
         if not self.errors and (opens_at is None) != (closes_at is None):
             self.add_error("closes_at" if closes_at is None else "opens_at", HOURS_BOTH_OR_NEITHER)
         return cleaned
+
+
+class BaseWeekHoursFormSet(forms.BaseFormSet):
+    """A checkpoint's week: one OpeningHoursForm per weekday, Monday (0) first, always seven."""
+
+    def week(self) -> dict[int, tuple[time | None, time | None]]:
+        """weekday → (opens_at, closes_at), for `opening_hours_set_week`."""
+        return {
+            weekday: (form.cleaned_data.get("opens_at"), form.cleaned_data.get("closes_at"))
+            for weekday, form in enumerate(self.forms)
+        }
+
+
+WeekHoursFormSet = forms.formset_factory(
+    OpeningHoursForm,
+    formset=BaseWeekHoursFormSet,
+    extra=0,
+    min_num=7,
+    max_num=7,
+    absolute_max=7,
+    validate_min=True,
+    validate_max=True,
+)
 
 
 CLOSURE_STARTS_LABEL = _("Starts (local time of the checkpoint)")

@@ -48,8 +48,8 @@ class HorgosUserAdmin(UserAdmin):
 class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: audit rows are never changed or deleted (the database refuses it too)."""
 
-    list_display = ["occurred_at", "actor_username", "action", "target_type", "target_repr"]
+    list_display = ["occurred_at", "actor_username", "action", "target_type", "target_repr", "reason"]
     list_filter = ["action", "target_type"]
-    search_fields = ["actor_username", "action", "target_repr", "target_id"]
+    search_fields = ["actor_username", "action", "target_repr", "target_id", "reason"]
     date_hierarchy = "occurred_at"
     readonly_fields = [field.name for field in AuditEntry._meta.fields]

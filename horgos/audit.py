@@ -3,10 +3,12 @@
 import enum
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.transaction import TransactionManagementError
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
 from horgos.choices import AuditAction
@@ -15,6 +17,17 @@ from horgos.models import AuditEntry, User
 AUDIT_OUTSIDE_TRANSACTION = "audit_record must be called inside the transaction of the change it records."
 AUDIT_VALUE_NOT_PLAIN = "%(path)s: a %(type)s cannot be recorded in the audit log; pass a plain value."
 AUDIT_ACTION_UNKNOWN = "%(action)r is no AuditAction: add it to horgos.choices.AuditAction with its label."
+REASON_REQUIRED = _("Give the reason.")
+REASON_MAX_LENGTH = 300
+
+
+def reason_required(reason: str | None) -> str:
+    """`reason` stripped, for an action that takes something away and must say why in its audit row; an empty
+    one raises ValidationError on the "reason" field."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": REASON_REQUIRED})
+    return reason
 
 
 def plain(value: Any, path: str = "changes") -> Any:
@@ -50,12 +63,18 @@ def plain(value: Any, path: str = "changes") -> Any:
 
 
 def audit_record(
-    *, actor: User | None, action: AuditAction, target: models.Model, changes: dict[str, Any] | None = None
+    *,
+    actor: User | None,
+    action: AuditAction,
+    target: models.Model,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
 ) -> AuditEntry:
     """Append an audit row for `action` (an AuditAction) on `target` by `actor` (None for the system itself).
 
     `changes` maps a field name to {"before": ..., "after": ...} (see `changes_between`), or holds
-    whatever else explains the action (a reason, a count); its values are stored as `plain` makes them.
+    whatever else explains the action (a count); its values are stored as `plain` makes them. `reason` is why,
+    as the actor gave it (see `reason_required` for the actions that must have one).
     The row commits or rolls back with the caller's transaction, so a change is never recorded without
     its audit row or the other way round.
     """
@@ -71,6 +90,7 @@ def audit_record(
         target_id=str(target.pk),
         target_repr=str(target)[:255],
         changes=plain(changes or {}),
+        reason=reason.strip(),
     )
 
 

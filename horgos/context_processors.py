@@ -1,68 +1,133 @@
+from dataclasses import dataclass, field
+
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from horgos.choices import Role
 
 
-def navigation(request):
-    """The navigation links of the signed-in user's role, for base.html.
+@dataclass
+class NavLink:
+    """One page in the navigation."""
 
-    The apps' pages are reversed by URL name, so this package imports none of the apps.
-    """
-    user = getattr(request, "user", None)
-    catalogue = (reverse("merchants:catalogue"), _("Catalogue"))
+    url: str
+    label: str | Promise
+
+
+@dataclass
+class NavGroup:
+    """Pages of one task under one menu (a <details> in base.html); `current` when one of them is the page shown."""
+
+    label: str | Promise
+    links: list[NavLink] = field(default_factory=list)
+    current: bool = False
+
+
+def _link(url_name: str, label: str | Promise) -> NavLink:
+    return NavLink(reverse(url_name), label)
+
+
+def _navigation_items(user) -> list[NavLink | NavGroup]:
+    """The navigation of `user`'s role: a few pages on their own, the others grouped by task."""
+    catalogue = _link("merchants:catalogue", _("Catalogue"))
+    api = _link("api-docs", _("API"))
     if user is None or not user.is_authenticated:
-        traffic = (reverse("crossings:traffic"), _("Traffic"))
-        return {
-            "nav_links": [
-                (reverse("landing"), _("About the zone")),
-                traffic,
-                catalogue,
-                (reverse("api-docs"), _("API")),
-            ]
-        }
-    zone_pages = [
-        (reverse("crossings:traveller-search"), _("Find a traveller")),
-        (reverse("crossings:inside"), _("Inside the zone")),
-        (reverse("crossings:overstays"), _("Overstays")),
-        (reverse("crossings:today"), _("Today")),
-        (reverse("crossings:charts"), _("Charts")),
-        (reverse("crossings:statistics"), _("Statistics")),
-        (reverse("crossings:reports"), _("Reports")),
-    ]
+        return [_link("landing", _("About the zone")), _link("crossings:traffic", _("Traffic")), catalogue, api]
+    traffic = NavGroup(
+        pgettext_lazy("navigation menu", "Traffic"),
+        [
+            _link("crossings:traveller-search", _("Find a traveller")),
+            _link("crossings:today", _("Today")),
+            _link("crossings:inside", _("Inside the zone")),
+            _link("crossings:overstays", _("Overstays")),
+            _link("crossings:charts", _("Charts")),
+            _link("crossings:statistics", _("Statistics")),
+            _link("crossings:reports", _("Reports")),
+        ],
+    )
+    account = _link("account", _("Account"))
     if user.role == Role.OFFICER:
-        links = [
-            (reverse("crossings:desk"), _("Lane desk")),
-            *zone_pages,
-            (reverse("crossings:operations-alerts"), _("Alerts")),
+        alerts = _link("crossings:operations-alerts", _("Alerts"))
+        return [_link("crossings:desk", _("Lane desk")), traffic, alerts, catalogue, api, account]
+    if user.role == Role.ADMINISTRATOR:
+        return [
+            _link("home", _("Home")),
+            traffic,
+            NavGroup(
+                pgettext_lazy("navigation menu", "Checkpoints"),
+                [
+                    _link("crossings:operations", _("Operations")),
+                    _link("crossings:desk", _("Lane desk")),
+                    _link("crossings:operations-lanes", _("Lanes")),
+                    _link("crossings:operations-hours", _("Opening hours and closures")),
+                    _link("crossings:operations-watchlist", _("Watchlist")),
+                    _link("crossings:operations-alerts", _("Alerts")),
+                    _link("crossings:operations-users", _("Officers and users")),
+                ],
+            ),
+            NavGroup(
+                pgettext_lazy("navigation menu", "Registry"),
+                [
+                    _link("merchants:registry-applications", _("Merchants")),
+                    _link("merchants:registry-moderation", _("Moderation")),
+                    _link("merchants:registry-shops", _("Shops")),
+                ],
+            ),
+            NavGroup(
+                pgettext_lazy("navigation menu", "Trade"),
+                [
+                    _link("trade:sales", _("Sales")),
+                    _link("trade:rates", _("Exchange rates")),
+                    _link("trade:policies", _("Allowances")),
+                    _link("trade:flags", _("Shuttle traders")),
+                    _link("trade:statistics", _("Trade statistics")),
+                    _link("trade:all-shipments", _("Shipments")),
+                ],
+            ),
+            NavGroup(
+                pgettext_lazy("navigation menu", "System"),
+                [
+                    _link("admin:horgos_auditentry_changelist", _("Audit log")),
+                    _link("admin:index", _("Administration")),
+                    api,
+                ],
+            ),
+            catalogue,
+            account,
         ]
-    elif user.role == Role.ADMINISTRATOR:
-        links = [
-            (reverse("home"), _("Home")),
-            (reverse("crossings:desk"), _("Lane desk")),
-            *zone_pages,
-            (reverse("crossings:operations"), _("Operations")),
-            (reverse("merchants:registry-applications"), _("Merchants")),
-            (reverse("merchants:registry-moderation"), _("Moderation")),
-            (reverse("merchants:registry-shops"), _("Shops")),
-            (reverse("trade:sales"), _("Sales")),
-            (reverse("trade:rates"), _("Exchange rates")),
-            (reverse("trade:policies"), _("Allowances")),
-            (reverse("trade:flags"), _("Shuttle traders")),
-            (reverse("trade:statistics"), _("Trade statistics")),
-            (reverse("trade:all-shipments"), _("Shipments")),
-            (reverse("admin:horgos_auditentry_changelist"), _("Audit log")),
-            (reverse("admin:index"), _("Administration")),
-        ]
-    else:
-        links = [
-            (reverse("merchants:portal"), _("My merchant")),
-            (reverse("merchants:portal-shops"), _("Shops")),
-            (reverse("merchants:portal-listings"), _("Listings")),
-            (reverse("merchants:portal-members"), _("Staff")),
-            (reverse("trade:sale-new"), _("New sale")),
-            (reverse("trade:sales"), _("Sales")),
-            (reverse("trade:shipments"), _("Shipments")),
-        ]
-    links += [catalogue, (reverse("api-docs"), _("API")), (reverse("account"), _("Account"))]
-    return {"nav_links": links}
+    return [
+        _link("merchants:portal", _("My merchant")),
+        _link("merchants:portal-shops", _("Shops")),
+        _link("merchants:portal-listings", _("Listings")),
+        _link("merchants:portal-members", _("Staff")),
+        NavGroup(
+            pgettext_lazy("navigation menu", "Trade"),
+            [
+                _link("trade:sale-new", _("New sale")),
+                _link("trade:sales", _("Sales")),
+                _link("trade:shipments", _("Shipments")),
+            ],
+        ),
+        catalogue,
+        api,
+        account,
+    ]
+
+
+def navigation(request):
+    """The navigation of the signed-in user's role, for base.html.
+
+    `nav_items` holds links and NavGroups (a menu each); `nav_links` is every link of them, flat. The apps' pages
+    are reversed by URL name, so this package imports none of the apps.
+    """
+    items = _navigation_items(getattr(request, "user", None))
+    links: list[NavLink] = []
+    for item in items:
+        if isinstance(item, NavGroup):
+            item.current = any(link.url == request.path for link in item.links)
+            links.extend(item.links)
+        else:
+            links.append(item)
+    return {"nav_items": items, "nav_links": [(link.url, link.label) for link in links]}

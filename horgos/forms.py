@@ -10,6 +10,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from horgos.audit import REASON_MAX_LENGTH
 from horgos.models import User
 
 PASSWORDS_DIFFER = _("The two passwords differ.")
@@ -69,3 +70,23 @@ class NewPasswordForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class ConfirmForm(forms.Form):
+    """The confirmation step of an action (`horgos.pages.render_confirmation`), with a reason field when given
+    `reason_label`. Whether a reason is required is the service's rule (`horgos.audit.reason_required`); the
+    `required` attribute only saves a round trip in the browser."""
+
+    def __init__(self, *args, reason_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reason_label:
+            self.fields["reason"] = forms.CharField(
+                label=reason_label,
+                max_length=REASON_MAX_LENGTH,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "required": True}),
+            )
+
+    @property
+    def reason(self) -> str:
+        return self.cleaned_data.get("reason", "")

@@ -79,6 +79,14 @@ class AuditEntry(models.Model):
     target_id = models.CharField(_("target id"), max_length=64)
     target_repr = models.CharField(_("target"), max_length=255)
     changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    reason = models.TextField(
+        _("reason"),
+        blank=True,
+        help_text=_(
+            "Why, in the words of who did it: required where an action takes something away (a lane's "
+            "closing, a closure's removal, a suspension, a rejection)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("audit entry")

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_filters.views import FilterView
@@ -35,6 +35,44 @@ def posted_next(request: HttpRequest) -> str:
 def redirect_back(request: HttpRequest, default: str) -> HttpResponse:
     """Back to the page the button was on (keeping its filters and page), else to `default`."""
     return redirect(posted_next(request) or default)
+
+
+def confirmation_next(request: HttpRequest, default: str) -> str:
+    """Where a confirmation page goes back to (Cancel, and after the action): the `next` it was opened with (GET)
+    or posted with, when that is on this site; else `default`."""
+    target = request.POST.get("next") if request.method == "POST" else request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def render_confirmation(
+    request: HttpRequest,
+    *,
+    title: str,
+    question: str,
+    confirm_label: str,
+    form,
+    cancel_url: str,
+    facts: list[tuple[str, str]] | None = None,
+    destructive: bool = False,
+) -> HttpResponse:
+    """The confirmation step of an action (horgos/confirm.html), which works without scripts: what is about to
+    happen (`question`, the `facts` of the row), the form (a `horgos.forms.ConfirmForm`, bound and with the
+    service's errors after a refused POST), a button that does it and Cancel back to `cancel_url`. It posts to
+    the address it was opened at."""
+    context = {
+        "title": title,
+        "question": question,
+        "confirm_label": confirm_label,
+        "form": form,
+        "cancel_url": cancel_url,
+        "facts": facts or [],
+        "destructive": destructive,
+    }
+    return render(request, "horgos/confirm.html", context, status=200)
 
 
 def show_error(request: HttpRequest, error: ValidationError) -> None:

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MerchantState(models.TextChoices):
@@ -22,6 +23,14 @@ class ZoneSide(models.TextChoices):
 class ShopState(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+
+class UnitState(models.TextChoices):
+    """A unit on the shop map, from its shop (`ShopQuerySet.with_unit_state`)."""
+
+    OCCUPIED = "occupied", pgettext_lazy("unit", "Occupied")
+    VACANT = "vacant", pgettext_lazy("unit", "Vacant")
+    CLOSED = "closed", pgettext_lazy("unit", "Closed")
 
 
 class ListingState(models.TextChoices):

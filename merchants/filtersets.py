@@ -3,26 +3,30 @@
 | list | page | API |
 |---|---|---|
 | merchants | /registry/merchants/ | /api/v1/merchants/ |
-| shops | /registry/shops/ (side and building: `ShopMapFilterSet`) | /api/v1/shops/ |
+| shops | /registry/shops/ (side, building, floor, unit state, merchant: `ShopMapFilterSet`) | /api/v1/shops/ |
 | a merchant's listings | /portal/listings/ | /api/v1/listings/ |
 | the public catalogue | /catalogue/ | /api/v1/catalogue/ |
+| listings waiting for review | /registry/moderation/ | |
 
 A page shows a value that cannot be used as an error beside its field and filters by the others; the API
 answers it with 400. Choices that depend on the caller (a merchant's own shops) come from `visible_to`, so
 another merchant's shop is not a valid choice, never a hint that it exists.
 """
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from merchants.choices import ListingState, MerchantState, ShopState, YesNo, ZoneSide
+from merchants.choices import ListingState, MerchantState, ShopState, UnitState, YesNo, ZoneSide
 from merchants.forms import ShopChoiceField
 from merchants.models import Listing, Merchant, Shop
 from merchants.selectors.catalogue import hs_chapters
-from merchants.selectors.registry import shop_buildings
+from merchants.selectors.registry import shop_buildings, shop_floors
 
 ALL = _("All")
 ANY = _("Any")
@@ -116,13 +120,26 @@ class ShopFilterSet(django_filters.FilterSet):
 
 
 class ShopMapFilterSet(ShopFilterSet):
-    """The administrators' shop map: by side of the zone and building only."""
+    """The administrators' shop map: by side of the zone, building, floor, the unit's state on the map (UnitState,
+    annotated by `ShopQuerySet.with_unit_state`) and merchant."""
 
-    state = None
-    merchant = None
+    floor = django_filters.ChoiceFilter(label=_("Floor"), empty_label=ALL, method="filter_floor")
+    state = django_filters.ChoiceFilter(
+        label=_("State"), field_name="unit_state", choices=UnitState.choices, empty_label=ALL
+    )
+    merchant = django_filters.ModelChoiceFilter(label=_("Merchant"), queryset=visible_merchants, empty_label=ALL)
 
     class Meta(ShopFilterSet.Meta):
-        fields = ["side", "building"]
+        fields = ["side", "building", "floor", "state", "merchant"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["floor"].choices = [(str(floor), floor) for floor in shop_floors()]
+        self.form.fields["merchant"].queryset = visible_merchants(self.request).order_by("trade_name")
+        self.form.fields["merchant"].label_from_instance = lambda merchant: merchant.trade_name
+
+    def filter_floor(self, queryset, name, value: str):
+        return queryset.filter(unit_floor=int(value))
 
 
 class ListingFilterSet(django_filters.FilterSet):
@@ -193,3 +210,47 @@ class CatalogueFilterSet(django_filters.FilterSet):
 
     def filter_words(self, queryset, name, value):
         return queryset.matching(value)
+
+
+# How long a listing has waited for review: the value is the least number of days.
+SUBMISSION_AGES = [
+    ("1", _("Waiting 1 day or more")),
+    ("3", _("Waiting 3 days or more")),
+    ("7", _("Waiting a week or more")),
+    ("14", _("Waiting two weeks or more")),
+]
+
+
+class ModerationFilterSet(django_filters.FilterSet):
+    """The administrators' moderation queue: words of the titles or descriptions, merchant, product group, origin
+    and how long the listing has waited."""
+
+    q = django_filters.CharFilter(label=_("Words"), max_length=200, method="filter_words", widget=search_input())
+    merchant = django_filters.ModelChoiceFilter(
+        label=_("Merchant"), field_name="shop__merchant", queryset=visible_merchants, empty_label=ALL
+    )
+    hs_chapter = django_filters.ChoiceFilter(
+        label=_("Product group (HS chapter)"), field_name="hs_code", lookup_expr="startswith", empty_label=ANY
+    )
+    origin_country = CountryCodeFilter(label=_("Country of origin"), choices=countries, empty_label=ANY)
+    waiting = django_filters.ChoiceFilter(
+        label=_("Submitted"), choices=SUBMISSION_AGES, empty_label=ANY, method="filter_waiting"
+    )
+
+    class Meta:
+        model = Listing
+        fields = ["q", "merchant", "hs_chapter", "origin_country", "waiting"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["merchant"].queryset = visible_merchants(self.request).order_by("trade_name")
+        self.form.fields["merchant"].label_from_instance = lambda merchant: merchant.trade_name
+        self.form.fields["hs_chapter"].choices = [
+            (chapter.code, f"{chapter.code} · {chapter.name}") for chapter in hs_chapters()
+        ]
+
+    def filter_words(self, queryset, name, value):
+        return queryset.matching(value)
+
+    def filter_waiting(self, queryset, name, value: str):
+        return queryset.filter(submitted_at__lte=timezone.now() - timedelta(days=int(value)))

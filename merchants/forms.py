@@ -189,6 +189,27 @@ class ReasonForm(forms.Form):
         return cls(data, auto_id=f"id_{row}_%s")
 
 
+class ModerationBulkForm(forms.Form):
+    """The listings chosen on the moderation page (checkboxes in its table rows), what to do with them (the button
+    pressed) and, for a rejection, the reason; the service says a rejection needs one."""
+
+    listings = forms.ModelMultipleChoiceField(
+        label=_("Listings"), queryset=Listing.objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
+    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for rejecting the chosen listings"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to reject; the merchants see it."),
+    )
+
+    def __init__(self, *args, listings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["listings"].queryset = listings
+
+
 # --- Members ------------------------------------------------------------------------------------
 
 

@@ -69,10 +69,15 @@ def next_url(request: HttpRequest, page_url: str) -> str:
 
 def titles_of(listing: Listing) -> list[dict[str, str]]:
     """Every title the listing has, with its language: [{"lang", "language", "title"}]."""
+    return [{**text, "title": text["text"]} for text in texts_of(listing, "title")]
+
+
+def texts_of(listing: Listing, kind: str) -> list[dict[str, str]]:
+    """Every `kind` ("title", "description") the listing has, with its language: [{"lang", "language", "text"}]."""
     return [
-        {"lang": lang, "language": language, "title": getattr(listing, f"title_{suffix}")}
+        {"lang": lang, "language": language, "text": getattr(listing, f"{kind}_{suffix}")}
         for suffix, lang, language in LISTING_LANGUAGES
-        if getattr(listing, f"title_{suffix}")
+        if getattr(listing, f"{kind}_{suffix}")
     ]
 
 

@@ -6,6 +6,7 @@ them; a state renders with the partial the other pages of its audience use.
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
@@ -14,6 +15,8 @@ from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django.utils.timesince import timesince
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -129,6 +132,78 @@ class MerchantShopTable(RegistryTable):
 
     def render_state(self, record: Shop) -> str:
         return record.get_state_display()
+
+
+# The bulk form of the moderation page, which the rows' checkboxes belong to (they sit in the table, outside it).
+MODERATION_FORM_ID = "moderation-bulk"
+
+
+class ModerationTable(RegistryTable):
+    """Listings waiting for review, oldest first: each row a checkbox for the bulk form and a link to the whole
+    listing (photo, descriptions), then its merchant, shop, product group, origin, price and age."""
+
+    title = tables.Column(verbose_name=_("Listing"), accessor="pk")
+    merchant = tables.Column(verbose_name=_("Merchant"), accessor="shop__merchant")
+    shop = tables.Column(verbose_name=_("Shop"), accessor="shop__unit_code")
+    hs_code = tables.Column(verbose_name=_("HS code"))
+    origin_country = tables.Column(verbose_name=_("Country of origin"))
+    price = tables.Column(verbose_name=_("Price (CNY)"), attrs={"cell": {"class": "num"}})
+    submitted_at = tables.Column(verbose_name=_("Submitted"))
+
+    class Meta(RegistryTable.Meta):
+        empty_text = _("No listings are waiting for review.")
+        row_attrs = {"id": lambda record: f"listing-{record.pk}", "class": "reg-moderation-row"}
+
+    def __init__(self, *args, next_url: str = "", chosen: set[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.next_url = next_url
+        self.chosen = chosen or set()
+
+    def render_title(self, record: Listing) -> str:
+        detail = reverse("merchants:registry-listing", args=[record.pk])
+        if self.next_url:
+            detail += "?" + urlencode({"next": self.next_url})
+        return format_html(
+            '<span class="reg-pick"><input type="checkbox" name="listings" value="{}" form="{}" id="pick-{}"{} '
+            'aria-label="{}"> <a href="{}">{}</a></span>',
+            record.pk,
+            MODERATION_FORM_ID,
+            record.pk,
+            " checked" if str(record.pk) in self.chosen else "",
+            gettext("Choose: %(title)s") % {"title": record.title},
+            detail,
+            record.title,
+        )
+
+    def render_merchant(self, value: Merchant) -> str:
+        return merchant_link(value)
+
+    def render_shop(self, value: str) -> str:
+        return code(value)
+
+    def render_hs_code(self, record: Listing) -> str:
+        chapter = record.hs_heading.chapter
+        return format_html(
+            '<code>{}</code> <span class="help reg-chapter" title="{}">{} · {}</span>',
+            record.hs_code,
+            chapter.name,
+            chapter.code,
+            Truncator(chapter.name).chars(32),
+        )
+
+    def render_origin_country(self, record: Listing) -> str:
+        return record.origin_country.name
+
+    def render_price(self, value) -> str:
+        return floatformat(value, 2)
+
+    def render_submitted_at(self, value) -> str:
+        return format_html(
+            '<time datetime="{}">{}</time> <span class="help">{}</span>',
+            shown_date(value, "c"),
+            shown_date(value, "Y-m-d H:i"),
+            gettext("%(age)s ago") % {"age": timesince(value)},
+        )
 
 
 def _value_label(name: str, value: Any) -> Any:

@@ -64,6 +64,7 @@ urlpatterns = [
         for action in registry.LIFECYCLE_ACTIONS
     ],
     path("registry/moderation/", moderation.moderation, name="registry-moderation"),
+    path("registry/moderation/<int:pk>/", moderation.listing_review, name="registry-listing"),
     path("registry/moderation/<int:pk>/approve/", moderation.listing_approve, name="registry-listing-approve"),
     path("registry/moderation/<int:pk>/reject/", moderation.listing_reject, name="registry-listing-reject"),
     path("registry/shops/", shops.shops, name="registry-shops"),

@@ -11,6 +11,7 @@ from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, 
 from crossings.nationalities import nationalities
 from crossings.selectors import document_get
 from crossings.selectors.dashboard import crossing_exit_panels
+from horgos.audit import REASON_MAX_LENGTH
 
 DOCUMENT_NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,29}$")
 MALFORMED_NUMBER = _("A document number has 1 to 30 letters and digits (spaces and dashes are ignored).")
@@ -46,6 +47,12 @@ class LaneUpdateSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=Direction.choices, required=False)
     group = serializers.ChoiceField(choices=LaneGroup.choices, required=False)
     is_open = serializers.BooleanField(required=False)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=REASON_MAX_LENGTH,
+        help_text="Why the lane closes: required to close an open lane, kept in the audit log.",
+    )
 
 
 class TravelDocumentSerializer(serializers.ModelSerializer):

@@ -188,6 +188,11 @@ class AcceptedDocument(models.Model):
         )
 
 
+def clock_closing(closes_at: time) -> str:
+    """A closing time on a 24-hour clock; 00:00, midnight at the end of the day, as 24:00."""
+    return "24:00" if closes_at == time(0, 0) else f"{closes_at:%H:%M}"
+
+
 class OpeningHours(models.Model):
     """When a checkpoint is open on a weekday, in its own time zone. No row: closed all day."""
 
@@ -213,7 +218,12 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.checkpoint.code} {self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+        return f"{self.checkpoint.code} {self.get_weekday_display()} {self.span}"
+
+    @property
+    def span(self) -> str:
+        """The hours on a 24-hour clock, a closing at midnight as 24:00: "07:00–24:00"."""
+        return f"{self.opens_at:%H:%M}–{clock_closing(self.closes_at)}"
 
     def is_open_at(self, local_time: time) -> bool:
         return self.opens_at <= local_time and (self.closes_at == time(0, 0) or local_time < self.closes_at)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crossings.choices import Weekday
 from crossings.models import Checkpoint, Closure, Lane, OfficerAssignment, OpeningHours, StayPolicy
-from horgos.audit import audit_record, changes_between
+from horgos.audit import audit_record, changes_between, reason_required
 from horgos.choices import AuditAction, Role
 from horgos.errors import constraint_messages
 from horgos.models import User
@@ -51,23 +51,39 @@ def lane_create(
     return lane
 
 
-def _update_audited(instance, *, fields: dict, acting_user: User, action: AuditAction):
-    """Change some fields of a locked row, validate it, and audit the before and after values."""
+def _update_audited(instance, *, fields: dict, acting_user: User, action: AuditAction, needs_reason=None, reason=""):
+    """Change some fields of a locked row, validate it, and audit the before and after values.
+
+    `needs_reason(locked_row)` says whether this change must give a reason (`reason_required`); the reason, if
+    any, goes into the audit row.
+    """
     require_role(acting_user, Role.ADMINISTRATOR)
     instance = type(instance).objects.select_for_update(of=("self",)).get(pk=instance.pk)
+    if needs_reason is not None and needs_reason(instance):
+        reason = reason_required(reason)
     before = {name: getattr(instance, name) for name in fields}
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean()
     instance.save(update_fields=list(fields))
-    audit_record(actor=acting_user, action=action, target=instance, changes=changes_between(before, fields))
+    audit_record(
+        actor=acting_user, action=action, target=instance, changes=changes_between(before, fields), reason=reason
+    )
     return instance
 
 
 @transaction.atomic
-def lane_update(*, lane: Lane, acting_user: User, **fields) -> Lane:
-    """Change a lane (e.g. open or close it, effective at once)."""
-    return _update_audited(lane, fields=fields, acting_user=acting_user, action=AuditAction.LANE_UPDATE)
+def lane_update(*, lane: Lane, acting_user: User, reason: str = "", **fields) -> Lane:
+    """Change a lane (e.g. open or close it, effective at once). Closing an open lane needs a `reason`, which the
+    audit row keeps (REASON_REQUIRED otherwise)."""
+    return _update_audited(
+        lane,
+        fields=fields,
+        acting_user=acting_user,
+        action=AuditAction.LANE_UPDATE,
+        needs_reason=lambda locked: locked.is_open and fields.get("is_open") is False,
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -186,6 +202,39 @@ def opening_hours_set(
     return hours
 
 
+class WeekHoursRefused(ValidationError):
+    """Some days of a week's hours were refused (`days`: weekday → its ValidationError); nothing was saved."""
+
+    def __init__(self, days: dict[int, ValidationError]):
+        super().__init__([message for error in days.values() for message in error.messages])
+        self.days = days
+
+
+@transaction.atomic
+def opening_hours_set_week(
+    *, checkpoint: Checkpoint, week: dict[int, tuple[time | None, time | None]], acting_user: User
+) -> None:
+    """Set a checkpoint's hours for several weekdays at once (weekday → (opens_at, closes_at), as for
+    `opening_hours_set`), all or nothing: every day is checked, and if any is refused WeekHoursRefused names each
+    refused day and nothing is saved. Each day that changes is audited on its own."""
+    require_role(acting_user, Role.ADMINISTRATOR)
+    refused: dict[int, ValidationError] = {}
+    for weekday, (opens_at, closes_at) in sorted(week.items()):
+        try:
+            with transaction.atomic():  # a savepoint: a day refused by a constraint leaves the others usable
+                opening_hours_set(
+                    checkpoint=checkpoint,
+                    weekday=weekday,
+                    opens_at=opens_at,
+                    closes_at=closes_at,
+                    acting_user=acting_user,
+                )
+        except ValidationError as error:
+            refused[weekday] = error
+    if refused:
+        raise WeekHoursRefused(refused)
+
+
 @transaction.atomic
 def closure_add(
     *, checkpoint: Checkpoint, starts_at: datetime, ends_at: datetime, reason: str, acting_user: User
@@ -215,9 +264,11 @@ def closure_add(
 
 
 @transaction.atomic
-def closure_remove(*, closure: Closure, acting_user: User) -> None:
-    """Remove a closure; the checkpoint follows its weekly hours again for that time."""
+def closure_remove(*, closure: Closure, acting_user: User, reason: str) -> None:
+    """Remove a closure; the checkpoint follows its weekly hours again for that time. `reason` (why it is lifted)
+    is required and kept in the audit row."""
     require_role(acting_user, Role.ADMINISTRATOR)
+    reason = reason_required(reason)
     closure = Closure.objects.select_for_update(of=("self",)).select_related("checkpoint").filter(pk=closure.pk).first()
     if closure is None:
         raise ValidationError(CLOSURE_GONE)
@@ -228,6 +279,7 @@ def closure_remove(*, closure: Closure, acting_user: User) -> None:
         action=AuditAction.CLOSURE_REMOVE,
         target=closure,
         changes=changes_between(before, dict.fromkeys(before)),
+        reason=reason,
     )
     closure.delete()
 

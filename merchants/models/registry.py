@@ -11,14 +11,26 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, F, Func, IntegerField, Q, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from horgos.choices import Role
-from merchants.choices import MemberRole, MerchantState, NotificationKind, ShopState, ZoneSide
+from merchants.choices import MemberRole, MerchantState, NotificationKind, ShopState, UnitState, ZoneSide
 
 
 class StateCountsQuerySet(models.QuerySet):
@@ -176,6 +188,23 @@ class ShopQuerySet(StateCountsQuerySet):
             unit_floor=Cast(_unit_code_part(2), IntegerField()),
             unit_number=Cast(_unit_code_part(3), IntegerField()),
         )
+
+    def with_unit_state(self) -> "ShopQuerySet":
+        """Annotated with `unit_state` (UnitState), the shop map's word for the unit: vacant when its shop is
+        closed, closed when the shop is open but its merchant may not trade (suspended, not yet approved),
+        occupied otherwise."""
+        return self.annotate(
+            unit_state=Case(
+                When(state=ShopState.CLOSED, then=Value(UnitState.VACANT)),
+                When(~Q(merchant__state=MerchantState.APPROVED), then=Value(UnitState.CLOSED)),
+                default=Value(UnitState.OCCUPIED),
+                output_field=CharField(),
+            )
+        )
+
+    def floors(self) -> list[int]:
+        """The floors that have a shop among these, lowest first."""
+        return sorted(set(self.with_unit_parts().values_list("unit_floor", flat=True)))
 
     def in_unit_order(self) -> "ShopQuerySet":
         """By building, floor and unit, each part in the order of its number: B2 before B10, floor 2 before 10."""

@@ -58,8 +58,13 @@ def moderated_listings(user) -> QuerySet[Listing]:
 
 
 def registry_shops(user) -> QuerySet[Shop]:
-    """Every shop the user may see, by building, floor and unit (B2 before B10)."""
-    return Shop.objects.visible_to(user).select_related("merchant").in_unit_order()
+    """Every shop the user may see, by building, floor and unit (B2 before B10), with its `unit_state`."""
+    return Shop.objects.visible_to(user).select_related("merchant").in_unit_order().with_unit_state()
+
+
+def shop_floors() -> list[int]:
+    """Every floor that has a shop, lowest first."""
+    return Shop.objects.floors()
 
 
 def shop_buildings() -> list[str]:

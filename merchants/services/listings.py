@@ -195,7 +195,7 @@ def _set_state(
         listing.reviewed_at = now
     listing.save(update_fields=["state", "rejection_reason", "submitted_at", "reviewed_at", "updated_at"])
     changes = {"state": {"before": before, "after": state}, **({"reason": reason} if reason else {})}
-    audit_record(actor=acting_user, action=action, target=listing, changes=changes)
+    audit_record(actor=acting_user, action=action, target=listing, changes=changes, reason=reason)
     return listing
 
 

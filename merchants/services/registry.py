@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from horgos.audit import audit_record, changes_between
+from horgos.audit import audit_record, changes_between, reason_required
 from horgos.choices import AuditAction, Role
 from horgos.errors import constraint_messages
 from horgos.models import User
@@ -19,7 +19,6 @@ from merchants.models import Merchant, MerchantMember, Shop
 from merchants.selectors import is_owner
 from merchants.services.notifications import notification_add
 
-REASON_REQUIRED = _("Give the reason.")
 WRONG_STATE = _("A merchant that is %(state)s cannot be %(action)s.")
 OWNERS_ONLY = _("Only the merchant's owner, or an administrator, may do this.")
 NOT_APPROVED = _("The merchant is not approved: shops and listings cannot be changed.")
@@ -115,15 +114,21 @@ def _move(*, merchant: Merchant, action: str, acting_user: User | None, reason: 
     if merchant.state not in sources:
         params = {"state": merchant.get_state_display(), "action": ACTION_LABELS[action]}
         raise ValidationError(WRONG_STATE, params=params)
-    if needs_reason and not reason.strip():
-        raise ValidationError({"reason": REASON_REQUIRED})
+    if needs_reason:
+        reason = reason_required(reason)
     before = {"state": merchant.state, "state_reason": merchant.state_reason}
     merchant.state = target
     merchant.state_reason = reason.strip()
     merchant.state_changed_at = timezone.now()
     merchant.save(update_fields=["state", "state_reason", "state_changed_at"])
     after = {"state": merchant.state, "state_reason": merchant.state_reason}
-    audit_record(actor=acting_user, action=audit_action, target=merchant, changes=changes_between(before, after))
+    audit_record(
+        actor=acting_user,
+        action=audit_action,
+        target=merchant,
+        changes=changes_between(before, after),
+        reason=merchant.state_reason,
+    )
     notification_add(
         merchant=merchant,
         kind=NotificationKind.MERCHANT_STATE,

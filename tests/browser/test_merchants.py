@@ -43,6 +43,7 @@ def test_merchant_lists_administrator_approves_visitor_finds_in_russian(browser,
     sign_in(admin_page, administrator.username, TEST_PASSWORD)
     admin_page.wait_for_url("**/home/")
     admin_page.goto("/registry/moderation/")
+    admin_page.get_by_role("link", name="Войлочные сапоги ручной работы").click()
     admin_page.get_by_role("button", name="Approve: Войлочные сапоги ручной работы").click()
     admin_page.wait_for_function("() => !document.querySelector('button[aria-label^=\"Approve\"]')")
     assert Listing.objects.get().state == "approved"

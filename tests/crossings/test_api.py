@@ -357,11 +357,17 @@ def test_crossings_list_filters(zone, kazakh, chinese, at, api_client_for):
 def test_administrator_closes_a_lane_at_once_and_it_is_audited(zone, kazakh, at, api_client_for):
     at(beijing(2026, 5, 12, 10, 0))
     lane = zone.lane("CN", "E-F01")
-    response = api_client_for(zone.administrator).patch(f"/api/v1/lanes/{lane.pk}/", {"is_open": False}, format="json")
+    client = api_client_for(zone.administrator)
+    # Closing needs a reason
+    response = client.patch(f"/api/v1/lanes/{lane.pk}/", {"is_open": False}, format="json")
+    assert response.status_code == 400 and "reason" in response.json()["error"]["fields"]
+    assert Lane.objects.get(pk=lane.pk).is_open is True
+    response = client.patch(f"/api/v1/lanes/{lane.pk}/", {"is_open": False, "reason": "Scanner broken"}, format="json")
     assert response.status_code == 200
     assert Lane.objects.get(pk=lane.pk).is_open is False
     audit = AuditEntry.objects.get(action="lane.update")
     assert audit.changes == {"is_open": {"before": True, "after": False}}
+    assert audit.reason == "Scanner broken"
     refused = api_client_for(zone.cn_officer).post("/api/v1/crossings/entry/", entry_body(zone, kazakh), format="json")
     assert refused.json()["refusal_reason"] == "lane_closed"
 

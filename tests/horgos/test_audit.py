@@ -3,13 +3,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext_lazy
 from django_countries.fields import Country
 
-from horgos.audit import AUDIT_OUTSIDE_TRANSACTION, audit_record, changes_between
+from horgos.audit import AUDIT_OUTSIDE_TRANSACTION, REASON_REQUIRED, audit_record, changes_between, reason_required
 from horgos.choices import AuditAction, Role
 from horgos.models import AuditEntry
 from tests.factories import AdministratorFactory, OfficerFactory
@@ -136,3 +137,19 @@ def test_audit_refuses_an_action_that_is_not_an_audit_action(db):
 def test_every_audit_action_has_a_label_other_than_its_value():
     for action in AuditAction:
         assert str(action.label) != action.value
+
+
+@pytest.mark.django_db
+def test_audit_row_keeps_the_reason_given_for_the_action():
+    actor, target = AdministratorFactory(), OfficerFactory()
+    with transaction.atomic():
+        audit_record(actor=actor, action=AuditAction.USER_DEACTIVATE, target=target, reason="  Left the service ")
+    assert AuditEntry.objects.get().reason == "Left the service"
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_a_required_reason_must_say_something(reason):
+    with pytest.raises(ValidationError) as refused:
+        reason_required(reason)
+    assert refused.value.message_dict == {"reason": [str(REASON_REQUIRED)]}
+    assert reason_required(" Repairs ") == "Repairs"

@@ -2,8 +2,9 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
-from horgos.choices import Role
+from horgos.choices import AuditAction, Role
 from horgos.models import AuditEntry
 from tests.factories import TEST_PASSWORD, AdministratorFactory, MerchantUserFactory, OfficerFactory
 from tests.merchants.factories import OwnerFactory
@@ -122,6 +123,21 @@ def test_administrator_home_shows_user_counts_and_recent_audit_entries(client):
     assert "API token replaced" in response.content.decode()
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans", "kk", "ru"])
+def test_recent_activity_shows_the_action_label_in_the_page_language_not_its_code(client, language):
+    admin = AdministratorFactory()
+    AuditEntry.objects.create(
+        actor=admin, actor_username=admin.username, action=AuditAction.CROSSING_ENTRY, target_type="x", target_id="1"
+    )
+    client.force_login(admin)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    with translation.override(language):
+        label = str(AuditAction.CROSSING_ENTRY.label)
+    activity = page.split('id="recent-activity"')[1]
+    assert f"<td>{label}</td>" in activity
+    assert "crossing.entry" not in activity
+
+
 def test_navigation_links_follow_the_role(client):
     client.force_login(OfficerFactory())
     officer_page = client.get(reverse("account")).content.decode()
@@ -129,6 +145,46 @@ def test_navigation_links_follow_the_role(client):
     client.force_login(AdministratorFactory())
     admin_page = client.get(reverse("home")).content.decode()
     assert reverse("admin:horgos_auditentry_changelist") in admin_page
+
+
+def test_recent_activity_shows_the_reason_given_for_an_action(client):
+    admin = AdministratorFactory()
+    AuditEntry.objects.create(
+        actor=admin, action=AuditAction.LANE_UPDATE, target_type="x", target_id="1", reason="Scanner broken"
+    )
+    client.force_login(admin)
+    activity = client.get(reverse("home")).content.decode().split('id="recent-activity"')[1]
+    assert "Reason: Scanner broken" in activity
+
+
+# Every link each role's navigation had before it was grouped into menus (issue 12); the menus may add more.
+NAVIGATION_LINKS = {
+    "officer": [
+        "crossings:desk", "crossings:inside", "crossings:overstays", "crossings:today", "crossings:charts",
+        "crossings:statistics", "crossings:reports", "merchants:catalogue", "api-docs", "account",
+    ],
+    "administrator": [
+        "home", "crossings:desk", "crossings:inside", "crossings:overstays", "crossings:today", "crossings:charts",
+        "crossings:statistics", "crossings:reports", "crossings:operations", "merchants:registry-applications",
+        "merchants:registry-moderation", "merchants:registry-shops", "trade:sales", "trade:rates", "trade:policies",
+        "trade:flags", "trade:statistics", "trade:all-shipments", "admin:horgos_auditentry_changelist", "admin:index",
+        "merchants:catalogue", "api-docs", "account",
+    ],
+    "merchant": [
+        "merchants:portal", "merchants:portal-shops", "merchants:portal-listings", "merchants:portal-members",
+        "trade:sale-new", "trade:sales", "trade:shipments", "merchants:catalogue", "api-docs", "account",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("factory", [OfficerFactory, AdministratorFactory, MerchantUserFactory])
+def test_the_grouped_navigation_keeps_every_link_of_the_role(client, factory):
+    user = factory()
+    client.force_login(user)
+    nav = client.get(reverse("account")).content.decode().split('class="site-nav"')[1].split("</nav>")[0]
+    for name in NAVIGATION_LINKS[user.role]:
+        assert f'href="{reverse(name)}"' in nav, name
+    assert nav.count("<details") == (5 if user.role == Role.ADMINISTRATOR else 1)
 
 
 def test_every_link_on_each_home_page_answers(client):

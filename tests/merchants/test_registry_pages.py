@@ -8,16 +8,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from horgos import pages
+from horgos.audit import REASON_REQUIRED
 from horgos.choices import AuditAction
 from horgos.models import AuditEntry
 from merchants.choices import ListingState, MerchantState, ShopState, ZoneSide
 from merchants.models import Listing, Merchant
 from merchants.services import listings as listing_services
 from merchants.services import registry as registry_services
+from merchants.services.moderation import NOTHING_CHOSEN
 from merchants.services.notifications import notification_mark_read
+from merchants.views.administrator import moderation as moderation_views
 from merchants.views.administrator import registry as registry_views
 from tests.merchants.factories import ListingFactory, MerchantFactory, OwnerFactory, ShopFactory
-from tests.merchants.pages import html, url
+from tests.merchants.pages import html, table_rows, url
 
 pytestmark = pytest.mark.django_db
 
@@ -90,10 +93,26 @@ def test_writes_are_for_administrators_only(market, signed_in, write, caller, st
         assert audit_count() == audited_before
 
 
-@pytest.mark.parametrize("write", WRITES)
+@pytest.mark.parametrize("write", ["listing-approve", "listing-reject"])
 def test_write_endpoints_refuse_get(market, administrator_client, write):
     path, _body = write_request(write, market)
     assert administrator_client.get(path).status_code == 405
+
+
+@pytest.mark.parametrize("write", ["approve", "reject", "suspend", "reinstate"])
+def test_a_lifecycle_move_is_confirmed_on_a_page_of_its_own_before_it_happens(market, administrator_client, write):
+    # Given a merchant the move applies to
+    path, _body = write_request(write, market)
+    audited_before = audit_count()
+    # When the administrator follows the move's button (a link)
+    response = administrator_client.get(path + "?next=" + url("registry-applications"))
+    # Then a confirmation page says what will happen, asks the reason where one is needed, and nothing happened yet
+    assert response.status_code == 200
+    page = html(response)
+    assert f'<form method="post" action="{path}"' in page
+    assert f'href="{url("registry-applications")}"' in page  # Cancel goes back where the button was
+    assert ('name="reason"' in page) == (write in ("reject", "suspend"))
+    assert audit_count() == audited_before
 
 
 # --- applications -------------------------------------------------------------------------------------
@@ -109,16 +128,17 @@ def test_applications_lists_pending_merchants_oldest_first(market, administrator
     assert page.index("Older Caravan") < page.index("Newer Caravan")
     assert market.a.trade_name not in page
     for merchant in (older, newer):
-        assert f'action="{url("registry-merchant-approve", merchant.pk)}"' in page
-        assert f'action="{url("registry-merchant-reject", merchant.pk)}"' in page
-        assert f'for="id_reject_{merchant.pk}_reason"' in page  # the reason input is labelled
-    assert 'action="/registry/merchants/' in page and "suspend/" not in page
+        assert f'href="{url("registry-merchant-approve", merchant.pk)}?next=' in page
+        assert f'href="{url("registry-merchant-reject", merchant.pk)}?next=' in page
+    assert "suspend/" not in page
 
 
-def test_approve_in_one_click_from_the_applications_page(market, administrator_client):
+def test_approve_is_confirmed_then_done_from_the_applications_page(market, administrator_client):
     merchant = pending_merchant("Caravan Goods")
     applications = url("registry-applications")
-    # When the administrator clicks Approve
+    # When the administrator confirms the approval (the page's Approve button leads to the confirmation)
+    confirmation = html(administrator_client.get(url("registry-merchant-approve", merchant.pk), {"next": applications}))
+    assert "Approve Caravan Goods?" in confirmation
     response = administrator_client.post(url("registry-merchant-approve", merchant.pk), {"next": applications})
     # Then the merchant is approved, audited, and the administrator is back on the list with a message
     assert response.status_code == 302 and response.url == applications
@@ -137,44 +157,54 @@ def test_reject_without_a_reason_shows_the_error_and_changes_nothing(market, adm
     audited_before = audit_count()
     # When the administrator rejects without a reason
     response = administrator_client.post(
-        url("registry-merchant-reject", merchant.pk),
-        {"reason": reason, "return_to": "applications", "next": url("registry-applications")},
+        url("registry-merchant-reject", merchant.pk), {"reason": reason, "next": url("registry-applications")}
     )
-    # Then the applications page is shown again with the service's message beside the reason, nothing changed
+    # Then the confirmation page is shown again with the service's message beside the reason, nothing changed
     assert response.status_code == 200
     page = html(response)
-    assert str(registry_services.REASON_REQUIRED) in page
+    assert str(REASON_REQUIRED) in page
     assert 'class="field field-invalid"' in page
-    assert "Merchant applications" in page
+    assert "Reject the application of Caravan Goods?" in page
     merchant.refresh_from_db()
     assert (merchant.state, merchant.state_reason) == (MerchantState.PENDING, "")
     assert audit_count() == audited_before
-    # and the re-shown forms come back to the applications page, not to the POST address
+    # and it still comes back to the applications page once done
     assert f'name="next" value="{url("registry-applications")}"' in page
 
 
-def test_reject_with_a_reason(market, administrator_client):
+def test_reject_with_a_reason_keeps_it_in_the_audit_row(market, administrator_client):
     merchant = pending_merchant("Caravan Goods")
     response = administrator_client.post(
         url("registry-merchant-reject", merchant.pk),
-        {"reason": "Licence unreadable", "return_to": "applications", "next": url("registry-applications")},
+        {"reason": " Licence unreadable ", "next": url("registry-applications")},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == url("registry-applications")
     merchant.refresh_from_db()
     assert (merchant.state, merchant.state_reason) == (MerchantState.REJECTED, "Licence unreadable")
+    assert AuditEntry.objects.get(action="merchant.reject", target_id=str(merchant.pk)).reason == "Licence unreadable"
 
 
 def test_a_move_the_state_does_not_allow_is_refused_in_the_page(market, administrator_client):
     # Given an approved merchant (approve starts from pending only)
     audited_before = audit_count()
-    response = administrator_client.post(url("registry-merchant-approve", market.a.pk), {"return_to": "merchant"})
-    # Then its page says why, and nothing changed
+    response = administrator_client.post(url("registry-merchant-approve", market.a.pk))
+    # Then the confirmation page says why, and nothing changed
     assert response.status_code == 200
     page = html(response)
     assert 'role="alert"' in page and "cannot be approved" in page
     market.a.refresh_from_db()
     assert market.a.state == MerchantState.APPROVED
     assert audit_count() == audited_before
+
+
+def test_a_confirmation_never_sends_the_administrator_off_the_site(market, administrator_client):
+    merchant = pending_merchant("Caravan Goods")
+    page = html(
+        administrator_client.get(url("registry-merchant-approve", merchant.pk), {"next": "https://evil.example/"})
+    )
+    main = page.split('<main id="main"')[1]
+    assert "evil.example" not in main
+    assert f'href="{url("registry-merchant", merchant.pk)}"' in main
 
 
 # --- merchants list -----------------------------------------------------------------------------------
@@ -262,10 +292,10 @@ def test_suspend_needs_a_reason_then_suspend_and_reinstate_from_the_merchant_pag
     audited_before = audit_count()
     # When the administrator suspends without a reason
     response = administrator_client.post(url("registry-merchant-suspend", market.a.pk), {"reason": "", "next": detail})
-    # Then the merchant page shows the error and nothing changed
+    # Then the confirmation page shows the error and nothing changed
     assert response.status_code == 200
-    assert str(registry_services.REASON_REQUIRED) in html(response)
-    assert f'for="id_suspend_{market.a.pk}_reason"' in html(response)
+    assert str(REASON_REQUIRED) in html(response)
+    assert "Reason for the suspension" in html(response)
     market.a.refresh_from_db()
     assert market.a.state == MerchantState.APPROVED and audit_count() == audited_before
     # When they give one
@@ -275,7 +305,8 @@ def test_suspend_needs_a_reason_then_suspend_and_reinstate_from_the_merchant_pag
     assert response.status_code == 302 and response.url == detail
     market.a.refresh_from_db()
     assert (market.a.state, market.a.state_reason) == (MerchantState.SUSPENDED, "Unpaid rent")
-    # Then only reinstating is offered, and it works in one click
+    assert AuditEntry.objects.get(action="merchant.suspend", target_id=str(market.a.pk)).reason == "Unpaid rent"
+    # Then only reinstating is offered, and it is confirmed too
     page = html(administrator_client.get(detail))
     assert url("registry-merchant-reinstate", market.a.pk) in page
     assert url("registry-merchant-suspend", market.a.pk) not in page
@@ -312,22 +343,141 @@ def test_merchant_history_names_every_action_by_its_label_never_its_code(market,
 # --- moderation ---------------------------------------------------------------------------------------
 
 
-def test_moderation_lists_submitted_listings_oldest_first_with_their_details(market, administrator_client):
+def test_moderation_is_a_table_of_submitted_listings_oldest_first(market, administrator_client):
     market.listing_b.title_ru = "Войлочные сапоги"
     market.listing_b.save()
     later = submitted(market.listing_a, by=market.owner_a)
     earlier = submitted(market.listing_b, by=market.owner_b)
     Listing.objects.filter(pk=earlier.pk).update(submitted_at=later.submitted_at - timedelta(hours=1))
     ListingFactory(shop=market.shop_a, title_en="Still a draft")
-    page = html(administrator_client.get(url("registry-moderation")))
-    first, second = page.index(f'id="listing-{earlier.pk}"'), page.index(f'id="listing-{later.pk}"')
-    assert first < second
+    response = administrator_client.get(url("registry-moderation"))
+    assert table_rows(response) == [earlier, later]
+    page = html(response)
     assert "Still a draft" not in page
-    item = page[first:second]
-    for text in ("Kazakh felt boots", "Войлочные сапоги", market.shop_b.unit_code, market.b.trade_name, "090210",
+    first, second = page.index(f'id="listing-{earlier.pk}"'), page.index(f'id="listing-{later.pk}"')
+    row = page[first:second]
+    for text in ("Kazakh felt boots", market.shop_b.unit_code, market.b.trade_name, "090210",
+                 "Coffee, tea, maté and spices", "China", "88.00"):  # fmt: skip
+        assert text in row
+    # Each row has its box for the bulk form and a link to the whole listing
+    assert f'name="listings" value="{earlier.pk}" form="moderation-bulk"' in row
+    assert f'href="{url("registry-listing", earlier.pk)}?next=' in row
+    assert '<form id="moderation-bulk" method="post"' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, {"a", "b", "c"}),
+        ({"q": "boots"}, {"b"}),
+        ({"merchant": "B"}, {"b"}),
+        ({"hs_chapter": "61"}, {"c"}),
+        ({"origin_country": "KZ"}, {"c"}),
+        ({"waiting": "7"}, {"a"}),
+        ({"waiting": "3", "merchant": "A"}, {"a"}),
+    ],
+)
+def test_moderation_filters(market, administrator_client, query, expected):
+    # Given three listings waiting: A's tea for ten days, B's boots and A's Kazakh T-shirt since today
+    shirt = ListingFactory(shop=market.shop_a, title_en="Felt T-shirt", hs_code="610910", origin_country="KZ")
+    listings = {
+        "a": submitted(market.listing_a, by=market.owner_a),
+        "b": submitted(market.listing_b, by=market.owner_b),
+        "c": submitted(shirt, by=market.owner_a),
+    }
+    Listing.objects.filter(pk=listings["a"].pk).update(submitted_at=timezone.now() - timedelta(days=10))
+    merchants = {"A": market.a.pk, "B": market.b.pk}
+    if "merchant" in query:
+        query = {**query, "merchant": merchants[query["merchant"]]}
+    response = administrator_client.get(url("registry-moderation"), query)
+    assert {listing.pk for listing in table_rows(response)} == {listings[key].pk for key in expected}
+
+
+def test_moderation_is_paged_and_keeps_the_filters_on_the_way_to_a_listing_and_back(
+    market, administrator_client, monkeypatch
+):
+    monkeypatch.setattr(moderation_views.ModerationView, "table_pagination", {"per_page": 1})
+    first = submitted(market.listing_a, by=market.owner_a)
+    second = submitted(market.listing_b, by=market.owner_b)
+    Listing.objects.filter(pk=first.pk).update(submitted_at=second.submitted_at - timedelta(hours=1))
+    response = administrator_client.get(url("registry-moderation"), {"page": 2, "origin_country": "CN"})
+    assert table_rows(response) == [second]
+    back = url("registry-moderation") + "?page=2&origin_country=CN"
+    listing_page = html(administrator_client.get(url("registry-listing", second.pk), {"next": back}))
+    assert f'href="{back.replace("&", "&amp;")}"' in listing_page
+
+
+def test_a_listing_opens_whole_before_the_decision(market, administrator_client):
+    market.listing_b.title_ru = "Войлочные сапоги"
+    market.listing_b.description_en = "Hand-made from sheep's wool."
+    market.listing_b.description_ru = "Ручная работа из овечьей шерсти."
+    market.listing_b.save()
+    listing = submitted(market.listing_b, by=market.owner_b)
+    page = html(administrator_client.get(url("registry-listing", listing.pk)))
+    for text in ("Kazakh felt boots", "Войлочные сапоги", "Hand-made from sheep&#x27;s wool.",
+                 "Ручная работа из овечьей шерсти.", market.shop_b.unit_code, market.b.trade_name, "090210",
                  "Coffee, tea, maté and spices", "China", "88.00 CNY", "No photo"):  # fmt: skip
-        assert text in item
-    assert 'hx-swap="outerHTML"' in item and f'hx-post="{url("registry-listing-approve", earlier.pk)}"' in item
+        assert text in page
+    assert f'hx-post="{url("registry-listing-approve", listing.pk)}"' in page
+    assert f'hx-post="{url("registry-listing-reject", listing.pk)}"' in page
+
+
+def bulk(client, action: str, listings, *, reason: str = "", query: str = ""):
+    body = {"action": action, "reason": reason, "listings": [listing.pk for listing in listings]}
+    return client.post(url("registry-moderation") + query, body)
+
+
+def test_approving_many_at_once_writes_one_audit_row_each_and_says_so(market, administrator_client):
+    chosen = [submitted(market.listing_a, by=market.owner_a), submitted(market.listing_b, by=market.owner_b)]
+    response = bulk(administrator_client, "approve", chosen, query="?origin_country=CN")
+    # Then both are approved, each with its own audit row, and the page (its filters kept) says how many
+    assert response.status_code == 302 and response.url == url("registry-moderation") + "?origin_country=CN"
+    assert set(Listing.objects.values_list("state", flat=True)) == {ListingState.APPROVED}
+    assert AuditEntry.objects.filter(action="listing.approve").count() == 2
+    assert "2 listings approved." in html(administrator_client.get(response.url))
+
+
+def test_rejecting_many_needs_a_reason_and_keeps_the_choice_meanwhile(market, administrator_client):
+    chosen = [submitted(market.listing_a, by=market.owner_a), submitted(market.listing_b, by=market.owner_b)]
+    audited_before = audit_count()
+    response = bulk(administrator_client, "reject", chosen[:1], reason="  ")
+    assert response.status_code == 200
+    page = html(response)
+    assert str(REASON_REQUIRED) in page
+    assert f'value="{chosen[0].pk}" form="moderation-bulk" id="pick-{chosen[0].pk}" checked' in page
+    assert f'value="{chosen[1].pk}" form="moderation-bulk" id="pick-{chosen[1].pk}" aria-label' in page
+    assert audit_count() == audited_before
+    assert set(Listing.objects.values_list("state", flat=True)) == {ListingState.SUBMITTED}
+    # With a reason, each is rejected with it, in its audit row too
+    bulk(administrator_client, "reject", chosen, reason="Photos missing")
+    for listing in chosen:
+        listing.refresh_from_db()
+        assert (listing.state, listing.rejection_reason) == (ListingState.REJECTED, "Photos missing")
+    assert (
+        list(AuditEntry.objects.filter(action="listing.reject").values_list("reason", flat=True))
+        == ["Photos missing"] * 2
+    )
+
+
+def test_a_bulk_action_reports_the_listings_it_could_not_move(market, administrator_client):
+    waiting = submitted(market.listing_a, by=market.owner_a)
+    already = submitted(market.listing_b, by=market.owner_b)
+    listing_services.listing_approve(listing=already, acting_user=market.administrator)
+    response = bulk(administrator_client, "reject", [waiting, already], reason="Duplicate")
+    page = html(administrator_client.get(response.url))
+    assert "1 listing rejected." in page
+    assert "Not rejected: Kazakh felt boots:" in page
+    already.refresh_from_db()
+    assert already.state == ListingState.APPROVED
+
+
+def test_a_bulk_action_needs_a_listing_and_only_for_administrators(market, administrator_client, signed_in):
+    listing = submitted(market.listing_a, by=market.owner_a)
+    response = bulk(administrator_client, "approve", [])
+    assert response.status_code == 200 and str(NOTHING_CHOSEN) in html(response)
+    assert bulk(signed_in(market.owner_a), "approve", [listing]).status_code == 403
+    assert administrator_client.get(url("registry-listing", listing.pk)).status_code == 200
+    assert signed_in(market.owner_a).get(url("registry-listing", listing.pk)).status_code == 403
 
 
 def test_moderation_approve_with_htmx_swaps_the_item(market, administrator_client):
@@ -406,8 +556,7 @@ def test_moderating_a_listing_twice_says_why_not(market, administrator_client):
 
 UNIT_GRID = re.compile(r'<ol class="reg-units" aria-labelledby="building-(\w+) floor-\w+-(\d+)">(.*?)</ol>', re.S)
 UNIT_CELL = re.compile(
-    r'<li class="reg-unit reg-unit-(\w+)">\s*<strong class="reg-unit-code">([^<]+)</strong>.*?'
-    r'<span class="reg-unit-state">(.*?)</span>\s*</li>',
+    r'<li class="reg-unit reg-unit-(\w+)" data-unit="([^"]+)">.*?<span class="reg-unit-state">(.*?)</span>.*?</li>',
     re.S,
 )
 
@@ -442,13 +591,17 @@ def test_shop_map_shows_units_by_building_and_floor(zone_units, administrator_cl
     assert list(grid) == [("B2", 1), ("B2", 2), ("B10", 1), ("C1", 3)]
     b2_first = [code for code, _status, _text in grid[("B2", 1)]]
     assert b2_first == sorted([market.shop_a.unit_code, market.shop_b.unit_code, "B2-1-900"])
-    assert grid[("B2", 2)] == [("B2-2-001", "trading", "● Trading")]
-    # A closed shop is vacant and a suspended merchant's shop inactive, said in words and not only by colour
-    assert ("B2-1-900", "vacant", "○ Vacant · Shop closed") in grid[("B2", 1)]
-    assert grid[("B10", 1)] == [("B10-1-001", "inactive", "◌ Inactive · Merchant suspended")]
-    # Each cell names the shop and its merchant
-    cell = page[page.index("B2-2-001") : page.index("B2-2-001") + 400]
-    assert "Second floor" in cell and market.a.trade_name in cell
+    assert grid[("B2", 2)] == [("B2-2-001", "occupied", "Occupied")]
+    # A closed shop's unit is vacant, a suspended merchant's closed, said in words and not only by colour
+    assert ("B2-1-900", "vacant", "Vacant · Shop closed") in grid[("B2", 1)]
+    assert grid[("B10", 1)] == [("B10-1-001", "closed", "Closed · Merchant suspended")]
+    # Each unit is a small square (its number and state) that opens, on hover or tap, to its shop and merchant
+    cell = page[page.index('data-unit="B2-2-001"') :]
+    cell = cell[: cell.index("</li>")]
+    assert "<details>" in cell and 'title="B2-2-001 · Second floor · ' in cell
+    assert "001 ●" in cell and "Second floor" in cell and market.a.trade_name in cell
+    # The legend counts each state
+    assert "Occupied (4)" in page and "Vacant (1)" in page and "Closed (1)" in page
     # The table below lists the same units
     table = page[page.index('id="shop-table"') :]
     assert all(code in table for code in ("B2-2-001", "B2-1-900", "C1-3-010", "B10-1-001"))
@@ -460,9 +613,17 @@ def test_shop_map_shows_units_by_building_and_floor(zone_units, administrator_cl
         ({"side": "KZ"}, {"C1-3-010"}),
         ({"building": "B10"}, {"B10-1-001"}),
         ({"building": "B2", "side": "KZ"}, set()),
+        ({"floor": "2"}, {"B2-2-001"}),
+        ({"floor": "3", "building": "C1"}, {"C1-3-010"}),
+        ({"state": "vacant"}, {"B2-1-900"}),
+        ({"state": "closed"}, {"B10-1-001"}),
+        ({"merchant": "b"}, {"B2-1-002", "C1-3-010"}),
     ],
 )
 def test_shop_filters_narrow_the_map_and_the_table(zone_units, administrator_client, query, units):
+    if "merchant" in query:
+        query = {"merchant": zone_units.b.pk}
+        units = {zone_units.shop_b.unit_code, "C1-3-010"}
     page = html(administrator_client.get(url("registry-shops"), query))
     on_map = {code for cells in shop_map(page).values() for code, _status, _text in cells}
     table = page[page.index('id="shop-table"') :]

@@ -1,4 +1,5 @@
-"""Lanes: both checkpoints' lanes with an open/close button each, and a form to add one."""
+"""Lanes: both checkpoints' lanes with an open/close button each (closing asks for confirmation and a reason),
+and a form to add one."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,8 +14,8 @@ from crossings.models import Lane
 from crossings.selectors import operations as operations_selectors
 from crossings.services.reference import lane_create, lane_update
 from horgos.choices import Role
-from horgos.forms import show_service_error
-from horgos.pages import is_htmx, posted
+from horgos.forms import ConfirmForm, show_service_error
+from horgos.pages import confirmation_next, is_htmx, posted, render_confirmation
 from horgos.roles import role_required
 
 administrators_only = role_required(Role.ADMINISTRATOR)
@@ -43,7 +44,10 @@ def lanes(request: HttpRequest) -> HttpResponse:
 @administrators_only
 @require_POST
 def lane_state(request: HttpRequest, pk: int) -> HttpResponse:
-    """Open or close a lane, effective at once. htmx gets the lane's row back, a plain form the lanes page."""
+    """Open or close a lane, effective at once. htmx gets the lane's row back, a plain form the lanes page.
+
+    The lanes page opens lanes here; closing needs a reason, so it goes through `lane_close`'s confirmation (a
+    close posted here has none, and the service refuses it)."""
     lane = get_object_or_404(Lane, pk=pk)
     form = LaneStateForm(request.POST)
     if not form.is_valid():
@@ -62,3 +66,35 @@ def lane_state(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Lane %(lane)s is closed.") % {"lane": lane})
     return redirect(reverse("crossings:operations-lanes") + f"#lane-{lane.pk}")
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def lane_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation of closing a lane, with the reason the audit row keeps; POST closes it."""
+    lane = get_object_or_404(Lane.objects.select_related("checkpoint"), pk=pk)
+    back = confirmation_next(request, reverse("crossings:operations-lanes") + f"#lane-{lane.pk}")
+    form = ConfirmForm(posted(request), reason_label=_("Reason for closing the lane"))
+    if form.is_valid():
+        try:
+            lane = lane_update(lane=lane, acting_user=request.user, is_open=False, reason=form.reason)
+        except ValidationError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, _("Lane %(lane)s is closed.") % {"lane": lane})
+            return redirect(back)
+    return render_confirmation(
+        request,
+        title=_("Close lane %(lane)s?") % {"lane": lane},
+        question=_("The lane closes at once: the next crossing recorded on it is refused, until it is opened again."),
+        confirm_label=_("Close the lane"),
+        form=form,
+        cancel_url=back,
+        facts=[
+            (_("Checkpoint"), lane.checkpoint.name),
+            (_("Lane"), lane.code),
+            (_("Serves"), lane.get_group_display()),
+            (_("Direction"), lane.get_direction_display()),
+        ],
+        destructive=True,
+    )
