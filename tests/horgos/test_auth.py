@@ -162,9 +162,10 @@ NAVIGATION_LINKS = {
     "officer": [
         "crossings:desk", "crossings:inside", "crossings:overstays", "crossings:today", "crossings:charts",
         "crossings:statistics", "crossings:reports", "merchants:catalogue", "api-docs", "account",
+        "crossings:traveller-search", "crossings:operations-alerts",
     ],
     "administrator": [
-        "home", "crossings:desk", "crossings:inside", "crossings:overstays", "crossings:today", "crossings:charts",
+        "home", "crossings:desk", "crossings:traveller-search", "crossings:inside", "crossings:overstays", "crossings:today", "crossings:charts",
         "crossings:statistics", "crossings:reports", "crossings:operations", "merchants:registry-applications",
         "merchants:registry-moderation", "merchants:registry-shops", "trade:sales", "trade:rates", "trade:policies",
         "trade:flags", "trade:statistics", "trade:all-shipments", "admin:horgos_auditentry_changelist", "admin:index",
