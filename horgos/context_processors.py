@@ -55,6 +55,7 @@ def navigation(request):
             (reverse("merchants:portal-shops"), _("Shops")),
             (reverse("merchants:portal-listings"), _("Listings")),
             (reverse("merchants:portal-members"), _("Staff")),
+            (reverse("merchants:portal-notifications"), _("Notifications")),
             (reverse("trade:sale-new"), _("New sale")),
             (reverse("trade:sales"), _("Sales")),
             (reverse("trade:shipments"), _("Shipments")),
