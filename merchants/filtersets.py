@@ -126,15 +126,6 @@ class ShopMapFilterSet(ShopFilterSet):
         fields = ["side", "building"]
 
 
-class InStockFilter(YesNoFilter):
-    """yes: at least one unit on hand; no: none."""
-
-    def filter(self, queryset, value):
-        if value in (None, ""):
-            return queryset
-        return queryset.filter(stock_quantity__gt=0) if value == YesNo.YES else queryset.filter(stock_quantity=0)
-
-
 class ListingFilterSet(django_filters.FilterSet):
     """A merchant's own listings (portal and API): words of the titles and descriptions in any language, or the
     start of the HS code; state, shop and stock."""
@@ -144,15 +135,22 @@ class ListingFilterSet(django_filters.FilterSet):
     )
     state = django_filters.ChoiceFilter(label=_("State"), choices=ListingState.choices, empty_label=ALL)
     shop = ShopFilter(label=_("Shop"), queryset=visible_shops, empty_label=ALL)
-    in_stock = InStockFilter(
-        label=_("In stock"), choices=[(YesNo.YES, _("In stock")), (YesNo.NO, _("Out of stock"))], empty_label=ALL
+    in_stock = YesNoFilter(
+        label=_("In stock"),
+        choices=[(YesNo.YES, _("In stock")), (YesNo.NO, _("Out of stock"))],
+        empty_label=ALL,
+        method="filter_in_stock",
     )
 
     class Meta:
         model = Listing
         fields = ["q", "state", "shop", "in_stock"]
 
-    def filter_words(self, queryset, name, value):
+    def filter_in_stock(self, queryset, name, value: str):
+        """yes: at least one unit on hand; no: none."""
+        return queryset.filter(stock_quantity__gt=0) if value == YesNo.YES else queryset.filter(stock_quantity=0)
+
+    def filter_words(self, queryset, name, value: str):
         """Every word must appear (in any case) in a title or description of any language, or begin the HS code
         (digits, dots and spaces as in "0902.10"). A merchant's range is small: plain substring matches suffice."""
         for word in value.split():

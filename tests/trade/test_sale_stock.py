@@ -91,6 +91,8 @@ def test_the_till_shows_a_sale_beyond_the_stock_as_a_form_error(trade, at, signe
     at(beijing(2026, 5, 12, 10, 0))
     enter(trade)
     set_stock(trade.kettle, 1)
+    form = signed_in(trade.clerks[0]).get(NEW).content.decode()
+    assert f"Kettle · 1000.00 CNY · {trade.shops[0].unit_code} · 1 in stock" in form
     page = signed_in(trade.clerks[0]).post(NEW, till(trade, lines=((trade.kettle, 2),), button="confirm"))
     assert page.status_code == 400
     assert "Only 1 of “Kettle” left in stock: the sale asks for 2." in page.content.decode()
