@@ -7,8 +7,6 @@ the task is done. Imports are always looked up among the merchant's own, so anot
 404.
 """
 
-from pathlib import PurePath
-
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
@@ -138,8 +136,9 @@ def listing_import_failing_rows(request: HttpRequest, membership: MerchantMember
         content = write_csv(rows, columns=columns)
     else:
         content = write_xlsx(rows, columns=columns)
-    stem = PurePath(job.original_name).stem[:80] or "listings"
-    return _download(content, file_format=job.file_format, filename=f"{stem}-failing-rows.{job.file_format}")
+    # Not the uploaded name: it may hold quotes or characters a download header cannot carry as they are.
+    filename = f"listing-import-{job.pk}-failing-rows.{job.file_format}"
+    return _download(content, file_format=job.file_format, filename=filename)
 
 
 @merchant_staff_only
