@@ -102,6 +102,7 @@ def _navigation_items(user) -> list[NavLink | NavGroup]:
         _link("merchants:portal-shops", _("Shops")),
         _link("merchants:portal-listings", _("Listings")),
         _link("merchants:portal-members", _("Staff")),
+        _link("merchants:portal-notifications", _("Notifications")),
         NavGroup(
             pgettext_lazy("navigation menu", "Trade"),
             [

@@ -40,6 +40,14 @@ class ListingState(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class StockLevel(models.TextChoices):
+    """What the public catalogue says of a listing's stock (the merchant's portal shows the quantity)."""
+
+    IN = "in_stock", _("In stock")
+    FEW = "few_left", _("Few left")
+    OUT = "out_of_stock", _("Out of stock")
+
+
 class NotificationKind(models.TextChoices):
     LICENCE_EXPIRING = "licence_expiring", _("Licence expires soon")
     LICENCE_EXPIRED = "licence_expired", _("Licence expired: merchant suspended")

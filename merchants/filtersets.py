@@ -25,6 +25,7 @@ from django_countries import countries
 from merchants.choices import ListingState, MerchantState, ShopState, UnitState, YesNo, ZoneSide
 from merchants.forms import ShopChoiceField
 from merchants.models import Listing, Merchant, Shop
+from merchants.models.catalogue import DESCRIPTION_FIELDS, TITLE_FIELDS
 from merchants.selectors.catalogue import hs_chapters
 from merchants.selectors.registry import shop_buildings, shop_floors
 
@@ -143,15 +144,41 @@ class ShopMapFilterSet(ShopFilterSet):
 
 
 class ListingFilterSet(django_filters.FilterSet):
+    """A merchant's own listings (portal and API): words of the titles and descriptions in any language, or the
+    start of the HS code; state, shop and stock."""
+
+    q = django_filters.CharFilter(
+        label=_("Words or HS code"), max_length=100, method="filter_words", widget=search_input()
+    )
     state = django_filters.ChoiceFilter(label=_("State"), choices=ListingState.choices, empty_label=ALL)
     shop = ShopFilter(label=_("Shop"), queryset=visible_shops, empty_label=ALL)
     in_stock = YesNoFilter(
-        label=_("In stock"), choices=[(YesNo.YES, _("In stock")), (YesNo.NO, _("Out of stock"))], empty_label=ALL
+        label=_("In stock"),
+        choices=[(YesNo.YES, _("In stock")), (YesNo.NO, _("Out of stock"))],
+        empty_label=ALL,
+        method="filter_in_stock",
     )
 
     class Meta:
         model = Listing
-        fields = ["state", "shop", "in_stock"]
+        fields = ["q", "state", "shop", "in_stock"]
+
+    def filter_in_stock(self, queryset, name, value: str):
+        """yes: at least one unit on hand; no: none."""
+        return queryset.filter(stock_quantity__gt=0) if value == YesNo.YES else queryset.filter(stock_quantity=0)
+
+    def filter_words(self, queryset, name, value: str):
+        """Every word must appear (in any case) in a title or description of any language, or begin the HS code
+        (digits, dots and spaces as in "0902.10"). A merchant's range is small: plain substring matches suffice."""
+        for word in value.split():
+            in_texts = Q()
+            for field in (*TITLE_FIELDS, *DESCRIPTION_FIELDS):
+                in_texts |= Q(**{f"{field}__icontains": word})
+            code = word.replace(".", "")
+            if code.isdigit():
+                in_texts |= Q(hs_code__startswith=code)
+            queryset = queryset.filter(in_texts)
+        return queryset
 
 
 class CatalogueFilterForm(forms.Form):

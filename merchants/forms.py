@@ -100,7 +100,15 @@ class ListingForm(forms.Form):
     origin_country = model_field(Listing, "origin_country")
     price = model_field(Listing, "price", min_value=0)
     unit_weight_kg = model_field(Listing, "unit_weight_kg", min_value=0)
-    in_stock = model_field(Listing, "in_stock")
+    stock_quantity = model_field(
+        Listing,
+        "stock_quantity",
+        min_value=0,
+        help_text=_(
+            "Units on hand. Each sale takes its quantity off; changing it alone does not send the listing to review."
+        ),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     photo = forms.FileField(label=_("Photo"), required=False, widget=forms.FileInput(attrs={"accept": PHOTO_TYPES}))
 
     def __init__(self, *args, shops: models.QuerySet[Shop] | None = None, **kwargs):
@@ -140,7 +148,7 @@ class ListingForm(forms.Form):
             origin_country=listing.origin_country.code,
             price=listing.price,
             unit_weight_kg=listing.unit_weight_kg,
-            in_stock=listing.in_stock,
+            stock_quantity=listing.stock_quantity,
         )
         return initial
 

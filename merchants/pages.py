@@ -4,9 +4,11 @@ staff), where a page's buttons come back to, and the languages a listing's texts
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from horgos.choices import Role
@@ -97,3 +99,21 @@ def with_languages(listing: Listing) -> Listing:
     listing.title_lang = _shown_language(listing, "title")
     listing.description_lang = _shown_language(listing, "description")
     return listing
+
+
+def report_submitted(request: HttpRequest, outcome) -> None:
+    """Say what a bulk submission (`merchants.services.listings.listings_submit`) did: how many listings went to
+    review, and each refused one with the reason."""
+    if outcome.submitted:
+        count = len(outcome.submitted)
+        messages.success(
+            request,
+            ngettext("%(count)d listing submitted for review.", "%(count)d listings submitted for review.", count)
+            % {"count": count},
+        )
+    for listing, reason in outcome.refused:
+        messages.error(
+            request, gettext("“%(title)s” was not submitted: %(reason)s") % {"title": listing.title, "reason": reason}
+        )
+    if not outcome.submitted and not outcome.refused:
+        messages.info(request, gettext("There was no listing to submit."))

@@ -30,7 +30,6 @@ from horgos.spreadsheets import NOT_UTF8 as NOT_UTF8
 from horgos.spreadsheets import NOT_XLSX as NOT_XLSX
 from horgos.spreadsheets import REQUIRED as REQUIRED
 from horgos.spreadsheets import XLSX_TYPE as XLSX_TYPE
-from merchants.choices import YesNo
 from merchants.models import Listing
 from merchants.models.catalogue import DESCRIPTION_FIELDS, EDITABLE_FIELDS, TITLE_FIELDS
 
@@ -53,17 +52,18 @@ COLUMN_HELP = {
     "origin_country": _("Country of origin as a two-letter ISO code, e.g. CN, KZ, UZ."),
     "price": _("Price in yuan (CNY), e.g. 88.50."),
     "unit_weight_kg": _("Weight of one unit in kilograms, e.g. 0.25."),
-    "in_stock": _("yes or no; empty means yes."),
+    "stock_quantity": _("Units in stock, a whole number, e.g. 24; empty means 0."),
 }
+# The failing rows of an import come back in a file of the same columns plus this one, saying what is wrong;
+# reading a file ignores it, so the fixed file can be uploaded as it is.
+ERROR_COLUMN = "error"
 
 # Enough for any shop's whole range; beyond it a file is split (and a zip bomb stops early).
 MAX_ROWS = 10_000
-YES_WORDS = {YesNo.YES.value, "y", "true", "1", "да", "иә", "是"}
-NO_WORDS = {YesNo.NO.value, "n", "false", "0", "нет", "жоқ", "否"}
 
 NO_ROWS = _("The file names the columns but has no listings below them.")
 NOT_A_NUMBER = _("Write a number, e.g. 88.50.")
-NOT_YES_OR_NO = _("Write yes or no.")
+NOT_A_COUNT = _("Write a whole number of units, 0 or more, e.g. 24.")
 
 
 @dataclass
@@ -82,14 +82,21 @@ class ParsedRow:
 def read_rows(content: bytes, file_format: str) -> list[Row]:
     """The data rows of a CSV or XLSX file, blank rows left out. ValidationError when the file as a whole
     cannot be used: unreadable, not UTF-8, a header that is not the template's, no rows or too many."""
-    return spreadsheets.read_rows(content, file_format, columns=COLUMNS, max_rows=MAX_ROWS, no_rows_message=NO_ROWS)
+    return spreadsheets.read_rows(
+        content,
+        file_format,
+        columns=(*COLUMNS, ERROR_COLUMN),
+        optional_columns=(ERROR_COLUMN,),
+        max_rows=MAX_ROWS,
+        no_rows_message=NO_ROWS,
+    )
 
 
 # --- Cells to fields -----------------------------------------------------------------------------------
 
 
 def parse_row(row: Row) -> ParsedRow:
-    """Read a row's cells as listing fields: text stripped, numbers as Decimal, yes/no as a boolean.
+    """Read a row's cells as listing fields: text stripped, numbers as Decimal, the stock as a whole number.
     A cell that cannot be read is reported (column, message) and left out of the fields."""
     cells = row.cells
     parsed = ParsedRow(number=row.number, shop_code=cell_text(cells["shop"]).upper())
@@ -105,9 +112,9 @@ def parse_row(row: Row) -> ParsedRow:
         except (InvalidOperation, ValueError):
             parsed.errors.append((name, str(NOT_A_NUMBER)))
     try:
-        parsed.fields["in_stock"] = _yes_or_no(cells["in_stock"])
-    except ValueError:
-        parsed.errors.append(("in_stock", str(NOT_YES_OR_NO)))
+        parsed.fields["stock_quantity"] = _count(cells["stock_quantity"])
+    except (InvalidOperation, ValueError):
+        parsed.errors.append(("stock_quantity", str(NOT_A_COUNT)))
     if not parsed.shop_code:
         parsed.errors.append(("shop", str(REQUIRED)))
     unreadable = {column for column, _message in parsed.errors}
@@ -146,15 +153,14 @@ def _decimal(value: object) -> Decimal | None:
     return number
 
 
-def _yes_or_no(value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    word = cell_text(value).lower()
-    if not word or word in YES_WORDS:
-        return True
-    if word in NO_WORDS:
-        return False
-    raise ValueError(word)
+def _count(value: object) -> int:
+    """A whole number of units, 0 or more (an empty cell is 0; 12.0 from a spreadsheet is 12)."""
+    number = _decimal(value)
+    if number is None:
+        return 0
+    if number < 0 or number != number.to_integral_value():
+        raise ValueError(number)
+    return int(number)
 
 
 def in_file_order(problems: Iterable[dict]) -> list[dict]:
@@ -179,24 +185,30 @@ def listing_cells(listing: Listing) -> list[object]:
         listing.origin_country.code,
         listing.price,
         listing.unit_weight_kg,
-        (YesNo.YES if listing.in_stock else YesNo.NO).value,
+        listing.stock_quantity,
     ]
 
 
-def write_csv(rows: Iterable[Sequence[object]]) -> bytes:
+def write_csv(rows: Iterable[Sequence[object]], *, columns: Sequence[str] = COLUMNS) -> bytes:
     """UTF-8 with a byte order mark, so spreadsheets show Chinese, Kazakh and Russian text as written; text that a
     spreadsheet would run as a formula is kept as text (horgos.exports)."""
-    return "".join(csv_rows_text([COLUMNS, *rows])).encode("utf-8")
+    return "".join(csv_rows_text([columns, *rows])).encode("utf-8")
 
 
-def write_xlsx(rows: Iterable[Sequence[object]], *, shop_codes: Sequence[str] = (), with_help: bool = False) -> bytes:
+def write_xlsx(
+    rows: Iterable[Sequence[object]],
+    *,
+    columns: Sequence[str] = COLUMNS,
+    shop_codes: Sequence[str] = (),
+    with_help: bool = False,
+) -> bytes:
     """A workbook whose first sheet holds the rows under the header; the HS code column is text (its
     leading zero stays). The template (`with_help`) offers the shop codes and yes/no in drop-down lists
     and explains each column on a second sheet."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "listings"
-    sheet.append(COLUMNS)
+    sheet.append(list(columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -207,9 +219,10 @@ def write_xlsx(rows: Iterable[Sequence[object]], *, shop_codes: Sequence[str] = 
             if isinstance(cell.value, str) and cell.data_type == "f":
                 cell.data_type = "s"  # text that starts with "=" stays text, never a formula
         sheet.cell(row=sheet.max_row, column=hs_column).number_format = "@"
-    for position, name in enumerate(COLUMNS, start=1):
+    for position, name in enumerate(columns, start=1):
         letter = get_column_letter(position)
-        sheet.column_dimensions[letter].width = 34 if name.startswith("description") else max(12, len(name) + 4)
+        wide = name.startswith("description") or name == ERROR_COLUMN
+        sheet.column_dimensions[letter].width = 34 if wide else max(12, len(name) + 4)
     if with_help:
         _add_template_helps(workbook, sheet, shop_codes)
     buffer = io.BytesIO()
@@ -221,9 +234,9 @@ def _add_template_helps(workbook: openpyxl.Workbook, sheet, shop_codes: Sequence
     last_row = MAX_ROWS + 1
     # Text format on the whole column: a code typed in later keeps its leading zero too.
     sheet.column_dimensions[_letter("hs_code")].number_format = "@"
-    yes_no = DataValidation(type="list", formula1=f'"{YesNo.YES.value},{YesNo.NO.value}"', allow_blank=True)
-    yes_no.add(f"{_letter('in_stock')}2:{_letter('in_stock')}{last_row}")
-    sheet.add_data_validation(yes_no)
+    units = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    units.add(f"{_letter('stock_quantity')}2:{_letter('stock_quantity')}{last_row}")
+    sheet.add_data_validation(units)
     codes = ",".join(shop_codes)
     if codes and len(codes) <= 250:  # a list written into the rule itself holds at most 255 characters
         shops = DataValidation(type="list", formula1=f'"{codes}"', allow_blank=True)

@@ -290,21 +290,36 @@ def portal_buttons(template_name: str, *, row_name: str, **extra_context: Any) -
     )
 
 
+# The form (on the listings page, outside the table) that the listings' tick boxes belong to.
+SUBMIT_FORM_ID = "listings-submit"
+
+
 class ListingTable(PortalTable):
     """A merchant's listings: each with its state (and a rejection's reason), an Edit button, and Submit while it
-    is a draft or rejected."""
+    is a draft or rejected; such a listing also has a tick box, to submit many at once (SUBMIT_FORM_ID)."""
 
     title = tables.Column(verbose_name=_("Title"), attrs={"td": {"class": "portal-title"}}, empty_values=())
     state = tables.Column(verbose_name=_("State"))
     price = tables.Column(verbose_name=_("Price"), attrs={"th": {"class": "num"}, "td": {"class": "num portal-price"}})
-    in_stock = tables.Column(verbose_name=_("Stock"))
+    stock_quantity = tables.Column(verbose_name=_("Stock"), attrs={"th": {"class": "num"}, "td": {"class": "num"}})
     shop = tables.Column(verbose_name=_("Shop"))
     hs_code = tables.Column(verbose_name=_("HS code"))
+    select = tables.Column(verbose_name=_("Select"), empty_values=(), attrs={"td": {"class": "portal-select"}})
     actions = portal_buttons("merchants/merchant/_listing_actions.html", row_name="listing", submittable=SUBMITTABLE)
     row_id = "listing"
 
     class Meta(PortalTable.Meta):
         empty_text = _("No listings match.")
+
+    def render_select(self, record: Listing) -> str:
+        if record.state not in SUBMITTABLE:
+            return ""
+        return format_html(
+            '<input type="checkbox" name="listing" value="{}" form="{}" aria-label="{}">',
+            record.pk,
+            SUBMIT_FORM_ID,
+            gettext("Select “%(title)s”") % {"title": record.title},
+        )
 
     def render_title(self, record: Listing) -> str:
         url = reverse("merchants:portal-listing-edit", args=[record.pk])
@@ -316,8 +331,10 @@ class ListingTable(PortalTable):
     def render_price(self, value) -> str:
         return f"{floatformat(value, 2)} CNY"
 
-    def render_in_stock(self, value: bool) -> str:
-        return gettext("In stock") if value else gettext("Out of stock")
+    def render_stock_quantity(self, value: int) -> str:
+        if value:
+            return str(value)
+        return format_html('<span class="portal-status portal-status-warn">{}</span>', gettext("Out of stock"))
 
     def render_shop(self, value: Shop) -> str:
         return format_html("{} {}", code(value.unit_code), value.name)

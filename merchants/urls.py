@@ -27,6 +27,7 @@ urlpatterns = [
     path("portal/listings/new/", listings.listing_new, name="portal-listing-new"),
     path("portal/listings/<int:pk>/", listings.listing_edit, name="portal-listing-edit"),
     path("portal/listings/<int:pk>/submit/", listings.listing_submit_view, name="portal-listing-submit"),
+    path("portal/listings/submit/", listings.listings_submit_view, name="portal-listings-submit"),
     path("portal/listings/<int:pk>/delete/", listings.listing_delete_view, name="portal-listing-delete"),
     path("portal/members/", portal.members, name="portal-members"),
     path("portal/members/<int:pk>/remove/", portal.member_remove_view, name="portal-member-remove"),
@@ -49,6 +50,16 @@ urlpatterns = [
     path("portal/listings/import/<int:pk>/progress/", imports.listing_import_progress, name="listing-import-progress"),
     path(
         "portal/listings/import/<int:pk>/confirm/", imports.listing_import_confirm_view, name="listing-import-confirm"
+    ),
+    path(
+        "portal/listings/import/<int:pk>/failing-rows/",
+        imports.listing_import_failing_rows,
+        name="listing-import-failing-rows",
+    ),
+    path(
+        "portal/listings/import/<int:pk>/submit-drafts/",
+        imports.listing_import_submit_drafts,
+        name="listing-import-submit-drafts",
     ),
     path("portal/listings/export/", imports.listing_export, name="listing-export"),
     # Administrators

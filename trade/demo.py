@@ -2,8 +2,9 @@
 exchange rates they need, each counted against its buyer's allowance ledger exactly as `sale_record` would count it.
 
 Written in bulk (ledgers, sales, lines), deterministic (a fixed seed), and only when no sale exists yet. A sale that
-would not fit what remains of its buyer's allowance is left out, as the till would refuse it; a few sales are voided,
-their allowance given back.
+would not fit what remains of its buyer's allowance, or asks for more than a listing has left in stock, is left out,
+as the till would refuse it; a few sales are voided, their allowance and units given back. The listings' stock is
+left as the recorded sales left it (the merchants demo's quantities are what the shops had before them).
 """
 
 import random
@@ -96,6 +97,7 @@ def demo_sales_generate(*, count: int = DEMO_SALES, seed: int = DEMO_SEED) -> in
     for rate in ExchangeRate.objects.filter(day__gte=first_day):
         rates[rate.currency][rate.day] = rate
     ledgers: dict[tuple, _Ledger] = {}
+    on_hand = {listing.pk: listing.stock_quantity for items, _clerk in stock for listing in items}
     receipts: dict[int, int] = defaultdict(int)
     made = []
     for visit in rng.sample(visits, min(count, len(visits))):
@@ -112,8 +114,11 @@ def demo_sales_generate(*, count: int = DEMO_SALES, seed: int = DEMO_SEED) -> in
             continue
         items, clerk = rng.choice(stock)
         lines = []
+        asked: dict[int, int] = defaultdict(int)
         for listing in rng.sample(items, min(len(items), rng.randint(1, 3))):
-            lines.append(SaleLine.of(listing, quantity=rng.randint(1, 3)))
+            quantity = rng.randint(1, 3)
+            asked[listing.pk] += quantity
+            lines.append(SaleLine.of(listing, quantity=quantity))
         total = sum((line.line_total_cny for line in lines), Decimal("0"))
         weight = sum((line.line_weight_kg for line in lines), Decimal("0"))
         charged = rules.into_allowance_currency(total, rate)
@@ -136,6 +141,8 @@ def demo_sales_generate(*, count: int = DEMO_SALES, seed: int = DEMO_SEED) -> in
             row.weight_limit_kg is not None and row.weight_used_kg + weight > row.weight_limit_kg
         ):
             continue  # the till would refuse it
+        if any(on_hand[pk] < quantity for pk, quantity in asked.items()):
+            continue  # beyond the stock: the till would refuse it too
         shop = items[0].shop
         receipts[shop.pk] += 1
         voided = rng.random() < VOIDED_SHARE
@@ -159,6 +166,8 @@ def demo_sales_generate(*, count: int = DEMO_SALES, seed: int = DEMO_SEED) -> in
             void_reason="Customer changed their mind" if voided else "",
         )
         if not voided:
+            for pk, quantity in asked.items():
+                on_hand[pk] -= quantity
             row.value_used += charged
             row.value_used_cny += total
             row.weight_used_kg += weight
@@ -173,4 +182,6 @@ def demo_sales_generate(*, count: int = DEMO_SALES, seed: int = DEMO_SEED) -> in
         for line in lines:
             line.sale = sale
     SaleLine.objects.bulk_create([line for _, lines in made for line in lines])
+    sold = [Listing(pk=pk, stock_quantity=quantity) for pk, quantity in on_hand.items()]
+    Listing.objects.bulk_update(sold, ["stock_quantity"], batch_size=500)
     return len(made)

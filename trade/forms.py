@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -18,7 +19,9 @@ MAX_LINES = 20
 
 class ListingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, listing: Listing) -> str:
-        return f"{listing.title} · {listing.price} CNY · {listing.shop.unit_code}"
+        """The product as the till offers it, with the units left: a sale beyond them is refused."""
+        in_stock = gettext("%(count)s in stock") % {"count": listing.stock_quantity}
+        return f"{listing.title} · {listing.price} CNY · {listing.shop.unit_code} · {in_stock}"
 
 
 class ShopChoiceField(forms.ModelChoiceField):

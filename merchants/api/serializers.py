@@ -1,8 +1,9 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
+from merchants.choices import StockLevel
 from merchants.models import Listing, Merchant, Shop
-from merchants.models.catalogue import EDITABLE_FIELDS
+from merchants.models.catalogue import EDITABLE_FIELDS, FEW_LEFT
 
 
 class MerchantSerializer(serializers.ModelSerializer):
@@ -100,11 +101,18 @@ class CatalogueListingSerializer(serializers.ModelSerializer):
     side = serializers.CharField(source="shop.side", read_only=True)
     merchant = serializers.CharField(source="shop.merchant.trade_name", read_only=True)
     hs_chapter = serializers.CharField(source="hs_heading.chapter.code", read_only=True)
+    in_stock = serializers.BooleanField(read_only=True, help_text="At least one unit on hand.")
+    stock = serializers.ChoiceField(
+        source="stock_level",
+        choices=StockLevel.choices,
+        read_only=True,
+        help_text=f"in_stock, few_left (at most {FEW_LEFT} units) or out_of_stock; the quantity stays the merchant's.",
+    )
 
     class Meta:
         model = Listing
         fields = ["id", "title", "description", "title_en", "title_zh_hans", "title_kk", "title_ru", "hs_code",
-                  "hs_chapter", "origin_country", "price", "unit_weight_kg", "in_stock", "thumbnail", "photo",
+                  "hs_chapter", "origin_country", "price", "unit_weight_kg", "in_stock", "stock", "thumbnail", "photo",
                   "shop_unit", "shop_name", "side", "merchant"]  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from merchants.choices import ListingState, MerchantState, ShopState
+from merchants.choices import ListingState, MerchantState, ShopState, StockLevel
 from merchants.models.registry import Merchant, Shop, StateCountsQuerySet
 
 LANGUAGE_SUFFIXES = ("en", "zh_hans", "kk", "ru")
@@ -25,8 +25,13 @@ EDITABLE_FIELDS = (
     "origin_country",
     "price",
     "unit_weight_kg",
-    "in_stock",
+    "stock_quantity",
 )
+# What a merchant may change on an approved listing without sending it back to review: the public sees only
+# "in stock", "few left" or "out of stock" of it, nothing a moderator checks.
+UNREVIEWED_FIELDS = ("stock_quantity",)
+# At most this many units left: the public catalogue says "few left".
+FEW_LEFT = 5
 
 
 def catalogue_search_vector() -> SearchVector:
@@ -123,10 +128,21 @@ class Listing(models.Model):
     unit_weight_kg = models.DecimalField(
         _("unit weight (kg)"), max_digits=10, decimal_places=3, validators=[MinValueValidator(0)]
     )
-    in_stock = models.BooleanField(_("in stock"), default=True)
+    # Units on hand: a sale takes its quantity off in the sale's transaction (never below zero: the CHECK
+    # constraint is the last word), a voided sale puts it back, the merchant sets it after counting.
+    stock_quantity = models.IntegerField(_("quantity in stock"), default=0, validators=[MinValueValidator(0)])
     photo = models.ImageField(_("photo"), upload_to="listings/%Y/%m/", blank=True)
     thumbnail = models.ImageField(_("thumbnail"), upload_to="listings/thumbnails/%Y/%m/", blank=True)
     state = models.CharField(_("state"), max_length=10, choices=ListingState.choices, default=ListingState.DRAFT)
+    # The bulk import that created the listing (as a draft), if one did: its drafts can be submitted together.
+    listing_import = models.ForeignKey(
+        "merchants.ListingImport",
+        verbose_name=_("imported from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="listings",
+    )
     rejection_reason = models.CharField(_("rejection reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -148,6 +164,11 @@ class Listing(models.Model):
             models.CheckConstraint(condition=models.Q(price__gte=0), name="listing_price_not_negative"),
             models.CheckConstraint(condition=models.Q(unit_weight_kg__gte=0), name="listing_weight_not_negative"),
             models.CheckConstraint(condition=models.Q(state__in=ListingState.values), name="listing_state_valid"),
+            models.CheckConstraint(
+                condition=models.Q(stock_quantity__gte=0),
+                name="listing_stock_not_negative",
+                violation_error_message=_("The quantity in stock cannot be below zero."),
+            ),
             models.CheckConstraint(
                 condition=~models.Q(state=ListingState.REJECTED) | ~models.Q(rejection_reason=""),
                 name="listing_rejection_has_reason",
@@ -177,6 +198,17 @@ class Listing(models.Model):
         language = (translation.get_language() or "en").replace("-", "_").lower()
         preferred = getattr(self, f"title_{language}", "")
         return preferred or next((getattr(self, field) for field in TITLE_FIELDS if getattr(self, field)), "")
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock_quantity > 0
+
+    @property
+    def stock_level(self) -> "StockLevel":
+        """What the public is told of the stock: in stock, few left (at most FEW_LEFT), or out of stock."""
+        if self.stock_quantity <= 0:
+            return StockLevel.OUT
+        return StockLevel.FEW if self.stock_quantity <= FEW_LEFT else StockLevel.IN
 
     @property
     def description(self) -> str:

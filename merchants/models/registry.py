@@ -294,6 +294,10 @@ class Notification(models.Model):
                 name="notification_once_per_subject",
             )
         ]
+        indexes = [
+            # The unread count beside the notifications link, on every page a merchant's staff opens.
+            models.Index(fields=["merchant"], condition=models.Q(read_at__isnull=True), name="notification_unread_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.merchant}: {self.get_kind_display()}"

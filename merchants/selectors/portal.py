@@ -45,3 +45,9 @@ def notifications_of(merchant: Merchant) -> QuerySet[Notification]:
 
 def unread_count(merchant: Merchant) -> int:
     return merchant.notifications.filter(read_at__isnull=True).count()
+
+
+def unread_count_for(user) -> int:
+    """The unread notifications of the merchant `user` is on the staff of (0 for anyone else): one count on the
+    partial index of unread notifications."""
+    return Notification.objects.filter(merchant__members__user=user, read_at__isnull=True).count()

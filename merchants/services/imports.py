@@ -8,7 +8,8 @@ state it expects, under a row lock, so running a step again (a retried task) cha
 
 Checking writes nothing but the job: each row's listing is built in memory and validated as
 `listing_create` validates it (the HS heading, then `full_clean`). Importing calls `listing_create` for
-every valid row, as drafts, all in one transaction: if any row is refused by then, none is imported.
+every valid row, as drafts (each remembers its import), all in one transaction: if any row is refused by then,
+none is imported. The drafts of an import can then be submitted for review together (`listings_submit`).
 
 Faults leave nothing half-done: how a job is handed to the task, and handed over again when its worker
 or the broker fails, is `merchants.services.import_jobs`. A duplicate delivery of the task leaves a step
@@ -31,6 +32,7 @@ from horgos.storage import atomic_with_stored_files
 from merchants.choices import ListingImportFormat, ListingImportState, MerchantState
 from merchants.models import Listing, ListingImport, Merchant, Shop
 from merchants.selectors import merchant_of
+from merchants.selectors.imports import stored_rows
 from merchants.services.import_jobs import listing_import_enqueue, listing_import_fail, stalled_before
 from merchants.services.listings import MERCHANT_NOT_ACTIVE, hs_heading_for, listing_create
 from merchants.spreadsheets import COLUMNS, MAX_BYTES, Row, parse_row, read_rows
@@ -49,7 +51,6 @@ ALREADY_IMPORTED = _("This file has already been imported.")
 IMPORT_FAILED = _("This import failed; upload the file again.")
 NOTHING_TO_IMPORT = _("No row of this file can be imported.")
 ROW_REFUSED = _("Row %(row)s was refused: %(message)s Nothing was imported; upload the file again.")
-FILE_GONE = _("The uploaded file can no longer be read.")
 
 
 def _format_of(name: str) -> str:
@@ -145,7 +146,7 @@ def listing_import_check(*, listing_import: ListingImport) -> ListingImport:
     # A task knows no request: messages are written in the language of the person who uploaded.
     with translation.override(job.language):
         try:
-            rows = _stored_rows(job)
+            rows = stored_rows(job)
         except ValidationError as error:
             return listing_import_fail(listing_import=job, reason=" ".join(error.messages))
         ListingImport.objects.filter(pk=job.pk).update(total_rows=len(rows))
@@ -287,7 +288,7 @@ def listing_import_run(*, listing_import: ListingImport) -> ListingImport:
 
 
 def _create_listings(job: ListingImport) -> int:
-    rows = _stored_rows(job)
+    rows = stored_rows(job)
     invalid = {error["row"] for error in job.errors}
     shops = _shops_of(job.merchant)
     created = 0
@@ -298,21 +299,14 @@ def _create_listings(job: ListingImport) -> int:
         try:
             if parsed.errors or parsed.shop_code not in shops:
                 raise ValidationError(" ".join(problem["message"] for problem in check_row(row, shops)))
-            listing_create(shop=shops[parsed.shop_code], acting_user=job.confirmed_by, **parsed.fields)
+            listing_create(
+                shop=shops[parsed.shop_code], acting_user=job.confirmed_by, listing_import=job, **parsed.fields
+            )
         except (ValidationError, PermissionDenied) as error:
             message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             raise ValidationError(ROW_REFUSED, params={"row": row.number, "message": message}) from error
         created += 1
     return created
-
-
-def _stored_rows(job: ListingImport) -> list[Row]:
-    try:
-        with job.file.open("rb") as stored:
-            content = stored.read()
-    except OSError as error:
-        raise ValidationError(FILE_GONE) from error
-    return read_rows(content, job.file_format)
 
 
 def _shops_of(merchant: Merchant) -> dict[str, Shop]:

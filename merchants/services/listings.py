@@ -1,6 +1,8 @@
 """Listings: merchants write and submit them, administrators moderate them; photos are made safe."""
 
 import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.conf import settings
@@ -18,7 +20,7 @@ from horgos.roles import require_role
 from horgos.storage import StoredFiles, atomic_with_stored_files, delete_stored_files_on_commit
 from merchants.choices import ListingState, MerchantState, NotificationKind
 from merchants.models import HsHeading, Listing, Shop
-from merchants.models.catalogue import EDITABLE_FIELDS
+from merchants.models.catalogue import EDITABLE_FIELDS, UNREVIEWED_FIELDS
 from merchants.selectors import merchant_of
 from merchants.services.notifications import notification_add
 
@@ -88,13 +90,14 @@ def _attach_photo(listing: Listing, upload, stored: StoredFiles) -> None:
         stored.add(field_file)
 
 
-def listing_create(*, shop: Shop, acting_user: User, photo=None, **fields) -> Listing:
-    """A new listing, as a draft of the shop, until it is submitted for review."""
+def listing_create(*, shop: Shop, acting_user: User, photo=None, listing_import=None, **fields) -> Listing:
+    """A new listing, as a draft of the shop, until it is submitted for review (`listing_import`: the bulk import
+    that creates it, if one does)."""
     with atomic_with_stored_files() as stored:
         shop = Shop.objects.select_related("merchant").get(pk=shop.pk)
         _require_may_edit(acting_user, shop)
         fields = {name: value for name, value in fields.items() if name in EDITABLE_FIELDS}
-        listing = Listing(shop=shop, **fields)
+        listing = Listing(shop=shop, listing_import=listing_import, **fields)
         listing.hs_heading = hs_heading_for(listing.hs_code)
         # Validate before the photo is written to storage, so refused input does not even write it.
         listing.full_clean(exclude=["photo", "thumbnail"])
@@ -108,7 +111,8 @@ def listing_create(*, shop: Shop, acting_user: User, photo=None, **fields) -> Li
 
 
 def listing_update(*, listing: Listing, acting_user: User, photo=None, **fields) -> Listing:
-    """Change a listing; an approved one goes back to review, so the public sees only checked text.
+    """Change a listing; an approved one goes back to review, so the public sees only checked text (a change of
+    the stock alone, UNREVIEWED_FIELDS, does not send it back).
 
     A new photo replaces the old one, whose files are deleted once the change has committed.
     """
@@ -126,7 +130,8 @@ def listing_update(*, listing: Listing, acting_user: User, photo=None, **fields)
             delete_stored_files_on_commit(listing.photo, listing.thumbnail)
             _attach_photo(listing, photo, stored)
         changes = changes_between(before, fields)
-        if listing.state == ListingState.APPROVED and (changes or photo is not None):
+        reviewed_changes = [name for name in changes if name not in UNREVIEWED_FIELDS]
+        if listing.state == ListingState.APPROVED and (reviewed_changes or photo is not None):
             listing.state = ListingState.SUBMITTED
             listing.submitted_at = timezone.now()
             changes["state"] = {"before": ListingState.APPROVED, "after": ListingState.SUBMITTED}
@@ -144,6 +149,48 @@ def listing_submit(*, listing: Listing, acting_user: User) -> Listing:
     return _set_state(
         listing=listing, acting_user=acting_user, state=ListingState.SUBMITTED, action=AuditAction.LISTING_SUBMIT
     )
+
+
+def listing_update_and_submit(*, listing: Listing, acting_user: User, photo=None, **fields) -> Listing:
+    """Save the edits typed in the form and submit the listing for review, in one transaction: edits that are
+    refused submit nothing, and a listing that cannot be submitted keeps its old text.
+
+    Whether it may be submitted is checked first, under the row lock: then a new photo is stored only when the
+    whole change will be kept (a later refusal would leave its files behind, see `atomic_with_stored_files`).
+    """
+    with transaction.atomic():
+        locked = Listing.objects.select_for_update(of=("self",)).select_related("shop__merchant").get(pk=listing.pk)
+        _require_may_edit(acting_user, locked.shop)
+        if locked.state not in SUBMITTABLE:
+            raise ValidationError(CANNOT_SUBMIT)
+        if fields or photo is not None:
+            listing = listing_update(listing=listing, acting_user=acting_user, photo=photo, **fields)
+        return listing_submit(listing=listing, acting_user=acting_user)
+
+
+@dataclass
+class SubmitOutcome:
+    """What a bulk submission did: the listings submitted, and each refused one with the reason."""
+
+    submitted: list[Listing] = field(default_factory=list)
+    refused: list[tuple[Listing, str]] = field(default_factory=list)
+
+
+def listings_submit(*, listings: Iterable[Listing], acting_user: User) -> SubmitOutcome:
+    """Submit many listings for review (the ones a merchant ticked, or every draft of an import).
+
+    One transaction per listing, not all or nothing: each listing is reviewed on its own, so one that cannot be
+    submitted (no longer a draft, changed meanwhile by a colleague) should not hold the others back. The
+    outcome says what was submitted and what was refused, with `listing_submit`'s message.
+    """
+    outcome = SubmitOutcome()
+    for listing in listings:
+        try:
+            outcome.submitted.append(listing_submit(listing=listing, acting_user=acting_user))
+        except (ValidationError, PermissionDenied) as error:
+            message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            outcome.refused.append((listing, message))
+    return outcome
 
 
 @transaction.atomic

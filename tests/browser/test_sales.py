@@ -22,7 +22,9 @@ def test_a_clerk_records_a_sale_and_the_officer_sees_it_at_exit(page, trade, at)
     page.goto("/trade/sales/new/")
     page.get_by_label("Buyer's document number or machine readable zone").fill("N1234567")
     page.get_by_label("Receipt number").fill("0001")
-    page.get_by_label("Product 1").select_option(label=f"Kettle · 1000.00 CNY · {trade.shops[0].unit_code}")
+    page.get_by_label("Product 1").select_option(
+        label=f"Kettle · 1000.00 CNY · {trade.shops[0].unit_code} · 100 in stock"
+    )
     page.get_by_label("Quantity 1").fill("2")
     page.get_by_role("button", name="Check the buyer's allowance").click()
     # Then the page shows what remains before anything is recorded

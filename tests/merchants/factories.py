@@ -74,6 +74,7 @@ class ListingFactory(factory.django.DjangoModelFactory):
     origin_country = "CN"
     price = Decimal("88.00")
     unit_weight_kg = Decimal("0.250")
+    stock_quantity = 100
 
 
 def load_some_hs() -> None:

@@ -23,7 +23,7 @@ IN_STOCK, OUT_OF_STOCK = {"Green tea from Fujian"}, {"Silk scarf"}
 )
 def test_listing_stock_filter_reads_the_pages_and_the_apis_spelling(market, api_client_for, signed_in, value, expected):
     # Given a listing out of stock beside the market's listing in stock
-    ListingFactory(shop=market.shop_a, title_en="Silk scarf", in_stock=False)
+    ListingFactory(shop=market.shop_a, title_en="Silk scarf", stock_quantity=0)
     # Then the API and the portal page filter alike, whether asked yes/no or true/false
     assert titles(api_client_for(market.owner_a).get("/api/v1/listings/", {"in_stock": value})) == expected
     page = signed_in(market.owner_a).get("/portal/listings/", {"in_stock": value})

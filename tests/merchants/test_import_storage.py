@@ -22,7 +22,7 @@ def files_under(root) -> list:
 
 def listings_csv(shop_code: str) -> SimpleUploadedFile:
     values = {"shop": shop_code, "title_en": "Cotton T-shirt", "hs_code": "610910", "origin_country": "CN",
-              "price": "39.00", "unit_weight_kg": "0.180", "in_stock": "yes"}  # fmt: skip
+              "price": "39.00", "unit_weight_kg": "0.180", "stock_quantity": "12"}  # fmt: skip
     content = write_csv([[values.get(column, "") for column in COLUMNS]])
     return SimpleUploadedFile("listings.csv", content, content_type="text/csv")
 

@@ -49,7 +49,7 @@ def row(shop_code: str, **changes) -> dict:
     values.update(
         shop=shop_code, title_en="Cotton T-shirt", title_ru="Футболка хлопковая", title_zh_hans="纯棉T恤",
         description_en="100 % cotton", hs_code="610910", origin_country="CN", price="39.00",
-        unit_weight_kg="0.180", in_stock="yes",
+        unit_weight_kg="0.180", stock_quantity="12",
     )  # fmt: skip
     values.update(changes)
     return values
@@ -100,7 +100,7 @@ def test_csv_with_good_and_bad_rows_reports_each_problem_and_writes_nothing(sign
         row(code_b),                                      # 4: another merchant's shop
         row(code_a, hs_code="999999"),                    # 5: no such heading
         row(code_a, title_en="", title_ru="", title_zh_hans=""),  # 6: no title
-        row(code_a.lower(), title_en="Green tea", hs_code="0902.10", in_stock="no"),  # 7: fine, spelled loosely
+        row(code_a.lower(), title_en="Green tea", hs_code="0902.10", stock_quantity="0"),  # 7: fine, spelled loosely
     ])  # fmt: skip
     listings_before, audit_before = Listing.objects.count(), AuditEntry.objects.filter(action="listing.create").count()
 
@@ -131,7 +131,7 @@ def test_importing_the_valid_rows_writes_exactly_those_as_drafts(signed_in, mark
     file = csv_upload([
         row(code_a, title_en="Cotton T-shirt, white"),
         row(code_a, unit_weight_kg="-1"),
-        row(code_a, title_en="Green tea, 250 g", hs_code="090210", price="88,50", in_stock=""),
+        row(code_a, title_en="Green tea, 250 g", hs_code="090210", price="88,50", stock_quantity=""),
     ])  # fmt: skip
     client = signed_in(market.owner_a)
     job = upload(client, file)
@@ -145,9 +145,9 @@ def test_importing_the_valid_rows_writes_exactly_those_as_drafts(signed_in, mark
     job.refresh_from_db()
     assert (job.state, job.imported_rows, job.confirmed_by) == (ListingImportState.DONE, 2, market.owner_a)
     new = Listing.objects.exclude(pk__in=before).order_by("title_en")
-    assert [(item.title_en, item.state, item.shop, item.price, item.in_stock) for item in new] == [
-        ("Cotton T-shirt, white", ListingState.DRAFT, market.shop_a, Decimal("39.00"), True),
-        ("Green tea, 250 g", ListingState.DRAFT, market.shop_a, Decimal("88.50"), True),
+    assert [(item.title_en, item.state, item.shop, item.price, item.stock_quantity) for item in new] == [
+        ("Cotton T-shirt, white", ListingState.DRAFT, market.shop_a, Decimal("39.00"), 12),
+        ("Green tea, 250 g", ListingState.DRAFT, market.shop_a, Decimal("88.50"), 0),  # an empty stock is 0
     ]
     assert new[1].hs_heading.code == "0902" and new[0].title_zh_hans == "纯棉T恤"
     created = AuditEntry.objects.filter(action="listing.create", actor=market.owner_a)
@@ -161,10 +161,10 @@ def test_importing_the_valid_rows_writes_exactly_those_as_drafts(signed_in, mark
 
 
 def test_xlsx_is_checked_and_imported_likewise(signed_in, market):
-    # Given an XLSX as spreadsheets write it: numbers as numbers (the HS code lost its leading zero), a boolean
+    # Given an XLSX as spreadsheets write it: numbers as numbers (the HS code lost its leading zero, 24 is 24.0)
     code_a = market.shop_a.unit_code
-    good = [code_a, "Green tea", "绿茶", "Көк шай", "Зелёный чай", "", "", "", "", 90210, "CN", 88.5, 0.25, True]
-    bad = [code_a, "Tea", "", "", "", "", "", "", "", 90210, "XX", "free", 0.25, "maybe"]
+    good = [code_a, "Green tea", "绿茶", "Көк шай", "Зелёный чай", "", "", "", "", 90210, "CN", 88.5, 0.25, 24.0]
+    bad = [code_a, "Tea", "", "", "", "", "", "", "", 90210, "XX", "free", 0.25, 2.5]
     client = signed_in(market.owner_a)
     before = Listing.objects.count()
 
@@ -174,9 +174,9 @@ def test_xlsx_is_checked_and_imported_likewise(signed_in, market):
     # Then the bad row's problems are reported and nothing is written
     assert (job.file_format, job.state, job.valid_rows) == ("xlsx", ListingImportState.VALIDATED, 1)
     assert [(number, column) for number, column, _message in problems_of(job)] == [
-        (3, "in_stock"),
         (3, "origin_country"),
         (3, "price"),
+        (3, "stock_quantity"),
     ]
     assert Listing.objects.count() == before
 
@@ -606,7 +606,9 @@ def test_templates_have_the_columns_and_a_filled_template_imports(signed_in, mar
 
 def test_export_holds_only_the_merchants_own_listings_in_both_formats(signed_in, market):
     # Given A has a second listing with a leading-zero HS code and a formula-like title; B has its own
-    ListingFactory(shop=market.shop_a, title_en="=HYPERLINK(1)", title_ru="Чай", price=Decimal("12.30"), in_stock=False)
+    ListingFactory(
+        shop=market.shop_a, title_en="=HYPERLINK(1)", title_ru="Чай", price=Decimal("12.30"), stock_quantity=0
+    )
     client = signed_in(market.owner_a)
 
     as_csv = client.get(reverse("merchants:listing-export"), {"format": "csv"})
@@ -620,7 +622,8 @@ def test_export_holds_only_the_merchants_own_listings_in_both_formats(signed_in,
     ]  # kept as text in a spreadsheet
     assert {item["shop"] for item in csv_rows} == {market.shop_a.unit_code}
     tea = next(item for item in csv_rows if item["title_ru"] == "Чай")
-    assert (tea["hs_code"], tea["price"], tea["in_stock"], tea["origin_country"]) == ("090210", "12.30", "no", "CN")
+    assert (tea["hs_code"], tea["price"], tea["stock_quantity"]) == ("090210", "12.30", "0")
+    assert tea["origin_country"] == "CN"
 
     sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).worksheets[0]
     values = list(sheet.iter_rows(values_only=True))

@@ -276,7 +276,7 @@ def test_portal_edit_of_the_country_with_a_new_photo_keeps_only_the_new_photo(
     assert len(old_files) == 2
     # when its owner changes the country of origin and the photo in the portal
     client = signed_in(market.owner_a)
-    body = {**NEW_LISTING, "description_en": "", "origin_country": "CN", "in_stock": "on",
+    body = {**NEW_LISTING, "description_en": "", "origin_country": "CN", "stock_quantity": "7",
             "photo": jpeg_with_exif(size=(800, 600))}  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("merchants:portal-listing-edit", args=[listing.pk]), body)

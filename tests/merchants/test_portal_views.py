@@ -57,7 +57,7 @@ def listing_body(shop: Shop | None, **changes) -> dict:
         "origin_country": "CN",
         "price": "120.50",
         "unit_weight_kg": "0.357",
-        "in_stock": "on",
+        "stock_quantity": "40",
     }
     if shop is not None:
         body["shop"] = shop.pk
@@ -533,10 +533,15 @@ def test_editing_an_approved_listing_sends_it_back_to_review(market, owner_clien
     # When its owner saves it unchanged, it stays approved
     unchanged = listing_body(None, **{
         "title_en": "Green tea from Fujian", "title_zh_hans": "", "title_ru": "", "description_en": "",
-        "hs_code": "090210", "price": "88.00", "unit_weight_kg": "0.250",
+        "hs_code": "090210", "price": "88.00", "unit_weight_kg": "0.250", "stock_quantity": "100",
     })  # fmt: skip
     owner_client.post(url("portal-listing-edit", market.listing_a.pk), unchanged)
     assert Listing.objects.get(pk=market.listing_a.pk).state == ListingState.APPROVED
+    # When only the stock changes (units counted, sold), it stays approved and public too
+    owner_client.post(url("portal-listing-edit", market.listing_a.pk), {**unchanged, "stock_quantity": "60"})
+    listing = Listing.objects.get(pk=market.listing_a.pk)
+    assert (listing.state, listing.stock_quantity) == (ListingState.APPROVED, 60)
+    unchanged["stock_quantity"] = "60"
     # When the price changes
     response = owner_client.post(
         url("portal-listing-edit", market.listing_a.pk), {**unchanged, "price": "92.40"}, follow=True
@@ -545,7 +550,9 @@ def test_editing_an_approved_listing_sends_it_back_to_review(market, owner_clien
     listing = Listing.objects.get(pk=market.listing_a.pk)
     assert (listing.state, listing.price) == (ListingState.SUBMITTED, Decimal("92.40"))
     assert any("sent back for review" in message for message in messages_of(response))
-    assert AuditEntry.objects.filter(action="listing.update", target_id=str(listing.pk)).get().changes["price"] == {
+    updates = AuditEntry.objects.filter(action="listing.update", target_id=str(listing.pk)).order_by("id")
+    assert [entry.changes.get("stock_quantity") for entry in updates] == [{"before": 100, "after": 60}, None]
+    assert updates.last().changes["price"] == {
         "before": "88.00",
         "after": "92.40",
     }
@@ -583,7 +590,7 @@ def test_delete_a_listing(market, owner_client):
 
 def test_listings_filter_by_state_shop_and_stock(market, owner_client):
     second_shop = ShopFactory(merchant=market.a)
-    ListingFactory(shop=second_shop, title_en="Silk scarf", in_stock=False, state=ListingState.SUBMITTED)
+    ListingFactory(shop=second_shop, title_en="Silk scarf", stock_quantity=0, state=ListingState.SUBMITTED)
 
     def titles(**params):
         response = owner_client.get(url("portal-listings"), params)

@@ -4,9 +4,10 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F, Sum
 
+from merchants.models import Listing
 from trade.choices import SaleState
 from trade.demo import demo_sales_generate
-from trade.models import AllowanceLedger, ExchangeRate, Sale
+from trade.models import AllowanceLedger, ExchangeRate, Sale, SaleLine
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +17,7 @@ def test_demo_sales_fit_their_ledgers_and_a_second_run_adds_none(zone):
                  verbosity=0)  # fmt: skip
     call_command("merchants_demo", verbosity=0)
     call_command("trade_load_reference", verbosity=0)
+    stock_before = dict(Listing.objects.values_list("pk", "stock_quantity"))
     made = demo_sales_generate(count=400, seed=7)
     assert made > 150
     assert Sale.objects.count() == made
@@ -26,4 +28,11 @@ def test_demo_sales_fit_their_ledgers_and_a_second_run_adds_none(zone):
         assert ledger.value_used == (recorded["value"] or 0)
     assert not AllowanceLedger.objects.filter(value_used__gt=F("value_limit")).exists()
     assert Sale.objects.filter(sold_at__lt=F("visit__entered_at")).count() == 0
+    # Every listing has what it had less its recorded sales, never below zero, as the till would have left it
+    sold = SaleLine.objects.filter(sale__state=SaleState.RECORDED).values("listing").annotate(units=Sum("quantity"))
+    sold = {row["listing"]: row["units"] for row in sold}
+    assert sold and all(stock_before[pk] >= units for pk, units in sold.items())
+    assert dict(Listing.objects.values_list("pk", "stock_quantity")) == {
+        pk: quantity - sold.get(pk, 0) for pk, quantity in stock_before.items()
+    }
     assert demo_sales_generate(count=400, seed=7) == 0

@@ -1,10 +1,12 @@
-"""Recording and voiding duty-free sales, each against the buyer's allowance ledger (locked, CHECK-backed)."""
+"""Recording and voiding duty-free sales, each against the buyer's allowance ledger (locked, CHECK-backed) and the
+stock of the listings sold (taken off in the sale's transaction, given back when it is voided)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,7 @@ NO_LINES = _("Add at least one line to the sale.")
 LISTING_NOT_YOURS = _("“%(listing)s” is not a listing of your merchant.")
 LISTING_NOT_APPROVED = _("“%(listing)s” is not approved for sale.")
 QUANTITY_POSITIVE = _("The quantity of “%(listing)s” must be at least 1.")
+BEYOND_STOCK = _("Only %(stock)s of “%(listing)s” left in stock: the sale asks for %(quantity)s.")
 RECEIPT_REQUIRED = _("Give the receipt number.")
 RECEIPT_TAKEN = _("This shop already has a receipt with this number.")
 BUYER_NOT_INSIDE = _("The buyer is not inside the zone: a duty-free sale needs their entry recorded at a checkpoint.")
@@ -172,6 +175,7 @@ def sale_record(
     for line in priced:
         line.sale = sale
     SaleLine.objects.bulk_create(priced)
+    _stock_take(priced)
     _ledger_add(ledger, value=charged, value_cny=total_cny, weight=total_weight)
     audit_record(
         actor=acting_user,
@@ -180,6 +184,39 @@ def sale_record(
         changes={"total_cny": total_cny, "weight_kg": total_weight, "side": side},
     )
     return sale
+
+
+def _quantities_by_listing(lines) -> list[tuple[Listing, int]]:
+    """The quantity of each listing over the lines (a listing may be on two lines), by listing id: every sale
+    changes the stock of its listings in the same order, so two sales never wait on each other's rows."""
+    quantities: dict[int, tuple[Listing, int]] = {}
+    for line in lines:
+        listing, quantity = quantities.get(line.listing_id, (line.listing, 0))
+        quantities[line.listing_id] = (listing, quantity + line.quantity)
+    return [quantities[pk] for pk in sorted(quantities)]
+
+
+def _stock_take(lines: list[SaleLine]) -> None:
+    """Take each line's quantity off its listing's stock, or refuse the sale naming the listing short of stock.
+
+    One conditional UPDATE per listing: PostgreSQL checks `stock_quantity >= quantity` again on the row as the
+    sale that held its lock left it, so of two sales racing for the last unit exactly one updates it; the other
+    updates nothing and is refused. The CHECK constraint listing_stock_not_negative is the last word.
+    """
+    for listing, quantity in _quantities_by_listing(lines):
+        taken = Listing.objects.filter(pk=listing.pk, stock_quantity__gte=quantity).update(
+            stock_quantity=F("stock_quantity") - quantity
+        )
+        if not taken:
+            stock = Listing.objects.filter(pk=listing.pk).values_list("stock_quantity", flat=True).get()
+            params = {"listing": listing.title, "stock": stock, "quantity": quantity}
+            raise ValidationError({"lines": ValidationError(BEYOND_STOCK, code="beyond_stock", params=params)})
+
+
+def _stock_give_back(lines) -> None:
+    """A voided sale's units are on hand again."""
+    for listing, quantity in _quantities_by_listing(lines):
+        Listing.objects.filter(pk=listing.pk).update(stock_quantity=F("stock_quantity") + quantity)
 
 
 def _require_fits(ledger: AllowanceLedger, *, rate, total_cny: Decimal, charged: Decimal, weight: Decimal) -> None:
@@ -225,6 +262,7 @@ def sale_void(*, sale: Sale, reason: str, acting_user: User) -> Sale:
         raise ValidationError({"reason": ValidationError(VOID_REASON_REQUIRED, code="required")})
     ledger = AllowanceLedger.objects.select_for_update(of=("self",)).get(pk=sale.ledger_id)
     _ledger_add(ledger, value=-sale.charged_value, value_cny=-sale.total_cny, weight=-sale.total_weight_kg)
+    _stock_give_back(sale.lines.select_related("listing"))
     sale.state = SaleState.VOIDED
     sale.void_reason = reason.strip()
     sale.voided_by = acting_user

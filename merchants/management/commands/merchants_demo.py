@@ -24,6 +24,7 @@ from horgos.choices import Role
 from horgos.models import User
 from merchants.choices import ListingState, MemberRole, MerchantState, NotificationKind
 from merchants.models import HsHeading, Listing, Merchant, MerchantMember, Notification, Shop
+from merchants.models.catalogue import FEW_LEFT
 
 DEMO_PASSWORD = "horgos-demo"  # the same as load_demo_users
 DEMO_SEED = 2026
@@ -132,10 +133,21 @@ def _listings_for(shop: Shop, spec: dict, headings: dict[str, HsHeading], rng: r
                     origin_country=product["origin"],
                     price=price.quantize(Decimal("0.01")),
                     unit_weight_kg=(Decimal(product["weight"]) * scale).quantize(Decimal("0.001")),
-                    in_stock=rng.random() > 0.1,
+                    stock_quantity=_stock_of(product, rng),
                 )
             )
     return listings
+
+
+def _stock_of(product: dict, rng: random.Random) -> int:
+    """Units on hand: around the product's usual stock (demo.json), none for about one listing in ten and a few
+    for another one in ten, so the catalogue shows "out of stock" and "few left" too."""
+    draw = rng.random()
+    if draw < 0.1:
+        return 0
+    if draw < 0.2:
+        return rng.randint(1, FEW_LEFT)
+    return round(product["stock"] * rng.uniform(0.5, 1.5))
 
 
 def _moderate(listings: list[Listing], rng: random.Random, now) -> None:

@@ -8,7 +8,7 @@ the task is done. Imports are always looked up among the merchant's own, so anot
 """
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,18 +16,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from horgos.forms import show_service_error
 from horgos.pages import show_error
-from merchants.choices import ListingImportFormat, MerchantState
+from merchants.choices import ListingImportFormat, ListingImportState, MerchantState
 from merchants.forms import ListingImportForm
 from merchants.models import ListingImport, MerchantMember
-from merchants.pages import merchant_staff_only, render_page
+from merchants.pages import merchant_staff_only, render_page, report_submitted
 from merchants.selectors import imports as selectors
 from merchants.selectors.portal import own_shops
 from merchants.services.import_jobs import QUEUED_FOR_JOB_SERVICE
 from merchants.services.imports import SYNC_ROWS, listing_import_confirm, listing_import_upload
+from merchants.services.listings import listings_submit
 from merchants.spreadsheets import (
     COLUMN_HELP,
     COLUMNS,
     CSV_TYPE,
+    ERROR_COLUMN,
     XLSX_TYPE,
     in_file_order,
     listing_cells,
@@ -51,6 +53,7 @@ def _status_context(job: ListingImport) -> dict:
     problems = in_file_order(job.errors)
     return {
         "job": job,
+        "draft_count": selectors.import_drafts(job).count() if job.state == ListingImportState.DONE else 0,
         "problems": problems[:PROBLEMS_SHOWN],
         "problems_hidden": max(0, len(problems) - PROBLEMS_SHOWN),
         # The broker was down when the job was to start: say why nothing moves (the sweeper starts it later).
@@ -112,6 +115,38 @@ def listing_import_confirm_view(request: HttpRequest, membership: MerchantMember
         listing_import_confirm(listing_import=job, acting_user=request.user)
     except ValidationError as error:
         show_error(request, error)
+    return redirect("merchants:listing-import-detail", pk=job.pk)
+
+
+@merchant_staff_only
+@require_GET
+def listing_import_failing_rows(request: HttpRequest, membership: MerchantMember, pk: int) -> HttpResponse:
+    """The rows the check refused, in the format that was uploaded: the template's columns, as uploaded, and an
+    `error` column saying what to fix. The fixed file can be uploaded as it is (the import ignores `error`)."""
+    job = get_object_or_404(selectors.listing_imports_of(membership.merchant), pk=pk)
+    if not job.errors:
+        raise Http404(_("This import has no failing rows."))
+    try:
+        rows = selectors.failing_rows(job)
+    except ValidationError as error:
+        show_error(request, error)
+        return redirect("merchants:listing-import-detail", pk=job.pk)
+    columns = (*COLUMNS, ERROR_COLUMN)
+    if job.file_format == ListingImportFormat.CSV:
+        content = write_csv(rows, columns=columns)
+    else:
+        content = write_xlsx(rows, columns=columns)
+    # Not the uploaded name: it may hold quotes or characters a download header cannot carry as they are.
+    filename = f"listing-import-{job.pk}-failing-rows.{job.file_format}"
+    return _download(content, file_format=job.file_format, filename=filename)
+
+
+@merchant_staff_only
+@require_POST
+def listing_import_submit_drafts(request: HttpRequest, membership: MerchantMember, pk: int) -> HttpResponse:
+    """Submit for review every listing the import created that is still a draft."""
+    job = get_object_or_404(selectors.listing_imports_of(membership.merchant), pk=pk)
+    report_submitted(request, listings_submit(listings=selectors.import_drafts(job), acting_user=request.user))
     return redirect("merchants:listing-import-detail", pk=job.pk)
 
 
