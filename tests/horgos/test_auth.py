@@ -165,7 +165,8 @@ NAVIGATION_LINKS = {
         "crossings:traveller-search", "crossings:operations-alerts",
     ],
     "administrator": [
-        "home", "crossings:desk", "crossings:traveller-search", "crossings:inside", "crossings:overstays", "crossings:today", "crossings:charts",
+        "home", "crossings:desk", "crossings:traveller-search", "crossings:inside", "crossings:overstays",
+        "crossings:today", "crossings:charts",
         "crossings:statistics", "crossings:reports", "crossings:operations", "merchants:registry-applications",
         "merchants:registry-moderation", "merchants:registry-shops", "trade:sales", "trade:rates", "trade:policies",
         "trade:flags", "trade:statistics", "trade:all-shipments", "admin:horgos_auditentry_changelist", "admin:index",
@@ -174,6 +175,7 @@ NAVIGATION_LINKS = {
     "merchant": [
         "merchants:portal", "merchants:portal-shops", "merchants:portal-listings", "merchants:portal-members",
         "trade:sale-new", "trade:sales", "trade:shipments", "merchants:catalogue", "api-docs", "account",
+        "merchants:portal-notifications",
     ],
 }  # fmt: skip
 
