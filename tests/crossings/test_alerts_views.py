@@ -166,7 +166,9 @@ def test_the_live_panel_refuses_another_checkpoints_alert(zone, desk_client, ale
 
 def test_the_desk_acknowledgement_says_when_in_the_checkpoint_zone(zone, desk_client, alerts, at):
     at(almaty(2026, 5, 12, 10, 10))
-    fragment = desk_client(zone.kz_officer, "KZ", "E-C01").post(url("desk-alert-acknowledge", alerts["KZ"].pk))
+    fragment = desk_client(zone.kz_officer, "KZ", "E-C01").post(
+        url("desk-alert-acknowledge", alerts["KZ"].pk), HTTP_HX_REQUEST="true"
+    )
     html = fragment.content.decode()
     assert "Acknowledged by officer.kz at" in html
     assert '<time datetime="2026-05-12T10:10+05:00">' in html
