@@ -58,3 +58,12 @@ class YesNo(models.TextChoices):
 
     YES = "yes", _("Yes")
     NO = "no", _("No")
+
+
+class CatalogueSort(models.TextChoices):
+    """The orders the public catalogue (page and API, `?sort=`) can list its products in."""
+
+    NEWEST = "newest", _("Newest first")
+    PRICE_ASCENDING = "price", _("Price, lowest first")
+    PRICE_DESCENDING = "-price", _("Price, highest first")
+    NAME = "name", _("Name, A to Z")

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from merchants.choices import ListingState, MerchantState, ShopState, YesNo, ZoneSide
+from merchants.choices import CatalogueSort, ListingState, MerchantState, ShopState, YesNo, ZoneSide
 from merchants.forms import ShopChoiceField
 from merchants.models import Listing, Merchant, Shop
 from merchants.selectors.catalogue import hs_chapters
@@ -178,10 +178,13 @@ class CatalogueFilterSet(django_filters.FilterSet):
     side = django_filters.ChoiceFilter(
         label=_("Side of the zone"), field_name="shop__side", choices=ZoneSide.choices, empty_label=ANY
     )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=CatalogueSort.choices, empty_label=None, method="filter_sort"
+    )
 
     class Meta:
         model = Listing
-        fields = ["q", "hs_chapter", "origin_country", "price_min", "price_max", "side"]
+        fields = ["q", "hs_chapter", "origin_country", "price_min", "price_max", "side", "sort"]
         form = CatalogueFilterForm
 
     def __init__(self, *args, **kwargs):
@@ -193,3 +196,6 @@ class CatalogueFilterSet(django_filters.FilterSet):
 
     def filter_words(self, queryset, name, value):
         return queryset.matching(value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.sorted_by(value)
