@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crossings.choices import CrossingKind, Outcome, VisitState
 from crossings.models import Checkpoint, Crossing, Traveller, Visit
@@ -267,7 +268,10 @@ class CountTable(ListTable):
 class DirectionSummaryTable(CountTable):
     direction = tables.Column(verbose_name=_("Direction"))
 
-    admitted = tables.Column(verbose_name=_("Admitted"), attrs={"th": {"class": "num"}, "td": {"class": "num"}})
+    admitted = tables.Column(
+        verbose_name=pgettext_lazy("count of crossings", "Admitted"),
+        attrs={"th": {"class": "num"}, "td": {"class": "num"}},
+    )
     refused = tables.Column(verbose_name=_("Refused"), attrs={"th": {"class": "num"}, "td": {"class": "num"}})
 
     class Meta(CountTable.Meta):

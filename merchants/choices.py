@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MerchantState(models.TextChoices):
@@ -20,8 +21,9 @@ class ZoneSide(models.TextChoices):
 
 
 class ShopState(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    # A shop's state agrees with "shop" (Russian: магазин открыт, masculine; a lane is открыта).
+    OPEN = "open", pgettext_lazy("shop state", "Open")
+    CLOSED = "closed", pgettext_lazy("shop state", "Closed")
 
 
 class ListingState(models.TextChoices):
