@@ -139,8 +139,9 @@ def _only_takes_posts(route: Route, clients: dict[str, Client]) -> bool:
     return any(client.get(probe).status_code == 405 for client in clients.values())
 
 
-def discover_pages(data: SimpleNamespace) -> dict[str, list[str]]:
-    """The paths of the pages each role can open, in English; fails on a pattern with parameters it cannot fill."""
+def discover_pages(data: SimpleNamespace) -> dict[str, dict[str, str]]:
+    """The pages each role can open: their paths, each with its English HTML; fails on a pattern with parameters it
+    cannot fill."""
     clients = {role: client_for(user) for role, user in data.users.items()}
     for client in clients.values():
         client.cookies["django_language"] = "en"
@@ -158,4 +159,8 @@ def discover_pages(data: SimpleNamespace) -> dict[str, list[str]]:
         elif not _only_takes_posts(route, clients):
             unknown.append(f"{route.name} ({route.route})")
     assert not unknown, f"add a sample (tests/site_pages.py SAMPLES) or list in NOT_PAGES: {unknown}"
-    return {role: [path for path in paths if is_page(client.get(path))] for role, client in clients.items()}
+    pages: dict[str, dict[str, str]] = {}
+    for role, client in clients.items():
+        responses = ((path, client.get(path)) for path in paths)
+        pages[role] = {path: response.content.decode() for path, response in responses if is_page(response)}
+    return pages
