@@ -110,3 +110,29 @@ def test_chart_series_are_named_in_the_readers_language(zone, signed_in, languag
     assert labels
     assert any(label.startswith(last_week) for label in labels), labels
     assert not [label for label in labels if "week" in label]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "any_word"), [("ru", "Все"), ("kk", "Кез келген"), ("zh-hans", "不限"), ("en", "Any")]
+)
+def test_a_filter_left_empty_says_so_in_words(language, any_word):
+    # A FilterSet that names no empty label of its own (the shared default, settings.FILTERS_EMPTY_CHOICE_LABEL)
+    from crossings.filtersets import LaneFilterSet
+
+    with translation.override(language):
+        html = str(LaneFilterSet().form["direction"])
+    assert f'<option value="" selected>{any_word}</option>' in html
+    assert "---------" not in html
+
+
+@pytest.mark.parametrize(("language", "choose"), [("ru", "Выберите…"), ("kk", "Таңдаңыз…"), ("en", "Choose…")])
+def test_a_forms_empty_choice_says_so_in_words(language, choose):
+    from django import forms
+
+    class Form(forms.Form):
+        side = forms.ChoiceField(choices=[("", "---------"), ("CN", "CN")])
+
+    with translation.override(language):
+        html = str(Form()["side"])
+    assert f'<option value="" selected>{choose}</option>' in html
