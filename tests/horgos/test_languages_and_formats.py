@@ -136,3 +136,21 @@ def test_a_forms_empty_choice_says_so_in_words(language, choose):
     with translation.override(language):
         html = str(Form()["side"])
     assert f'<option value="" selected>{choose}</option>' in html
+
+
+@pytest.mark.django_db
+def test_todays_filters_are_translated_after_the_api_built_its_fields(zone, signed_in):  # noqa: F811
+    # Given the API's crossing filters built in English (as the schema does), shared with the Today page's parent
+    from crossings.filtersets import CrossingFilterSet
+
+    with translation.override("en"):
+        for name in ("direction", "outcome", "refusal_reason"):
+            CrossingFilterSet.base_filters[name].field  # noqa: B018
+    # Then the Today page still labels its filters in the reader's language
+    client = signed_in(zone.cn_officer)
+    client.cookies["django_language"] = "ru"
+    page = client.get("/crossings/today/").content.decode()
+    for label in ("Направление", "Результат", "Причина отказа"):
+        assert f">{label}</label>" in page
+    assert ">Outcome<" not in page
+    assert ">Refusal reason<" not in page
