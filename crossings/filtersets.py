@@ -51,6 +51,14 @@ class TodayFilterSet(CrossingFilterSet):
     checkpoint = django_filters.ChoiceFilter(
         choices=CheckpointCode.choices, label=_("Checkpoint"), empty_label=None, method="filter_checkpoint"
     )
+    # Declared here, not inherited: an inherited filter is the parent's object, whose form field, once built (the
+    # API schema builds it), keeps the label of the language it was built in; these build their own, translated.
+    direction = django_filters.ChoiceFilter(choices=Direction.choices, label=_("Direction"), empty_label=_("Any"))
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Outcome"), empty_label=_("Any"))
+    lane = django_filters.ModelChoiceFilter(queryset=Lane.objects.none(), label=_("Lane"), empty_label=_("Any"))
+    refusal_reason = django_filters.ChoiceFilter(
+        choices=RefusalReason.choices, label=_("Refusal reason"), empty_label=_("Any")
+    )
     kind = None
     local_date_from = None
     local_date_to = None
@@ -65,15 +73,6 @@ class TodayFilterSet(CrossingFilterSet):
         if not choose_checkpoint:
             del self.filters["checkpoint"]
         self.filters["lane"].queryset = checkpoint.lanes.order_by("direction", "code")
-        labels = {
-            "direction": _("Direction"),
-            "outcome": _("Outcome"),
-            "lane": _("Lane"),
-            "refusal_reason": _("Refusal reason"),
-        }
-        for name, label in labels.items():
-            self.filters[name].label = label
-            self.filters[name].extra["empty_label"] = _("Any")
 
     def filter_checkpoint(self, queryset, name, value):
         return queryset  # the rows are already the chosen checkpoint's

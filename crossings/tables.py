@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crossings.choices import CrossingKind, Outcome, StayStatus
 from crossings.models import Checkpoint, Crossing, Traveller, Visit
@@ -279,7 +280,10 @@ class CountTable(ListTable):
 class DirectionSummaryTable(CountTable):
     direction = tables.Column(verbose_name=_("Direction"))
 
-    admitted = tables.Column(verbose_name=_("Admitted"), attrs={"th": {"class": "num"}, "td": {"class": "num"}})
+    admitted = tables.Column(
+        verbose_name=pgettext_lazy("count of crossings", "Admitted"),
+        attrs={"th": {"class": "num"}, "td": {"class": "num"}},
+    )
     refused = tables.Column(verbose_name=_("Refused"), attrs={"th": {"class": "num"}, "td": {"class": "num"}})
 
     class Meta(CountTable.Meta):

@@ -21,8 +21,9 @@ class ZoneSide(models.TextChoices):
 
 
 class ShopState(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    # A shop's state agrees with "shop" (Russian: магазин открыт, masculine; a lane is открыта).
+    OPEN = "open", pgettext_lazy("shop state", "Open")
+    CLOSED = "closed", pgettext_lazy("shop state", "Closed")
 
 
 class UnitState(models.TextChoices):
@@ -75,3 +76,12 @@ class YesNo(models.TextChoices):
 
     YES = "yes", _("Yes")
     NO = "no", _("No")
+
+
+class CatalogueSort(models.TextChoices):
+    """The orders the public catalogue (page and API, `?sort=`) can list its products in."""
+
+    NEWEST = "newest", _("Newest first")
+    PRICE_ASCENDING = "price", _("Price, lowest first")
+    PRICE_DESCENDING = "-price", _("Price, highest first")
+    NAME = "name", _("Name, A to Z")

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from merchants.choices import ListingState, MerchantState, ShopState, UnitState, YesNo, ZoneSide
+from merchants.choices import CatalogueSort, ListingState, MerchantState, ShopState, UnitState, YesNo, ZoneSide
 from merchants.forms import ShopChoiceField
 from merchants.models import Listing, Merchant, Shop
 from merchants.models.catalogue import DESCRIPTION_FIELDS, TITLE_FIELDS
@@ -222,10 +222,13 @@ class CatalogueFilterSet(django_filters.FilterSet):
     side = django_filters.ChoiceFilter(
         label=_("Side of the zone"), field_name="shop__side", choices=ZoneSide.choices, empty_label=ANY
     )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=CatalogueSort.choices, empty_label=None, method="filter_sort"
+    )
 
     class Meta:
         model = Listing
-        fields = ["q", "hs_chapter", "origin_country", "price_min", "price_max", "side"]
+        fields = ["q", "hs_chapter", "origin_country", "price_min", "price_max", "side", "sort"]
         form = CatalogueFilterForm
 
     def __init__(self, *args, **kwargs):
@@ -237,6 +240,9 @@ class CatalogueFilterSet(django_filters.FilterSet):
 
     def filter_words(self, queryset, name, value):
         return queryset.matching(value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.sorted_by(value)
 
 
 # How long a listing has waited for review: the value is the least number of days.

@@ -1,17 +1,18 @@
 """What the merchants app's pages share (beside horgos.pages): who may open them (administrators, a merchant's
 staff), where a page's buttons come back to, and the languages a listing's texts are written in."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from horgos.choices import Role
+from horgos.extensions import price_conversions
 from horgos.pages import posted_next
 from horgos.roles import role_required
 from merchants.choices import ListingImportState, ListingState, MerchantState, ShopState
@@ -117,3 +118,20 @@ def report_submitted(request: HttpRequest, outcome) -> None:
         )
     if not outcome.submitted and not outcome.refused:
         messages.info(request, gettext("There was no listing to submit."))
+
+
+def with_approximate_prices(listings: Iterable[Listing]) -> None:
+    """Give each listing `approximate_prices`: its CNY price in the currencies other apps convert to (trade: tenge
+    at the latest exchange rate, through horgos.extensions), each {"amount", "symbol", "currency", "day"}; an empty
+    list when no rate is known. One look-up of the rates for all the listings."""
+    conversions = price_conversions(day=timezone.localdate())
+    for listing in listings:
+        listing.approximate_prices = [
+            {
+                "amount": conversion.convert(listing.price),
+                "symbol": conversion.symbol,
+                "currency": conversion.currency,
+                "day": conversion.day,
+            }
+            for conversion in conversions
+        ]

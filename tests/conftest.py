@@ -58,3 +58,13 @@ def signed_in():
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A page request in another language leaves that language active in the thread (LocaleMiddleware activates it
+    and nothing deactivates it); the next test starts in the default language again."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

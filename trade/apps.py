@@ -8,10 +8,12 @@ class TradeConfig(AppConfig):
 
     def ready(self) -> None:
         # crossings pages (the desk's exit, the statistics page) show trade's part without importing trade: see
-        # horgos.extensions.
-        from horgos.extensions import register_exit_panel, register_statistics_panel
+        # horgos.extensions; so does the merchants' catalogue, for prices in tenge at trade's exchange rate.
+        from horgos.extensions import register_exit_panel, register_price_conversion, register_statistics_panel
         from trade.selectors.exit import trade_exit_panel
         from trade.selectors.panels import trade_statistics_panel
+        from trade.selectors.policy import tenge_price_conversion
 
         register_exit_panel(trade_exit_panel)
         register_statistics_panel(trade_statistics_panel)
+        register_price_conversion(tenge_price_conversion)

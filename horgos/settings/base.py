@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",  # the widget templates, for the TemplatesSetting form renderer (below)
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -147,6 +148,12 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Dates, times and numbers per language (Django has no Kazakh formats): horgos/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["horgos.formats"]
+# A filter left empty says so in words ("Any"), not with Django's "---------"; a form's empty choice likewise
+# (templates/django/forms/widgets/select_option.html, through the TemplatesSetting renderer).
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # Times are stored in UTC and shown in the checkpoint's zone; elsewhere in this default zone.
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")

@@ -194,7 +194,7 @@ class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CatalogueListingSerializer
     permission_classes = [permissions.AllowAny]
     throttle_classes = [AnonRateThrottle]
-    filter_backends = [DjangoFilterBackend]  # no ordering: newest first, as the page has it
+    filter_backends = [DjangoFilterBackend]  # ordered by the FilterSet's `sort` (newest first by default)
     filterset_class = CatalogueFilterSet
 
     def get_queryset(self):

@@ -4,13 +4,14 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Lower, NullIf, Upper
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from merchants.choices import ListingState, MerchantState, ShopState, StockLevel
+from horgos.search import Fold
+from merchants.choices import CatalogueSort, ListingState, MerchantState, ShopState, StockLevel
 from merchants.models.registry import Merchant, Shop, StateCountsQuerySet
 
 LANGUAGE_SUFFIXES = ("en", "zh_hans", "kk", "ru")
@@ -35,9 +36,15 @@ FEW_LEFT = 5
 
 
 def catalogue_search_vector() -> SearchVector:
-    """Titles and descriptions in every language, as written (the `simple` configuration): the same
-    expression builds the GIN index and answers the catalogue's word queries."""
-    return SearchVector(*TITLE_FIELDS, *DESCRIPTION_FIELDS, config="simple")
+    """Titles and descriptions in every language, as written (the `simple` configuration) but folded
+    (`horgos.search.Fold`: ё→е, Kazakh letters to those typed without them): the same expression builds the GIN
+    index and answers the catalogue's word queries, which are folded the same way."""
+    return SearchVector(*(Fold(field) for field in (*TITLE_FIELDS, *DESCRIPTION_FIELDS)), config="simple")
+
+
+def folded_title(field: str) -> Upper:
+    """A title as the trigram indexes hold it and substring search compares it: folded, in capitals."""
+    return Upper(Fold(field))
 
 
 class HsChapter(models.Model):
@@ -93,15 +100,32 @@ class ListingQuerySet(StateCountsQuerySet):
 
     def matching(self, words: str) -> "ListingQuerySet":
         """Listings whose titles or descriptions, in any language as written (full-text, `simple`), match the
-        words; text without spaces between words (Chinese) also matches inside titles (trigram-indexed)."""
+        words; text without spaces between words (Chinese) also matches inside titles (trigram-indexed). Text and
+        words are folded alike ("мед" finds "мёд", "кант" finds "қант")."""
         words = words.strip()
         if not words:
             return self
+        folded_words = Fold(Value(words))
+        titles = {f"folded_{field}": folded_title(field) for field in TITLE_FIELDS}
         in_titles = Q()
-        for field in TITLE_FIELDS:
-            in_titles |= Q(**{f"{field}__icontains": words})
-        by_words = Q(search=SearchQuery(words, config="simple", search_type="websearch"))
-        return self.annotate(search=catalogue_search_vector()).filter(by_words | in_titles)
+        for name in titles:
+            in_titles |= Q(**{f"{name}__contains": Upper(folded_words)})
+        by_words = Q(search=SearchQuery(folded_words, config="simple", search_type="websearch"))
+        return self.annotate(search=catalogue_search_vector(), **titles).filter(by_words | in_titles)
+
+    def sorted_by(self, sort: str) -> "ListingQuerySet":
+        """In a `CatalogueSort` order; the name is the title a visitor reads (`Listing.title`: their language's,
+        else the first one written)."""
+        if sort == CatalogueSort.PRICE_ASCENDING:
+            return self.order_by("price", "-id")
+        if sort == CatalogueSort.PRICE_DESCENDING:
+            return self.order_by("-price", "-id")
+        if sort == CatalogueSort.NAME:
+            language = (translation.get_language() or "en").replace("-", "_").lower()
+            preferred = [f"title_{language}"] if f"title_{language}" in TITLE_FIELDS else []
+            titles = [NullIf(field, Value("")) for field in (*preferred, *TITLE_FIELDS)]
+            return self.annotate(shown_title=Coalesce(*titles)).order_by(Lower("shown_title"), "id")
+        return self.order_by("-updated_at", "-id")
 
 
 class Listing(models.Model):
@@ -183,10 +207,10 @@ class Listing(models.Model):
             # Substring search on titles runs on trigrams: Chinese has no spaces between words, and a
             # partial word ("сапог") should find its longer forms. One index per title, so the OR of
             # the four becomes a bitmap OR of index scans, not a scan of every listing.
-            GinIndex(OpClass(Upper("title_zh_hans"), name="gin_trgm_ops"), name="listing_title_zh_trgm_idx"),
-            GinIndex(OpClass(Upper("title_en"), name="gin_trgm_ops"), name="listing_title_en_trgm_idx"),
-            GinIndex(OpClass(Upper("title_kk"), name="gin_trgm_ops"), name="listing_title_kk_trgm_idx"),
-            GinIndex(OpClass(Upper("title_ru"), name="gin_trgm_ops"), name="listing_title_ru_trgm_idx"),
+            GinIndex(OpClass(folded_title("title_zh_hans"), name="gin_trgm_ops"), name="listing_title_zh_trgm_idx"),
+            GinIndex(OpClass(folded_title("title_en"), name="gin_trgm_ops"), name="listing_title_en_trgm_idx"),
+            GinIndex(OpClass(folded_title("title_kk"), name="gin_trgm_ops"), name="listing_title_kk_trgm_idx"),
+            GinIndex(OpClass(folded_title("title_ru"), name="gin_trgm_ops"), name="listing_title_ru_trgm_idx"),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from horgos.pages import paginate
 from merchants.filtersets import CatalogueFilterSet
 from merchants.models import Listing
-from merchants.pages import render_page, titles_of, with_languages
+from merchants.pages import render_page, titles_of, with_approximate_prices, with_languages
 from merchants.selectors import catalogue as selectors
 
 PAGE_SIZE = 24
@@ -24,6 +24,7 @@ PAGE_SIZE = 24
 def _page(request: HttpRequest, listings: QuerySet[Listing]) -> Page:
     page = paginate(request, listings, size=PAGE_SIZE)
     page.object_list = [with_languages(listing) for listing in page.object_list]
+    with_approximate_prices(page.object_list)
     return page
 
 
@@ -48,6 +49,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One catalogue listing; anything not in the catalogue is 404."""
     listing = with_languages(get_object_or_404(selectors.catalogue_listings(), pk=pk))
+    with_approximate_prices([listing])
     return render_page(request, "merchants/public/listing.html", {"listing": listing, "titles": titles_of(listing)})
 
 

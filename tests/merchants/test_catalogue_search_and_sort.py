@@ -1,0 +1,115 @@
+"""The public catalogue finds words typed without ё or the Kazakh letters, through the same indexes; it sorts by
+price, newest or name, on the page and in the API alike."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from horgos.search import FOLDED_FROM, FOLDED_TO, fold
+from merchants.choices import ListingState
+from merchants.models import Listing
+from tests.merchants.factories import ListingFactory
+from tests.merchants.test_catalogue_pages import card_links
+
+pytestmark = pytest.mark.django_db
+
+APPROVED = ListingState.APPROVED
+
+
+@pytest.fixture
+def honey_and_sugar(market):
+    return {
+        "honey": ListingFactory(
+            shop=market.shop_a, state=APPROVED, title_en="", title_ru="Горный мёд", price=Decimal("50.00")
+        ),
+        "sugar": ListingFactory(
+            shop=market.shop_a, state=APPROVED, title_en="", title_kk="Ақ қант", price=Decimal("12.00")
+        ),
+        "milk": ListingFactory(
+            shop=market.shop_a,
+            state=APPROVED,
+            title_en="Camel milk",
+            description_kk="Түйе сүті, өнім",
+            price=Decimal("30.00"),
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("мед", "honey"),  # ё typed as е, a whole word (full-text)
+        ("мёд", "honey"),
+        ("МЕД", "honey"),
+        ("горный мед", "honey"),
+        ("кант", "sugar"),  # қ typed as к, a whole word
+        ("ак кант", "sugar"),
+        ("қант", "sugar"),
+        ("кан", "sugar"),  # part of a word (trigram substring on titles)
+        ("туйе", "milk"),  # ү typed as у, in the Kazakh description
+        ("оним", "milk"),  # ө as о, і as и
+    ],
+)
+def test_catalogue_finds_words_typed_without_the_letters(signed_in, honey_and_sugar, typed, expected):
+    # Given honey written with ё and sugar and milk in Kazakh; when someone searches as they typed it
+    page = signed_in(None).get("/catalogue/", {"q": typed}).content.decode()
+    # Then they find the product they meant, and only it
+    assert card_links(page) == [honey_and_sugar[expected].pk]
+
+
+def test_the_api_folds_the_query_the_same_way(api_client, honey_and_sugar):
+    answer = api_client.get("/api/v1/catalogue/", {"q": "мед"}).json()
+    assert [row["id"] for row in answer["results"]] == [honey_and_sugar["honey"].pk]
+
+
+def test_python_and_database_fold_alike():
+    # The migration's function and horgos.search.fold map the same letters
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT horgos_fold(%s)", [FOLDED_FROM])
+        assert cursor.fetchone()[0] == FOLDED_TO == fold(FOLDED_FROM)
+        cursor.execute("SELECT provolatile FROM pg_proc WHERE proname = 'horgos_fold'")
+        assert cursor.fetchone()[0] == "i"  # immutable: usable in an index
+
+
+def test_folded_searches_use_the_indexes(honey_and_sugar):
+    # Given the planner told to avoid scanning the table when it can
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    words = Listing.objects.matching("мед")
+    plan = words.explain()
+    # Then the word query and the substring query both run on the folded indexes
+    assert "listing_search_idx" in plan
+    assert "listing_title_ru_trgm_idx" in plan
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("price", ["sugar", "milk", "honey"]),
+        ("-price", ["honey", "milk", "sugar"]),
+        ("newest", ["milk", "sugar", "honey"]),
+        ("name", ["milk", "sugar", "honey"]),  # Camel milk, Ақ қант, Горный мёд (as shown in English)
+    ],
+)
+def test_catalogue_sorts_on_the_page_and_in_the_api(signed_in, api_client, honey_and_sugar, sort, expected):
+    ids = [honey_and_sugar[name].pk for name in expected]
+    page = signed_in(None).get("/catalogue/", {"sort": sort}).content.decode()
+    assert card_links(page) == ids
+    answer = api_client.get("/api/v1/catalogue/", {"sort": sort}).json()
+    assert [row["id"] for row in answer["results"]] == ids
+
+
+def test_name_order_follows_the_visitors_language(signed_in, honey_and_sugar):
+    # Given milk titled in Russian too; in Russian its Russian title is the one read, and sorted by
+    honey_and_sugar["milk"].title_ru = "Верблюжье молоко"
+    honey_and_sugar["milk"].save()
+    client = signed_in(None)
+    client.cookies["django_language"] = "ru"
+    page = client.get("/catalogue/", {"sort": "name"}).content.decode()
+    assert card_links(page) == [honey_and_sugar[name].pk for name in ("sugar", "milk", "honey")]
+    assert 'name="sort"' in page
+
+
+def test_an_unknown_sort_is_refused_by_the_api(api_client, honey_and_sugar):
+    assert api_client.get("/api/v1/catalogue/", {"sort": "cheapest"}).status_code == 400
