@@ -1,7 +1,8 @@
 """Messages the site shows that other packages write, kept here so that `make messages` extracts them into locale/
 and keeps their translations where the package has none: Kazakh names of the countries (django-countries has no
-Kazakh), and Django's password rules and sign-in errors (Django's Kazakh catalogue lacks them). Nothing calls this
-module; tests/horgos/test_borrowed_messages.py checks that it still lists what the packages show.
+Kazakh), and Django's password rules, sign-in errors and "time since" words (Django's Kazakh catalogue lacks them).
+Nothing calls this module; tests/horgos/test_languages_and_formats.py checks that it still lists what the packages
+show.
 """
 
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -280,4 +281,15 @@ PASSWORD_MESSAGES = [
         "This password is too short. It must contain at least %d characters.",
         "min_length",
     ),
+]
+
+# Django's "time since" words (django/utils/timesince.py: "3 days ago" on the moderation queue); Django's Kazakh
+# catalogue lacks them.
+TIME_SINCE_MESSAGES = [
+    ngettext_lazy("%(num)d year", "%(num)d years", "num"),
+    ngettext_lazy("%(num)d month", "%(num)d months", "num"),
+    ngettext_lazy("%(num)d week", "%(num)d weeks", "num"),
+    ngettext_lazy("%(num)d day", "%(num)d days", "num"),
+    ngettext_lazy("%(num)d hour", "%(num)d hours", "num"),
+    ngettext_lazy("%(num)d minute", "%(num)d minutes", "num"),
 ]

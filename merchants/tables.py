@@ -201,7 +201,7 @@ class ModerationTable(RegistryTable):
         return format_html(
             '<time datetime="{}">{}</time> <span class="help">{}</span>',
             shown_date(value, "c"),
-            shown_date(value, "Y-m-d H:i"),
+            shown_date(value, "SHORT_DATETIME_FORMAT"),
             gettext("%(age)s ago") % {"age": timesince(value)},
         )
 

@@ -25,6 +25,7 @@ SKIPPED_PREFIXES = ("admin/", "api/", "i18n/", "healthz", "media/", "static/")
 # Addresses with parameters that answer something other than a page: files and htmx fragments.
 NOT_PAGES = {
     "crossings:report-download",
+    "merchants:listing-import-failing-rows",
     "merchants:listing-import-progress",
     "trade:shipment-declaration",
 }
@@ -61,7 +62,7 @@ def routes() -> list[Route]:
 
 def site_data() -> SimpleNamespace:
     """The demo data `make run` loads (a smaller crossing history), and a user of each role on it."""
-    from crossings.models import Checkpoint, OfficerAssignment, Traveller, WatchlistEntry
+    from crossings.models import Checkpoint, Closure, Lane, OfficerAssignment, Traveller, WatchlistEntry
     from merchants.models import Listing, ListingImport, Merchant, MerchantMember, Shop
     from tests.factories import TEST_PASSWORD, AdministratorFactory, OfficerFactory
     from trade.models import Sale, Shipment
@@ -99,6 +100,13 @@ def site_data() -> SimpleNamespace:
         sale=Sale.objects.filter(shop__merchant=merchant).order_by("id").first(),
         shipment=Shipment.objects.filter(merchant=merchant).order_by("id").first(),
         year=timezone.localdate().year,
+        open_lane=Lane.objects.filter(is_open=True).order_by("id").first(),
+        closure=Closure.objects.order_by("id").first(),
+        merchants_by_state={
+            state: Merchant.objects.filter(state=state).order_by("id").first()
+            for state in ("pending", "approved", "suspended")
+        },
+        submitted_listing=Listing.objects.filter(state="submitted").order_by("id").first(),
     )
 
 
@@ -115,7 +123,20 @@ SAMPLES: dict[str, Callable[[SimpleNamespace], dict | None]] = {
     "merchants:registry-merchant": lambda data: {"pk": data.merchant.pk},
     "trade:sale": lambda data: data.sale and {"pk": data.sale.pk},
     "trade:shipment": lambda data: data.shipment and {"pk": data.shipment.pk},
+    "crossings:operations-lane-close": lambda data: data.open_lane and {"pk": data.open_lane.pk},
+    "crossings:operations-closure-remove": lambda data: data.closure and {"pk": data.closure.pk},
+    "merchants:registry-merchant-approve": lambda data: _merchant_in(data, "pending"),
+    "merchants:registry-merchant-reject": lambda data: _merchant_in(data, "pending"),
+    "merchants:registry-merchant-suspend": lambda data: _merchant_in(data, "approved"),
+    "merchants:registry-merchant-reinstate": lambda data: _merchant_in(data, "suspended"),
+    "merchants:registry-listing": lambda data: data.submitted_listing and {"pk": data.submitted_listing.pk},
 }
+
+
+def _merchant_in(data: SimpleNamespace, state: str) -> dict | None:
+    """A merchant whose state allows the move (its confirmation page), if the data has one."""
+    merchant = data.merchants_by_state[state]
+    return merchant and {"pk": merchant.pk}
 
 
 def client_for(user) -> Client:

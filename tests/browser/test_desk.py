@@ -116,7 +116,7 @@ def test_exit_at_the_other_checkpoint_shows_the_refusal_reason(page, zone, kazak
     page.wait_for_selector(".decision-refused")
     # Where and since when, in that checkpoint's time (Beijing's 10:00 is 07:00 at this desk)
     assert page.locator(".decision-reason").inner_text() == (
-        f"The traveller must leave through the checkpoint they entered: {zone.cn.name_en}, on 05/13/2026 10 a.m. "
+        f"The traveller must leave through the checkpoint they entered: {zone.cn.name_en}, on 2026-05-13 10:00 "
         "(local time there)."
     )
     assert Visit.objects.get().state == VisitState.OPEN

@@ -522,7 +522,7 @@ def test_api_entry_losing_the_race_is_a_400_saying_where_and_since_when(zone, ka
     )
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["non_field_errors"] == [
-        f"The traveller is already inside the zone: they entered at {zone.cn.name_en} on 05/12/2026 10 a.m. "
+        f"The traveller is already inside the zone: they entered at {zone.cn.name_en} on 2026-05-12 10:00 "
         "(local time there)."
     ]
     assert Crossing.objects.count() == 1

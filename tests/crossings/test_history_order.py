@@ -38,7 +38,7 @@ def test_an_exit_typed_in_late_cannot_precede_its_entry(zone, kazakh, at):
         leave(zone, kazakh, at=beijing(2026, 5, 12, 11, 0))
     # Then it is refused with the entry's local time, and nothing is written
     message = refused.value.message_dict["occurred_at"][0]
-    assert "5/12/2026 2 p.m." in message or "2026-05-12 14:00" in message, message
+    assert "2026-05-12 14:00" in message, message
     assert "an exit cannot be recorded before that time" in message
     visit.refresh_from_db()
     assert visit.state == VisitState.OPEN
@@ -58,7 +58,7 @@ def test_an_entry_typed_in_late_cannot_precede_the_last_exit(zone, kazakh, at):
     # Then it is refused naming the exit time, and no second visit overlaps the first
     message = refused.value.message_dict["occurred_at"][0]
     assert "an entry cannot be recorded before that time" in message
-    assert "4 p.m." in message or "16:00" in message, message
+    assert "16:00" in message, message
     assert Visit.objects.count() == 1
     assert Crossing.objects.count() == 2
 
@@ -87,7 +87,7 @@ def test_a_later_visit_blocks_an_earlier_entry_typed_in_after_it(zone, kazakh, a
         enter(zone, kazakh, at=almaty(2026, 5, 12, 9, 0), checkpoint="KZ")
     # Then the message gives the exit in Almaty time (11:00), not Beijing time (14:00)
     message = refused.value.message_dict["occurred_at"][0]
-    assert "11 a.m." in message or "11:00" in message, message
+    assert "11:00" in message, message
 
 
 def test_the_api_answers_400_with_the_field_message_and_writes_nothing(zone, kazakh, at, api_client_for):

@@ -53,9 +53,9 @@ def test_already_inside_says_where_and_since_when_in_that_checkpoints_time(zone,
     at(beijing(2026, 5, 12, 14, 0))
     crossing = enter(zone, kazakh)
     assert crossing.refusal_reason == RefusalReason.ALREADY_INSIDE
-    assert local(zone.kz, entered) == "05/12/2026 9:30 a.m."
+    assert local(zone.kz, entered) == "2026-05-12 09:30"
     assert crossing.refusal_message == (
-        f"The traveller is already inside the zone: they entered at {zone.kz.name_en} on 05/12/2026 9:30 a.m. "
+        f"The traveller is already inside the zone: they entered at {zone.kz.name_en} on 2026-05-12 09:30 "
         "(local time there)."
     )
 
@@ -67,7 +67,7 @@ def test_wrong_checkpoint_says_where_and_since_when(zone, kazakh, at):
     crossing = crossing_record_exit(document=kazakh, lane=zone.lane("KZ", "X-F01"), acting_user=zone.kz_officer)
     assert crossing.refusal_reason == RefusalReason.WRONG_CHECKPOINT
     assert crossing.refusal_message == (
-        f"The traveller must leave through the checkpoint they entered: {zone.cn.name_en}, on 05/12/2026 10 a.m. "
+        f"The traveller must leave through the checkpoint they entered: {zone.cn.name_en}, on 2026-05-12 10:00 "
         "(local time there)."
     )
 
@@ -88,7 +88,7 @@ def test_entry_losing_the_race_for_the_one_open_visit_says_where_and_since_when(
     with pytest.raises(ValidationError) as refused:
         enter(zone, kazakh, lane="E-F02")
     assert refused.value.messages == [
-        f"The traveller is already inside the zone: they entered at {zone.cn.name_en} on 05/12/2026 10 a.m. "
+        f"The traveller is already inside the zone: they entered at {zone.cn.name_en} on 2026-05-12 10:00 "
         "(local time there)."
     ]
     assert Visit.objects.count() == 1

@@ -54,7 +54,8 @@ class _Texts(HTMLParser):
             self._skipped_tag, self._depth = tag, 1
             return
         for name, value in attrs:
-            if value and (name in READ_ATTRIBUTES or (name == "value" and attributes.get("type") == "submit")):
+            shown_value = name == "value" and tag == "input" and attributes.get("type") == "submit"
+            if value and (name in READ_ATTRIBUTES or shown_value):
                 self.texts.append(value.strip())
 
     def handle_endtag(self, tag):

@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -136,9 +135,16 @@ def closure_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
         cancel_url=back,
         facts=[
             (_("Checkpoint"), closure.checkpoint.name),
-            (_("Starts (local time)"), date_format(checkpoint.local(closure.starts_at), "Y-m-d H:i")),
-            (_("Ends (local time)"), date_format(checkpoint.local(closure.ends_at), "Y-m-d H:i")),
+            (
+                _("Starts (local time)"),
+                formats.date_format(checkpoint.local(closure.starts_at), "SHORT_DATETIME_FORMAT"),
+            ),
+            (_("Ends (local time)"), formats.date_format(checkpoint.local(closure.ends_at), "SHORT_DATETIME_FORMAT")),
             (_("Reason"), closure.reason),
         ],
         destructive=True,
     )
+
+
+def _local_moment(checkpoint, moment) -> str:
+    return formats.date_format(checkpoint.local(moment), "SHORT_DATETIME_FORMAT")
