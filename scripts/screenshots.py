@@ -1,4 +1,5 @@
-"""Screenshots for the README: the lane desk with a decision, its live panel, and the inside-the-zone list.
+"""Screenshots for the README: the lane desk with a decision, its live panel, the inside-the-zone list, and the
+administrators' moderation queue and shop map.
 
 Run through `make screenshots`, which loads the demo data and serves it; this script only drives
 Debian's chromium (never a downloaded browser) and writes docs/screenshots/*.png.
@@ -75,6 +76,16 @@ def main(base_url: str) -> None:
         phone.context.add_cookies(page.context.cookies())
         phone.goto("/crossings/desk/")
         phone.screenshot(path=OUT / "lane-desk-phone.png", full_page=False)
+        administrator = browser.new_page(base_url=base_url, viewport={"width": 1280, "height": 900})
+        administrator.goto("/accounts/login/")
+        administrator.get_by_label("Username").fill("admin")
+        administrator.get_by_label("Password").fill(DEMO_PASSWORD)
+        administrator.get_by_role("button", name="Sign in").last.click()
+        administrator.wait_for_url("**/")
+        administrator.goto("/registry/moderation/")
+        administrator.screenshot(path=OUT / "moderation.png", full_page=False)
+        administrator.goto("/registry/shops/")
+        administrator.screenshot(path=OUT / "shop-map.png", full_page=False)
         browser.close()
     for path in sorted(OUT.glob("*.png")):
         print(f"wrote {path.relative_to(ROOT)}")
