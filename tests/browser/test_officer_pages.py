@@ -66,7 +66,9 @@ def test_officer_finds_a_traveller_without_the_number_in_any_url(page, zone, kaz
     page.on("request", lambda request: requested.append(request.url))
     sign_in(page, zone.kz_officer.username, TEST_PASSWORD)
     page.wait_for_url("**/crossings/desk/")
-    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Find a traveller").click()
+    nav = page.get_by_role("navigation", name="Main navigation")
+    nav.locator("summary", has_text="Traffic").click()
+    nav.get_by_role("link", name="Find a traveller").click()
     page.wait_for_url("**/crossings/travellers/")
     # The number field has the focus: type and press Enter
     assert page.evaluate("document.activeElement.name") == "document_number"
