@@ -288,7 +288,8 @@ def test(pytest_args: list[str]) -> int:
         compile_translations()
         bin_dir = Path(PYTHON).parent
         steps = [
-            ("pytest", [PYTHON, "-m", "pytest", *pytest_args], env),
+            # One pytest worker per core, each test file whole on one worker (its module fixtures are made once).
+            ("pytest", [PYTHON, "-m", "pytest", "--numprocesses", "auto", "--dist", "loadfile", *pytest_args], env),
             ("ruff check", [str(bin_dir / "ruff"), "check", "."], env),
             ("ruff format --check", [str(bin_dir / "ruff"), "format", "--check", "."], env),
             (

@@ -5,8 +5,31 @@ import os
 # Tests run with DEBUG off, like production; the key only has to exist.
 os.environ.setdefault("SECRET_KEY", "horgos-test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 
-from .base import *  # noqa: F403
-from .base import STORAGES
+
+def redis_url_of_worker(redis_url: str, worker: str) -> str:
+    """The suite runs in parallel (pytest-xdist workers gw0, gw1, ...); each test empties the cache, so each worker
+    gets a Redis database of its own, the next ones after the one `make test` chose."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    offset = int(worker.removeprefix("gw")) + 1
+    parts = urlsplit(redis_url)
+    if parts.scheme == "unix":
+        query = dict(parse_qsl(parts.query))
+        query["db"] = str(int(query.get("db", 0)) + offset)
+        return f"unix://{parts.path}?{urlencode(query)}"  # urlunsplit would drop the empty host, and its slashes
+    database = int(parts.path.strip("/") or 0) + offset
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+# Once per process tree: a program a test starts inherits both variables and keeps the worker's database.
+_worker = os.environ.get("PYTEST_XDIST_WORKER")
+if _worker and os.environ.get("HORGOS_REDIS_WORKER") != _worker:
+    os.environ["REDIS_URL"] = redis_url_of_worker(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), _worker)
+    os.environ["HORGOS_REDIS_WORKER"] = _worker
+
+# The base settings read REDIS_URL as set just above.
+from .base import *  # noqa: E402, F403
+from .base import STORAGES  # noqa: E402
 
 # Fast hashing: tests create many users and nothing here protects real passwords.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

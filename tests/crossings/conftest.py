@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import date, datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -7,6 +8,7 @@ import time_machine
 from django.core.management import call_command
 
 from crossings.models import Checkpoint, Lane, OfficerAssignment
+from crossings.services.statistics import statistics_fill
 from crossings.views.officer.desk import SESSION_LANE
 from tests.crossings.factories import DocumentFactory, TravellerFactory
 from tests.factories import AdministratorFactory, MerchantUserFactory, OfficerFactory
@@ -23,8 +25,7 @@ def almaty(*args) -> datetime:
     return datetime(*args, tzinfo=ALMATY)
 
 
-@pytest.fixture
-def zone(db):
+def zone_of_reference() -> SimpleNamespace:
     """The reference data of the zone, as `make run` loads it, with an officer at each checkpoint."""
     call_command("crossings_load_reference", verbosity=0)
     cn, kz = Checkpoint.objects.get(code="CN"), Checkpoint.objects.get(code="KZ")
@@ -44,6 +45,34 @@ def zone(db):
         administrator=AdministratorFactory(),
         merchant=MerchantUserFactory(),
     )
+
+
+@pytest.fixture
+def zone(db):
+    """The reference data of the zone, with an officer at each checkpoint (see `zone_of_reference`)."""
+    return zone_of_reference()
+
+
+@contextmanager
+def generated_history(
+    django_db_blocker, *, travellers: int, days: int, daily_visits: int, seed: int, end: date, fill_at: datetime
+):
+    """The zone with generated traffic (`crossings_generate` with these options), filled as of `fill_at`: made once
+    for the tests of a module, outside their transactions, and flushed after the last of them.
+
+    Generating a year and more of traffic takes most of a minute; each test still runs in its own transaction,
+    so what one test writes is gone before the next.
+    """
+    with django_db_blocker.unblock():
+        zone = zone_of_reference()
+        call_command("crossings_generate", "--travellers", str(travellers), "--days", str(days), "--daily-visits",
+                     str(daily_visits), "--seed", str(seed), "--end", end.isoformat(), verbosity=0)  # fmt: skip
+        statistics_fill(now=fill_at)
+    try:
+        yield zone
+    finally:
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture
@@ -94,3 +123,18 @@ def at():
     yield travel
     for traveller in reversed(travellers):
         traveller.stop()
+
+
+@pytest.fixture
+def files_of_this_test(settings, tmp_path):
+    """Stored files of this test under its own folders: public (MEDIA_ROOT) and private (PRIVATE_MEDIA_ROOT)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return SimpleNamespace(public=settings.MEDIA_ROOT, private=settings.PRIVATE_MEDIA_ROOT)
+
+
+@pytest.fixture
+def first_of_may():
+    """1 May 2026, the day after the generated histories end: 2026 is under way, 2027 has not begun."""
+    with time_machine.travel(beijing(2026, 5, 1, 12, 0), tick=False):
+        yield

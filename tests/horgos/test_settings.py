@@ -128,3 +128,19 @@ def test_debug_on_defaults_to_no_persistent_connections():
     result = load_settings(DEBUG="true")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["conn_max_age"] == 0
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "worker", "expected"),
+    [
+        ("redis://127.0.0.1:6379/1", "gw0", "redis://127.0.0.1:6379/2"),
+        ("redis://127.0.0.1:6379/1", "gw1", "redis://127.0.0.1:6379/3"),
+        ("redis://127.0.0.1:6379", "gw0", "redis://127.0.0.1:6379/1"),
+        ("unix:///work/var/redis/redis.sock?db=0", "gw1", "unix:///work/var/redis/redis.sock?db=2"),
+    ],
+)
+def test_each_parallel_test_worker_gets_a_redis_database_of_its_own(redis_url, worker, expected):
+    # Each test empties the cache (FLUSHDB): two workers sharing a database would empty each other's
+    from horgos.settings.test import redis_url_of_worker
+
+    assert redis_url_of_worker(redis_url, worker) == expected
