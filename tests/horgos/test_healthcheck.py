@@ -55,10 +55,14 @@ def production_gunicorn(transactional_db):
          "--workers", "1", "--no-control-socket"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
+    # Ready once it answers HTTP: the port opens before the worker has loaded the application, and on a busy
+    # machine that loading takes several seconds.
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10)
+            break
+        except urllib.error.HTTPError:
             break
         except OSError:
             time.sleep(0.2)
