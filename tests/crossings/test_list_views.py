@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from crossings.choices import WatchlistMatch
 from crossings.models import Crossing, HourlyCrossingCount, Lane, Visit
+from crossings.selectors import travellers_search
 from crossings.selectors.lists import admitted_per_local_hour, mask_document_number
 from crossings.services.crossings import crossing_correct, crossing_record_entry, crossing_record_exit
 from crossings.services.documents import document_reveal
@@ -540,7 +541,7 @@ def test_today_offers_only_the_checkpoints_lanes(signed_in, zone, today):
 
 def test_today_summary_counts_by_direction(signed_in, zone, today, at):
     at(beijing(2026, 5, 12, 16, 0))
-    crossing_correct(crossing=Crossing.objects.get(traveller__family_name="Wang"), reason="Test",
+    crossing_correct(crossing=Crossing.objects.get(traveller__in=travellers_search(family_name="Wang")), reason="Test",
                      acting_user=zone.administrator)  # fmt: skip
     leave(zone, today["old"])
     response = signed_in(zone.cn_officer).get("/crossings/today/")
