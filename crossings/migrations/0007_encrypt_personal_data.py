@@ -2,7 +2,8 @@
 
 The columns become `text` (a Fernet token is longer than the value), every existing row is encrypted with the first
 key of FIELD_ENCRYPTION_KEYS and indexed with BLIND_INDEX_KEY, then the indexes and constraints on the blind indexes
-are built. On an empty database the data step does nothing. Not reversible: going back would write plain text again.
+are built. On an empty database the data step does nothing. Going back decrypts the values again (with the keys of
+FIELD_ENCRYPTION_KEYS), as the columns were before.
 """
 
 import django.contrib.postgres.fields
@@ -13,7 +14,7 @@ from psycopg2.extras import execute_values
 
 import horgos.encryption
 from crossings.models.travellers import document_number_index, person_index
-from horgos.encryption import encrypt_text, trigram_hashes
+from horgos.encryption import decrypt_text, encrypt_text, trigram_hashes
 
 BATCH = 2000
 TRAVELLER_NAMES = ("family_name", "given_names", "family_name_native", "given_names_native")
@@ -33,6 +34,33 @@ def _batches(cursor, sql):
 
 def _text(value):
     return None if value is None else encrypt_text(value)
+
+
+def _plain(value):
+    return None if value is None else decrypt_text(value)
+
+
+ENCRYPTED = {
+    "crossings_traveller": (*TRAVELLER_NAMES, "birth_date"),
+    "crossings_traveldocument": ("number",),
+    "crossings_watchlistentry": ("document_number", "family_name", "given_names", "birth_date"),
+}
+
+
+def decrypt_rows(apps, schema_editor):
+    """Back to plain text, before the columns take their old types again."""
+    with schema_editor.connection.cursor() as cursor:
+        for table, columns in ENCRYPTED.items():
+            listed = ", ".join(columns)
+            sql = f"SELECT id, {listed} FROM {table} WHERE id > %s ORDER BY id LIMIT %s"
+            for rows in _batches(cursor, sql):
+                assignments = ", ".join(f"{column} = v.{column}" for column in columns)
+                execute_values(
+                    cursor.cursor,
+                    f"UPDATE {table} AS t SET {assignments} FROM (VALUES %s) AS v (id, {listed}) WHERE t.id = v.id",
+                    [(pk, *(_plain(value) for value in values)) for pk, *values in rows],
+                )
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def encrypt_existing_rows(apps, schema_editor):
@@ -221,7 +249,7 @@ class Migration(migrations.Migration):
             name="given_names",
             field=horgos.encryption.EncryptedCharField(blank=True, max_length=100, verbose_name="given names (Latin)"),
         ),
-        migrations.RunPython(encrypt_existing_rows, elidable=False),
+        migrations.RunPython(encrypt_existing_rows, decrypt_rows, elidable=False),
         migrations.AlterField(
             model_name="traveldocument",
             name="number_index",
