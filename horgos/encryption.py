@@ -128,8 +128,10 @@ def trigram_hashes(text: str, *, key: str | None = None) -> list[int]:
     share a hash now and then (a few spurious candidates, which the exact comparison on decrypted names drops) and
     keeps the array small."""
     secret = _blind_key(key)
-    hashes = {
-        int.from_bytes(hmac.new(secret, b"trigram\x1f" + gram.encode(), hashlib.sha256).digest()[:4], signed=True)
-        for gram in trigrams(text)
-    }
-    return sorted(hashes)
+    return sorted({_trigram_hash(secret, gram) for gram in trigrams(text)})
+
+
+@lru_cache(maxsize=65536)
+def _trigram_hash(secret: bytes, gram: str) -> int:
+    # Cached: names share most of their trigrams, and the generator hashes hundreds of thousands of names.
+    return int.from_bytes(hmac.new(secret, b"trigram\x1f" + gram.encode(), hashlib.sha256).digest()[:4], signed=True)
