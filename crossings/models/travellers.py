@@ -94,6 +94,8 @@ class Traveller(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(sex__in=Sex.values), name="traveller_sex_valid")]
 
     def __str__(self) -> str:
+        if self.anonymised_at:
+            return str(_("Anonymised traveller"))
         return f"{self.family_name.upper()} {self.given_names}".strip()
 
     def save(self, *args, **kwargs):

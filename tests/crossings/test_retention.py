@@ -96,6 +96,7 @@ def test_a_traveller_gone_longer_than_the_retention_period_is_anonymised_and_the
     gone = Traveller.objects.get(pk=history["gone"].traveller_id)
     assert personal(gone) == ("", "", "", "", ANONYMISED_BIRTH_DATE, [""], "", [])
     assert gone.anonymised_at is not None
+    assert str(gone) == "Anonymised traveller"
     assert gone.documents.get().number_index == ""
     assert not document_find(number="N1000001").exists()
     assert not travellers_search(family_name="Gone", birth_date=date(1980, 2, 3)).exists()
