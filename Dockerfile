@@ -19,9 +19,11 @@ RUN pip install -r requirements.txt
 
 COPY . .
 # Build-time only values: collectstatic and compilemessages need settings that load, not real secrets.
-RUN DEBUG=false SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build \
+RUN DEBUG=false SECRET_KEY=build-only FIELD_ENCRYPTION_KEYS=build-only BLIND_INDEX_KEY=build-only \
+        DATABASE_URL=postgres://build@localhost/build \
         python manage.py collectstatic --no-input \
-    && DEBUG=false SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build \
+    && DEBUG=false SECRET_KEY=build-only FIELD_ENCRYPTION_KEYS=build-only BLIND_INDEX_KEY=build-only \
+        DATABASE_URL=postgres://build@localhost/build \
         python manage.py compilemessages --ignore ".venv/*" \
     && useradd --system --uid 1000 --home-dir /app horgos \
     && mkdir -p /app/var/media /app/var/private \

@@ -24,6 +24,7 @@ from crossings.models import (
     Visit,
     WatchlistEntry,
 )
+from crossings.models.travellers import document_number_index
 from crossings.services import reference
 from crossings.services.travellers import traveller_add_document
 from crossings.services.watchlist import watchlist_add
@@ -259,7 +260,9 @@ class TravellerAdmin(ServiceAdmin):
 
     list_display = ["__str__", "family_name_native", "given_names_native", "nationality", "birth_date"]
     list_filter = ["nationality"]
-    search_fields = ["family_name", "given_names", "family_name_native", "documents__number_normalised"]
+    # Names and numbers are encrypted: the search box takes a document number, looked up by its blind index.
+    search_fields = ["documents__number_index"]
+    search_help_text = _("A document number.")
     # Every field of the traveller, read-only: they are set when the traveller is registered.
     readonly_fields = [
         field.name
@@ -273,6 +276,11 @@ class TravellerAdmin(ServiceAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(documents__number_index=document_number_index(search_term)).distinct(), False
 
     def save_model(self, request, obj, form, change):
         pass  # the traveller's own fields are read-only here

@@ -20,6 +20,7 @@ from crossings.models import (
     Visit,
     WatchlistEntry,
 )
+from crossings.models.travellers import same_names
 
 
 def checkpoint_is_open(checkpoint: Checkpoint, at: datetime) -> bool:
@@ -47,18 +48,23 @@ def lane_serves(lane: Lane, traveller: Traveller, document: TravelDocument) -> b
 
 
 def watchlist_match(traveller: Traveller, document: TravelDocument, at: datetime) -> WatchlistEntry | None:
-    """The active watchlist entry naming this document or this person (Latin names, any case), if any."""
+    """The active watchlist entry naming this document or this person (Latin names, any case), if any.
+
+    Found by the blind indexes (number; family name and birth date); an entry's given names, when it has any, are
+    compared on the decrypted values of the few entries found."""
     by_document = Q(
         match=WatchlistMatch.DOCUMENT,
         document_type=document.document_type,
         document_issuing_country=document.issuing_country,
-        document_number=document.number_normalised,
+        document_index=document.number_index,
     )
-    by_person = Q(
-        match=WatchlistMatch.PERSON, family_name__iexact=traveller.family_name, birth_date=traveller.birth_date
-    )
-    by_person &= Q(given_names="") | Q(given_names__iexact=traveller.given_names)
-    return WatchlistEntry.objects.active_at(at).filter(by_document | by_person).order_by("active_from").first()
+    wanted = by_document
+    if traveller.person_index_latin:
+        wanted |= Q(match=WatchlistMatch.PERSON, person_index=traveller.person_index_latin)
+    for entry in WatchlistEntry.objects.active_at(at).filter(wanted).order_by("active_from", "id"):
+        if entry.is_by_document or not entry.given_names or same_names(entry.given_names, traveller.given_names):
+            return entry
+    return None
 
 
 def lane_refusal(lane: Lane, direction: Direction, traveller: Traveller, document: TravelDocument, at: datetime):

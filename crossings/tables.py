@@ -46,9 +46,8 @@ def checkpoint_abbr(checkpoint: Checkpoint) -> str:
 
 
 class VisitTable(ListTable):
-    traveller = tables.Column(
-        verbose_name=_("Traveller"), order_by=("traveller__family_name", "traveller__given_names", "id")
-    )
+    # Names are encrypted at rest: SQL cannot sort by them.
+    traveller = tables.Column(verbose_name=_("Traveller"), orderable=False)
     nationality = tables.Column(
         verbose_name=_("Nationality"), accessor="traveller__nationality", order_by=("traveller__nationality", "id")
     )

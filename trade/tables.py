@@ -79,9 +79,8 @@ class SaleTable(ListTable):
 
 class ShuttleTraderFlagTable(ListTable):
     flagged_on = tables.DateColumn(verbose_name=_("Flagged on"), format="SHORT_DATE_FORMAT")
-    traveller = tables.Column(
-        verbose_name=_("Traveller"), order_by=("traveller__family_name", "traveller__given_names")
-    )
+    # Names are encrypted at rest: SQL cannot sort by them.
+    traveller = tables.Column(verbose_name=_("Traveller"), orderable=False)
     entries = tables.Column(verbose_name=_("Entries"), attrs={"td": {"class": "num"}})
     heavy_visits = tables.Column(verbose_name=_("Visits with large purchases"), attrs={"td": {"class": "num"}})
     explanation = tables.Column(verbose_name=_("Why"), accessor="pk", orderable=False)

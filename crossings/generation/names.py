@@ -9,6 +9,7 @@ from django.db import connection
 from crossings.choices import DocumentType
 from crossings.generation.sampling import draw_cumulative
 from crossings.models import normalise_document_number
+from crossings.models.travellers import document_number_index
 
 UYGHUR_NAME_SHARE = 0.10  # of Chinese citizens: Horgos lies in Xinjiang
 HAN_TWO_SYLLABLE_SHARE = 0.7
@@ -225,18 +226,21 @@ class DocumentNumbers:
 
     def __init__(self, rng: random.Random):
         self.rng = rng
+        # Numbers already registered are known by their blind index only (the numbers are encrypted).
+        self.registered: dict[tuple[str, str], set[str]] = {}
         self.taken: dict[tuple[str, str], set[str]] = {}
         with connection.cursor() as cursor:
-            cursor.execute("SELECT document_type, issuing_country, number_normalised FROM crossings_traveldocument")
-            for kind, country, number in cursor.fetchall():
-                self.taken.setdefault((kind, country), set()).add(number)
+            cursor.execute("SELECT document_type, issuing_country, number_index FROM crossings_traveldocument")
+            for kind, country, index in cursor.fetchall():
+                self.registered.setdefault((kind, country), set()).add(index)
 
     def new(self, kind: str, country: str, pattern: str) -> str:
         taken = self.taken.setdefault((kind, country), set())
+        registered = self.registered.get((kind, country), set())
         while True:
             number = "".join(self._character(symbol) for symbol in pattern)
             normalised = normalise_document_number(number)
-            if normalised not in taken:
+            if normalised not in taken and (not registered or document_number_index(normalised) not in registered):
                 taken.add(normalised)
                 return number
 

@@ -89,14 +89,8 @@ def create_population(rng: random.Random, writer: CopyWriter, count: int, days: 
 
     traveller_ids = writer.take_ids("crossings_traveller", count)
     registered_at = writer.timestamp(epoch(first_day, clock_time.min, DEFAULT_END_ZONE))
-    for traveller_id, ((family, given, family_native, given_native), nationality, born, sex) in zip(
-        traveller_ids, people, strict=True
-    ):
-        writer.add(
-            "crossings_traveller",
-            f"{traveller_id}\t{family}\t{given}\t{family_native}\t{given_native}\t{nationality}\t{born}\t{sex}\t"
-            f"{registered_at}\n",
-        )
+    for traveller_id, (names, nationality, born, sex) in zip(traveller_ids, people, strict=True):
+        writer.add_traveller(traveller_id, names, nationality, born, sex, registered_at)
     # The child is the "from" side: child.guardians lists the guardian.
     for child, guardian in guardian_of.items():
         writer.add("crossings_traveller_guardians", f"{traveller_ids[child]}\t{traveller_ids[guardian]}\n")
@@ -114,10 +108,7 @@ def create_population(rng: random.Random, writer: CopyWriter, count: int, days: 
         writer.take_ids("crossings_traveldocument", len(planned)), planned, strict=True
     ):
         country = people[index][1]
-        writer.add(
-            "crossings_traveldocument",
-            f"{document_id}\t{traveller_ids[index]}\t{kind}\t{number}\t{country}\t{valid_until}\t{registered_at}\n",
-        )
+        writer.add_document(document_id, traveller_ids[index], kind, number, country, valid_until, registered_at)
         if valid_until < first_day:
             expired.append((index, Document(document_id, kind, country)))
         else:

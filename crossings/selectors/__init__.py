@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,9 +24,10 @@ from crossings.models import (
     Traveller,
     Visit,
     WatchlistEntry,
-    normalise_document_number,
 )
+from crossings.models.travellers import document_number_index, person_index, same_names
 from horgos.choices import Role
+from horgos.encryption import trigram_hashes
 
 NO_STAY_POLICY = _("No stay policy is in force on %(day)s; an administrator must add one.")
 
@@ -56,8 +58,9 @@ def stay_policy_on(day: date) -> StayPolicy:
 
 
 def document_find(*, number: str, document_type: str | None = None, issuing_country: str | None = None):
-    """Documents whose number matches ignoring spaces, dashes and case; narrowed by type and country if given."""
-    documents = TravelDocument.objects.filter(number_normalised=normalise_document_number(number))
+    """Documents whose number matches ignoring spaces, dashes and case (by its blind index); narrowed by type and
+    country if given."""
+    documents = TravelDocument.objects.filter(number_index=document_number_index(number))
     if document_type:
         documents = documents.filter(document_type=document_type)
     if issuing_country:
@@ -69,6 +72,10 @@ def document_get(*, document_type: str, issuing_country: str, number: str) -> Tr
     return document_find(number=number, document_type=document_type, issuing_country=issuing_country).first()
 
 
+def _names_match(wanted: str, *recorded: str) -> bool:
+    return any(same_names(wanted, name) for name in recorded if name)
+
+
 def travellers_search(
     *,
     document_number: str = "",
@@ -77,23 +84,57 @@ def travellers_search(
     birth_date: date | None = None,
     nationality: str = "",
 ) -> QuerySet[Traveller]:
-    """Travellers by document number (normalised), or by names (Latin or native script) and birth date."""
+    """Travellers by document number (normalised), or by names (Latin or native script) and birth date.
+
+    Names and birth dates are encrypted: SQL narrows by the blind indexes (number; family name with birth date;
+    without a birth date, the rows holding every trigram of the names asked for), and the names are then compared
+    on the decrypted values of the rows found. Returns a queryset of those travellers, by id."""
     travellers = Traveller.objects.all()
     if document_number:
-        travellers = travellers.filter(documents__number_normalised=normalise_document_number(document_number))
-    if family_name:
-        travellers = travellers.filter(
-            Q(family_name__iexact=family_name.strip()) | Q(family_name_native=family_name.strip())
-        )
-    if given_names:
-        travellers = travellers.filter(
-            Q(given_names__iexact=given_names.strip()) | Q(given_names_native=given_names.strip())
-        )
-    if birth_date:
-        travellers = travellers.filter(birth_date=birth_date)
+        travellers = travellers.filter(documents__number_index=document_number_index(document_number))
+    if family_name and birth_date:
+        wanted = person_index(family_name, birth_date)
+        travellers = travellers.filter(Q(person_index_latin=wanted) | Q(person_index_native=wanted))
+    elif family_name or given_names:
+        travellers = travellers.filter(name_trigrams__contains=trigram_hashes(f"{family_name} {given_names}"))
     if nationality:
         travellers = travellers.filter(nationality=nationality.upper())
+    if family_name or given_names or birth_date:
+        found = [
+            traveller.pk
+            for traveller in travellers.distinct()
+            if (not family_name or _names_match(family_name, traveller.family_name, traveller.family_name_native))
+            and (not given_names or _names_match(given_names, traveller.given_names, traveller.given_names_native))
+            and (not birth_date or traveller.birth_date == birth_date)
+        ]
+        travellers = Traveller.objects.filter(pk__in=found)
     return travellers.distinct().prefetch_related("documents")
+
+
+SIMILAR_CANDIDATES = 200
+SIMILARITY_THRESHOLD = 0.5
+# How many of the query's trigram hashes a traveller's name trigrams share (`&&` on the GIN index finds them).
+SHARED_TRIGRAMS = "cardinality(ARRAY(SELECT unnest(name_trigrams) INTERSECT SELECT unnest(%s::integer[])))"
+
+
+def travellers_similar(*, name: str, birth_date: date | None = None, limit: int = 50) -> list[Traveller]:
+    """Travellers whose names look like `name` (a typo, a missing letter), most alike first: fuzzy search over
+    encrypted names through the blind trigram index (docs/architecture.md, "Personal data at rest").
+
+    SQL ranks by the count of trigram hashes shared with the query and keeps SIMILAR_CANDIDATES; those are
+    decrypted, filtered by the birth date when given, and kept when they hold at least SIMILARITY_THRESHOLD of the
+    query's trigrams."""
+    wanted = trigram_hashes(name)
+    if not wanted:
+        return []
+    candidates = (
+        Traveller.objects.filter(name_trigrams__overlap=wanted)
+        .annotate(shared=RawSQL(SHARED_TRIGRAMS, [wanted]))
+        .filter(shared__gte=len(wanted) * SIMILARITY_THRESHOLD)
+        .order_by("-shared", "id")[:SIMILAR_CANDIDATES]
+    )
+    found = [traveller for traveller in candidates if birth_date is None or traveller.birth_date == birth_date]
+    return found[:limit]
 
 
 def travellers_with_documents() -> QuerySet[Traveller]:

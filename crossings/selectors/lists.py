@@ -28,6 +28,7 @@ from crossings.selectors import (
     officer_checkpoint,
     traveller_history,
     travellers_search,
+    travellers_similar,
     visits_overstaying,
 )
 from horgos.choices import Role
@@ -98,11 +99,18 @@ SEARCH_RESULTS = 50
 def traveller_search_results(*, now: datetime | None = None, **criteria) -> dict:
     """Travellers found by `travellers_search` (document number; or names, Latin or native script, and birth date)
     for the search page: at most SEARCH_RESULTS rows, each with its documents' masked numbers and the traveller's
-    stay status now; `more` says when others matched too. Reads only: nothing is recorded or audited."""
+    stay status now; `more` says when others matched too. Reads only: nothing is recorded or audited.
+
+    Names are encrypted, so the rows are sorted here, on the decrypted values of the travellers found. When a name
+    search finds nobody exactly, travellers with similar names (and the same birth date) are offered, `similar` set.
+    """
     now = now or timezone.now()
-    found = list(
-        travellers_search(**criteria).order_by("family_name", "given_names", "birth_date", "id")[: SEARCH_RESULTS + 1]
-    )
+    found = sorted(travellers_search(**criteria), key=lambda traveller: traveller.sort_key)
+    similar = False
+    if not found and criteria.get("family_name"):
+        name = f"{criteria['family_name']} {criteria.get('given_names') or ''}"
+        found = travellers_similar(name=name, birth_date=criteria.get("birth_date"), limit=SEARCH_RESULTS + 1)
+        similar = bool(found)
     travellers = found[:SEARCH_RESULTS]
     visits = latest_visits([traveller.pk for traveller in travellers])
     rows = []
@@ -118,7 +126,7 @@ def traveller_search_results(*, now: datetime | None = None, **criteria) -> dict
                 "stay_status": visit.stay_status_at(now) if visit else None,
             }
         )
-    return {"rows": rows, "more": len(found) > SEARCH_RESULTS}
+    return {"rows": rows, "more": len(found) > SEARCH_RESULTS, "similar": similar}
 
 
 def traveller_document(*, traveller_id: int, document_id: int) -> TravelDocument | None:

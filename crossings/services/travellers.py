@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crossings.choices import DocumentType
-from crossings.models import TravelDocument, Traveller, normalise_document_number
+from crossings.models import TravelDocument, Traveller
+from crossings.models.travellers import document_number_index
 from horgos.audit import audit_record
 from horgos.choices import AuditAction
 from horgos.errors import constraint_messages
@@ -92,7 +93,7 @@ def traveller_add_document(
     if TravelDocument.objects.filter(
         document_type=document_type,
         issuing_country=document.issuing_country,
-        number_normalised=normalise_document_number(number),
+        number_index=document_number_index(number),
     ).exists():
         raise ValidationError({"number": DOCUMENT_TAKEN})
     with constraint_messages({"document_unique_type_country_number": {"number": DOCUMENT_TAKEN}}):

@@ -25,6 +25,16 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     # A fixed key is fine for a developer's own machine: nothing signed with it leaves that machine.
     SECRET_KEY = "horgos-development-only-key-never-used-in-production-0123456789"
+# Personal data at rest (horgos/encryption.py): Fernet keys, comma-separated, the first one encrypts and every one
+# decrypts (`manage.py rotate_field_keys` re-encrypts with the first); and the separate HMAC key of the blind
+# indexes that exact and trigram lookups go through. Like SECRET_KEY, fixed keys only for a developer's machine.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
+if not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY must be set when DEBUG is off.")
+    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or ["aG9yZ29zLWRldmVsb3BtZW50LW9ubHktZmllbGQta2U="]
+    BLIND_INDEX_KEY = BLIND_INDEX_KEY or "horgos-development-only-blind-index-key"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -326,6 +336,12 @@ CELERY_BEAT_SCHEDULE = {
     "flag-shuttle-traders": {
         "task": "trade.tasks.flag_shuttle_traders",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Every day at 04:10 in TIME_ZONE (Beijing time; 01:10 in Almaty), after both checkpoints' statistics runs:
+    # anonymise the travellers whose last exit is older than the stay policy's retention period.
+    "anonymise-expired-travellers": {
+        "task": "crossings.tasks.anonymise_expired_travellers",
+        "schedule": crontab(hour=4, minute=10),
     },
     # Every minute, all day: hand annual reports that stalled, or never reached the broker, to the task again.
     "sweep-annual-reports": {

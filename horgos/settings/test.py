@@ -4,6 +4,9 @@ import os
 
 # Tests run with DEBUG off, like production; the key only has to exist.
 os.environ.setdefault("SECRET_KEY", "horgos-test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+# Fixed keys for personal data, so that a test database reads the same from run to run.
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "aG9yZ29zLXRlc3Qtb25seS1maWVsZC1rZXktMDAwMDE=")
+os.environ.setdefault("BLIND_INDEX_KEY", "horgos-test-only-blind-index-key")
 
 
 def redis_url_of_worker(redis_url: str, worker: str) -> str:

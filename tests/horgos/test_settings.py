@@ -75,6 +75,15 @@ def test_production_without_a_secret_key_is_refused():
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+@pytest.mark.parametrize("missing", ["FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY"])
+def test_production_without_the_personal_data_keys_is_refused(missing):
+    keys = {"FIELD_ENCRYPTION_KEYS": "aG9yZ29zLXRlc3Qtb25seS1maWVsZC1rZXktMDAwMDE=", "BLIND_INDEX_KEY": "k" * 40}
+    result = load_settings(DEBUG="false", SECRET_KEY="s" * 60, **{**keys, missing: ""})
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY must be set when DEBUG is off" in result.stderr
+    assert load_settings(DEBUG="true", SECRET_KEY="s" * 60, **{**keys, missing: ""}).returncode == 0
+
+
 def test_private_uploads_inside_the_public_media_root_are_refused(tmp_path):
     result = load_settings(
         DEBUG="true", MEDIA_ROOT=str(tmp_path / "media"), PRIVATE_MEDIA_ROOT=str(tmp_path / "media" / "private")
