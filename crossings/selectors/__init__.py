@@ -72,15 +72,24 @@ def document_get(*, document_type: str, issuing_country: str, number: str) -> Tr
 def travellers_search(
     *,
     document_number: str = "",
+    document_type: str = "",
+    issuing_country: str = "",
     family_name: str = "",
     given_names: str = "",
     birth_date: date | None = None,
     nationality: str = "",
 ) -> QuerySet[Traveller]:
-    """Travellers by document number (normalised), or by names (Latin or native script) and birth date."""
+    """Travellers by document number (normalised; narrowed by the document's type and issuing country when given),
+    or by names (Latin or native script) and birth date."""
     travellers = Traveller.objects.all()
     if document_number:
-        travellers = travellers.filter(documents__number_normalised=normalise_document_number(document_number))
+        # One filter() call: type and country narrow the same document that carries the number.
+        document = {"documents__number_normalised": normalise_document_number(document_number)}
+        if document_type:
+            document["documents__document_type"] = document_type
+        if issuing_country:
+            document["documents__issuing_country"] = issuing_country.upper()
+        travellers = travellers.filter(**document)
     if family_name:
         travellers = travellers.filter(
             Q(family_name__iexact=family_name.strip()) | Q(family_name_native=family_name.strip())

@@ -100,10 +100,7 @@ def traveller_search_results(*, now: datetime | None = None, **criteria) -> dict
     for the search page: at most SEARCH_RESULTS rows, each with its documents' masked numbers and the traveller's
     stay status now; `more` says when others matched too. Reads only: nothing is recorded or audited."""
     now = now or timezone.now()
-    found = list(
-        travellers_search(**criteria).order_by("family_name", "given_names", "birth_date", "id")[: SEARCH_RESULTS + 1]
-    )
-    travellers = found[:SEARCH_RESULTS]
+    travellers, more = travellers_found(**criteria)
     visits = latest_visits([traveller.pk for traveller in travellers])
     rows = []
     for traveller in travellers:
@@ -118,7 +115,18 @@ def traveller_search_results(*, now: datetime | None = None, **criteria) -> dict
                 "stay_status": visit.stay_status_at(now) if visit else None,
             }
         )
-    return {"rows": rows, "more": len(found) > SEARCH_RESULTS}
+    return {"rows": rows, "more": more}
+
+
+def travellers_found(**criteria) -> tuple[list[Traveller], bool]:
+    """The first SEARCH_RESULTS travellers `travellers_search` finds by `criteria`, by name, with their documents
+    and guardians; and whether others matched too. The search page and the API's search alike."""
+    found = list(
+        travellers_search(**criteria)
+        .prefetch_related("guardians")
+        .order_by("family_name", "given_names", "birth_date", "id")[: SEARCH_RESULTS + 1]
+    )
+    return found[:SEARCH_RESULTS], len(found) > SEARCH_RESULTS
 
 
 def traveller_document(*, traveller_id: int, document_id: int) -> TravelDocument | None:

@@ -211,8 +211,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "horgos.api.exceptions.api_exception_handler",
     # Public endpoints (catalogue, merchant applications) use AnonRateThrottle, counted in Redis.
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_THROTTLE", default="120/minute")},
+    # Personal data (scoped per signed-in user): listing every traveller (administrators), searching travellers,
+    # revealing a full document number.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_THROTTLE", default="120/minute"),
+        "travellers_list": env.str("API_TRAVELLERS_LIST_THROTTLE", default="30/hour"),
+        "travellers_search": env.str("API_TRAVELLERS_SEARCH_THROTTLE", default="60/minute"),
+        "document_reveal": env.str("API_DOCUMENT_REVEAL_THROTTLE", default="20/minute"),
+    },
 }
+# Administrators list travellers this many to a page (the API's other lists use API_PAGE_SIZE).
+API_TRAVELLERS_PAGE_SIZE = env.int("API_TRAVELLERS_PAGE_SIZE", default=20)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Horgos API",
     "DESCRIPTION": "Crossings, merchants and duty-free trade of the Horgos International Border Cooperation Center.",
