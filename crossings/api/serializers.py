@@ -13,8 +13,8 @@ from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, 
 from crossings.nationalities import nationalities
 from crossings.selectors import document_get
 from crossings.selectors.dashboard import crossing_exit_panels
-from crossings.selectors.lists import mask_document_number
 from horgos.audit import REASON_MAX_LENGTH
+from horgos.masking import mask_document_number
 
 DOCUMENT_NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,29}$")
 MALFORMED_NUMBER = _("A document number has 1 to 30 letters and digits (spaces and dashes are ignored).")

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
@@ -171,6 +173,10 @@ class TravellerListPagination(PageNumberPagination):
     page_size = settings.API_TRAVELLERS_PAGE_SIZE
 
 
+SEARCH_BY_POST = _(
+    "Travellers are searched with POST /api/v1/travellers/search/, the criteria in the body: a URL's query string "
+    "is kept in access logs."
+)
 REVEAL_RESPONSES = {
     200: OpenApiResponse(RevealedNumberSerializer, description="The full number; the reveal is in the audit log."),
     403: OpenApiResponse(description="Not an officer or administrator."),
@@ -205,9 +211,16 @@ class TravellerViewSet(ScopedThrottles, mixins.CreateModelMixin, viewsets.ReadOn
 
     @extend_schema(
         summary="Every traveller (administrators; a small page at a time, throttled)",
-        responses={200: TravellerSerializer(many=True), 429: OpenApiResponse(description="Too many requests.")},
+        responses={
+            200: TravellerSerializer(many=True),
+            400: OpenApiResponse(description="Search criteria in the query string: search with POST `search/`."),
+            429: OpenApiResponse(description="Too many requests."),
+        },
     )
     def list(self, request, *args, **kwargs):
+        asked = sorted(set(request.query_params) & set(TravellerSearchSerializer().fields))
+        if asked:  # the search that once travelled in the query string: say where it went, search nothing
+            raise ValidationError({key: [SEARCH_BY_POST] for key in asked})
         return super().list(request, *args, **kwargs)
 
     @extend_schema(

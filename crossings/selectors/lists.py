@@ -31,22 +31,14 @@ from crossings.selectors import (
     visits_overstaying,
 )
 from horgos.choices import Role
+from horgos.masking import mask_document_number  # also imported from here by pages, tables and trade
 
 HOURS_OF_DAY = list(range(24))
-MASK = "••••"
-VISIBLE_DOCUMENT_CHARACTERS = 4
 
 
 def overstay_visits(*, now: datetime | None = None) -> QuerySet[Visit]:
     """Open visits past must_leave_by, with `days_over` (local days after the last allowed day), longest first."""
     return visits_overstaying(now=now).annotate(days_over=-F("days_left")).order_by("-days_over", "must_leave_by", "id")
-
-
-def mask_document_number(number: str) -> str:
-    """A document number as pages show it: only the last 4 characters, e.g. '••••4567'; short numbers not at all."""
-    if len(number) <= VISIBLE_DOCUMENT_CHARACTERS:
-        return MASK
-    return MASK + number[-VISIBLE_DOCUMENT_CHARACTERS:]
 
 
 def latest_visits(traveller_ids) -> dict[int, Visit]:

@@ -349,10 +349,23 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Logging: to stderr, where gunicorn, Celery and docker collect it ---------------------------
+# One console handler, with the filter that masks document numbers and drops query strings in every line
+# (horgos.log_masking); Django's request and server loggers and Celery's reach it through the root logger, gunicorn's
+# through --logger-class horgos.log_masking.GunicornLogger, Celery's workers through horgos/celery.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"personal_data": {"()": "horgos.log_masking.PersonalDataFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own configuration gives these loggers handlers that bypass the root's: send them to the root's only.
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        "django.request": {"handlers": [], "propagate": True},
+        "celery": {"handlers": [], "propagate": True},
+    },
 }

@@ -6,6 +6,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
+from crossings.api.views import SEARCH_BY_POST
 from crossings.choices import WatchlistMatch
 from crossings.forms import SEARCH_NEEDS_NUMBER_OR_NAME
 from crossings.services.crossings import crossing_record_entry
@@ -200,6 +201,10 @@ def test_search_is_for_officers_and_administrators(zone, kazakh, as_user, caller
 
 def test_search_by_get_query_is_not_offered(zone, kazakh, api_client_for):
     assert api_client_for(zone.cn_officer).get(SEARCH, {"document_number": "N1234567"}).status_code == 405
+    # And the listing's former query-string search answers where the search went, listing nobody
+    response = api_client_for(zone.administrator).get("/api/v1/travellers/", {"document_number": "N1234567"})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"document_number": [str(SEARCH_BY_POST)]}
 
 
 @pytest.mark.parametrize(
