@@ -4,9 +4,11 @@ import pytest
 from django.urls import reverse
 
 from crossings.choices import WatchlistMatch
+from crossings.services.crossings import crossing_record_entry
 from crossings.services.documents import WATCHLIST_ENTRY_HAS_NO_NUMBER
 from crossings.services.watchlist import watchlist_add
 from horgos.models import AuditEntry
+from tests.crossings.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +38,15 @@ def test_the_watchlist_and_an_entrys_page_show_the_number_masked(administrator_c
         assert "••••4321" in html, page
         assert "N7654321" not in html, page
     assert not AuditEntry.objects.filter(action="watchlist.reveal").exists()
+
+
+def test_the_hits_on_an_entrys_page_show_the_travellers_number_masked(administrator_client, zone, entry, at):
+    # Given a hit: the traveller with that passport came to the Chinese checkpoint
+    document = DocumentFactory(number="N7654321", issuing_country="KZ")
+    crossing_record_entry(document=document, lane=zone.lane("CN", "E-F01"), acting_user=zone.cn_officer)
+    html = administrator_client.get(reverse("crossings:operations-watchlist-entry", args=[entry.pk])).content.decode()
+    assert reverse("crossings:traveller", args=[document.traveller_id]) in html
+    assert "••••4321" in html and "N7654321" not in html
 
 
 def test_the_entrys_page_offers_the_reveal_button(administrator_client, entry):
