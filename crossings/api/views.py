@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
+from rest_framework.throttling import AnonRateThrottle
 
 from crossings import selectors
 from crossings.api.serializers import (
@@ -50,6 +50,7 @@ from crossings.services import reference as reference_services
 from crossings.services import travellers as traveller_services
 from crossings.services import watchlist as watchlist_services
 from horgos.api.idempotency import idempotent
+from horgos.api.throttling import ScopedThrottles
 from horgos.choices import Role
 from horgos.roles import IsAdministrator, IsOfficerOrAdministrator, user_has_role
 
@@ -144,22 +145,6 @@ class LaneViewSet(viewsets.ModelViewSet):
         return Response(LaneSerializer(lane).data)
 
 
-class ScopedThrottles:
-    """A viewset whose actions named in `throttle_scopes` are throttled by ScopedRateThrottle with that scope (rates
-    in settings `DEFAULT_THROTTLE_RATES`, counted per user), on top of the project's default throttles. Too many
-    requests are answered 429 with `Retry-After`."""
-
-    throttle_scopes: dict[str, str] = {}
-
-    @property
-    def throttle_scope(self) -> str | None:
-        return self.throttle_scopes.get(self.action)
-
-    def get_throttles(self):
-        throttles = super().get_throttles()
-        return [*throttles, ScopedRateThrottle()] if self.throttle_scope else throttles
-
-
 def revealed(number: str) -> Response:
     """A full number, kept out of every cache (the browser's and any proxy's)."""
     response = Response(RevealedNumberSerializer({"number": number}).data)
@@ -247,6 +232,7 @@ class TravellerViewSet(ScopedThrottles, mixins.CreateModelMixin, viewsets.ReadOn
         detail=True,
         methods=["post"],
         url_path=r"documents/(?P<document_id>[0-9]+)/reveal",
+        # Who may see a full number: a further check (a fresh sign-in) goes in this list, for both reveals.
         permission_classes=[IsOfficerOrAdministrator],
     )
     def reveal(self, request, pk=None, document_id=None):
@@ -406,7 +392,7 @@ class WatchlistViewSet(ScopedThrottles, mixins.CreateModelMixin, viewsets.ReadOn
         responses={**REVEAL_RESPONSES, 400: OpenApiResponse(description="The entry names a person, not a document.")},
         summary="Reveal a watchlist entry's full document number (audited)",
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[IsAdministrator])
     def reveal(self, request, pk=None):
         return revealed(document_services.watchlist_entry_reveal(entry=self.get_object(), acting_user=request.user))
 
