@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from gunicorn.config import Config
+from hypothesis import given
+from hypothesis import strategies as st
 
 from horgos.celery import use_the_projects_logging
 from horgos.log_masking import GunicornLogger, PersonalDataFilter, mask_personal_data
@@ -132,3 +134,12 @@ def test_celery_workers_log_through_the_projects_logging():
     root = logging.getLogger()
     use_the_projects_logging()
     assert any(isinstance(f, PersonalDataFilter) for h in root.handlers for f in h.filters)
+
+
+@given(
+    number=st.from_regex(r"[A-Z]{1,2}[0-9]{6,9}", fullmatch=True) | st.from_regex(r"[0-9]{9,12}", fullmatch=True),
+    before=st.sampled_from(["", "scan ", "(22, passport, ", "number=", '"']),
+    after=st.sampled_from(["", " at lane E-F01", ", KZ)", '"', "."]),
+)
+def test_any_document_number_in_a_line_comes_out_masked(number, before, after):
+    assert mask_personal_data(f"{before}{number}{after}") == f"{before}••••{number[-4:]}{after}"
