@@ -32,4 +32,4 @@ RUN DEBUG=false SECRET_KEY=build-only FIELD_ENCRYPTION_KEYS=build-only BLIND_IND
 
 USER horgos
 EXPOSE 8000
-CMD ["gunicorn", "horgos.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--no-control-socket"]
+CMD ["gunicorn", "horgos.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--no-control-socket", "--logger-class", "horgos.log_masking.GunicornLogger"]

@@ -6,6 +6,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from crossings.forms import CLOSURE_ENDS_LABEL, CLOSURE_STARTS_LABEL, ClosureAdminForm
@@ -24,11 +28,12 @@ from crossings.models import (
     Visit,
     WatchlistEntry,
 )
-from crossings.models.travellers import document_number_index
+from crossings.selectors.operations import watchlist_entry_label
 from crossings.services import reference
 from crossings.services.travellers import traveller_add_document
 from crossings.services.watchlist import watchlist_add
 from horgos.admin import ReadOnlyAdmin, ReadOnlyInline
+from horgos.masking import mask_document_number
 from horgos.tables import local_time
 
 
@@ -241,46 +246,72 @@ class OfficerAssignmentAdmin(ServiceAdmin):
 # --- Travellers and the watchlist --------------------------------------------------------------------------
 
 
-class TravelDocumentInline(admin.TabularInline):
-    """A traveller's documents: the registered ones read-only, a new one added with `traveller_add_document`."""
+class WithoutAdminHistory:
+    """Django's admin history (LogEntry) would keep the object's text, a person's names or a document number, for
+    good; the service's audit row, which names the target by type and id, is the record of the change instead."""
+
+    def log_addition(self, request, obj, message):
+        return None
+
+    def log_change(self, request, obj, message):
+        return None
+
+
+class NewTravelDocumentInline(admin.TabularInline):
+    """A new document for the traveller, added with `traveller_add_document`; only new rows are shown here."""
 
     model = TravelDocument
     extra = 0
     can_delete = False
     fields = ["document_type", "number", "issuing_country", "valid_until"]
+    verbose_name = _("new document")
+    verbose_name_plural = _("new documents")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
 @admin.register(Traveller)
-class TravellerAdmin(ServiceAdmin):
+class TravellerAdmin(WithoutAdminHistory, ServiceAdmin):
     """Travellers are registered at the desk or through the API; here they are looked up, and may get a new
     document."""
 
     list_display = ["__str__", "family_name_native", "given_names_native", "nationality", "birth_date"]
     list_filter = ["nationality"]
-    # Names and numbers are encrypted: the search box takes a document number, looked up by its blind index.
-    search_fields = ["documents__number_index"]
-    search_help_text = _("A document number.")
+    # No search box: the admin's search travels in the URL (?q=), which access logs keep. Travellers are found by
+    # number or by name on the search page (/crossings/travellers/), which posts its form.
     # Every field of the traveller, read-only: they are set when the traveller is registered.
     readonly_fields = [
-        field.name
-        for field in (*Traveller._meta.fields, *Traveller._meta.many_to_many)
-        if field.editable and not field.primary_key
+        *(
+            field.name
+            for field in (*Traveller._meta.fields, *Traveller._meta.many_to_many)
+            if field.editable and not field.primary_key
+        ),
+        "registered_documents",
     ]
-    inlines = [TravelDocumentInline]
+    inlines = [NewTravelDocumentInline]
+
+    @admin.display(description=_("documents"))
+    def registered_documents(self, traveller: Traveller) -> str:
+        """The registered documents, numbers masked: the full number is revealed (audited) on the traveller's page."""
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} {} <code>{}</code>, {}",
+            (
+                (document.get_document_type_display(), document.issuing_country.code,
+                 mask_document_number(document.number), date_format(document.valid_until))
+                for document in traveller.documents.order_by("-valid_until", "id")
+            ),
+        )  # fmt: skip
 
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-    def get_search_results(self, request, queryset, search_term):
-        if not search_term.strip():
-            return queryset, False
-        return queryset.filter(documents__number_index=document_number_index(search_term)).distinct(), False
 
     def save_model(self, request, obj, form, change):
         pass  # the traveller's own fields are read-only here
@@ -299,10 +330,10 @@ class TravellerAdmin(ServiceAdmin):
 
 
 @admin.register(WatchlistEntry)
-class WatchlistEntryAdmin(ServiceAdmin):
+class WatchlistEntryAdmin(WithoutAdminHistory, ServiceAdmin):
     """Entries are added through the service (normalised, audited) and then only read here."""
 
-    list_display = ["__str__", "match", "reason", "active_from", "active_until", "added_by"]
+    list_display = ["entry", "match", "reason", "active_from", "active_until", "added_by"]
     list_filter = ["match"]
     fields = [
         "match",
@@ -322,6 +353,17 @@ class WatchlistEntryAdmin(ServiceAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("watchlist entry"))
+    def entry(self, entry: WatchlistEntry) -> str:
+        return watchlist_entry_label(entry)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A recorded entry is never changed here; its page shows the number masked, with an audited reveal.
+        return redirect("crossings:operations-watchlist-entry", pk=object_id)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return redirect("crossings:operations-watchlist-entry", pk=object_id)
 
     def save_model(self, request, obj, form, change):
         values = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}

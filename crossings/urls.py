@@ -55,6 +55,7 @@ urlpatterns = [
     path("operations/closures/<int:pk>/remove/", hours.closure_remove_view, name="operations-closure-remove"),
     path("operations/watchlist/", watchlist.watchlist, name="operations-watchlist"),
     path("operations/watchlist/<int:pk>/", watchlist.watchlist_entry, name="operations-watchlist-entry"),
+    path("operations/watchlist/<int:pk>/reveal/", watchlist.watchlist_entry_number, name="operations-watchlist-reveal"),
     path(
         "operations/watchlist/<int:pk>/deactivate/",
         watchlist.watchlist_entry_deactivate,

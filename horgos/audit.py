@@ -1,6 +1,7 @@
 """The one way services record who did what: `audit_record`, called inside the service's transaction."""
 
 import enum
+import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -8,6 +9,8 @@ from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.transaction import TransactionManagementError
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
@@ -17,6 +20,28 @@ from horgos.models import AuditEntry, User
 AUDIT_OUTSIDE_TRANSACTION = "audit_record must be called inside the transaction of the change it records."
 AUDIT_VALUE_NOT_PLAIN = "%(path)s: a %(type)s cannot be recorded in the audit log; pass a plain value."
 AUDIT_ACTION_UNKNOWN = "%(action)r is no AuditAction: add it to horgos.choices.AuditAction with its label."
+AUDIT_PERSONAL_DATA = (
+    "%(path)s: names, birth dates and document numbers are never recorded in the audit log; record that the field "
+    "changed (its name), or the document's id, instead."
+)
+# The models that hold a person's names, birth date or document number. A target that is one of them, or refers to
+# one by a foreign key (a crossing, a visit, an alert, a sale...), is named in the audit log by type and id only
+# (`audit_target_repr`): the log is append-only and kept for good, so it must not keep what retention erases and
+# what pages mask. Migration horgos 0006 rewrote the rows written before.
+PERSON_MODELS = frozenset({"crossings.traveller", "crossings.traveldocument", "crossings.watchlistentry"})
+# Keys of `changes` that would carry personal data (at any depth); audit_record refuses them.
+PERSONAL_FIELDS = frozenset(
+    {
+        "number",
+        "document_number",
+        "number_normalised",
+        "family_name",
+        "given_names",
+        "family_name_native",
+        "given_names_native",
+        "birth_date",
+    }
+)
 REASON_REQUIRED = _("Give the reason.")
 REASON_MAX_LENGTH = 300
 
@@ -62,6 +87,42 @@ def plain(value: Any, path: str = "changes") -> Any:
         raise TypeError(AUDIT_VALUE_NOT_PLAIN % {"path": path, "type": type(value).__name__}) from None
 
 
+@functools.cache
+def names_a_person(model: type[models.Model]) -> bool:
+    """Whether `model` is one of PERSON_MODELS or refers to one through its foreign keys (followed to any depth)."""
+    return _refers_to_a_person(model._meta.concrete_model, frozenset())
+
+
+def _refers_to_a_person(model: type[models.Model], seen: frozenset[str]) -> bool:
+    label = model._meta.label_lower
+    if label in PERSON_MODELS:
+        return True
+    related = {field.related_model for field in model._meta.concrete_fields if field.is_relation}
+    return any(
+        _refers_to_a_person(other._meta.concrete_model, seen | {label})
+        for other in related
+        if other is not None and other._meta.label_lower not in seen | {label}
+    )
+
+
+def audit_target_repr(target: models.Model) -> str:
+    """How the audit row names `target`: its text, or for a model that names a person (`names_a_person`) its type
+    and id, e.g. "Traveller #123" (in English, the language of the stored log; pages translate the type)."""
+    if names_a_person(target._meta.concrete_model):  # a request.user is a lazy object, its type no model
+        with translation.override("en"):
+            return f"{capfirst(target._meta.verbose_name)} #{target.pk}"
+    return str(target)[:255]
+
+
+def refuse_personal_fields(changes: Any, path: str = "changes") -> None:
+    """Raise ValueError when a key of `changes`, at any depth, is one of PERSONAL_FIELDS."""
+    if isinstance(changes, dict):
+        for key, value in changes.items():
+            if key in PERSONAL_FIELDS:
+                raise ValueError(AUDIT_PERSONAL_DATA % {"path": f"{path}.{key}"})
+            refuse_personal_fields(value, f"{path}.{key}")
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -73,7 +134,8 @@ def audit_record(
     """Append an audit row for `action` (an AuditAction) on `target` by `actor` (None for the system itself).
 
     `changes` maps a field name to {"before": ..., "after": ...} (see `changes_between`), or holds
-    whatever else explains the action (a count); its values are stored as `plain` makes them. `reason` is why,
+    whatever else explains the action (a count); its values are stored as `plain` makes them, and never personal
+    data (a key among PERSONAL_FIELDS raises ValueError). The target is named by `audit_target_repr`. `reason` is why,
     as the actor gave it (see `reason_required` for the actions that must have one).
     The row commits or rolls back with the caller's transaction, so a change is never recorded without
     its audit row or the other way round.
@@ -82,13 +144,14 @@ def audit_record(
         raise TransactionManagementError(AUDIT_OUTSIDE_TRANSACTION)
     if action not in AuditAction.values:
         raise ValueError(AUDIT_ACTION_UNKNOWN % {"action": action})
+    refuse_personal_fields(changes)
     return AuditEntry.objects.create(
         actor=actor,
         actor_username=actor.get_username() if actor else "",
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
-        target_repr=str(target)[:255],
+        target_repr=audit_target_repr(target),
         changes=plain(changes or {}),
         reason=reason.strip(),
     )

@@ -36,6 +36,7 @@ class AuditAction(models.TextChoices):
     TRAVELLERS_ANONYMISE = "travellers.anonymise", _("Travellers anonymised after the retention period")
     WATCHLIST_ADD = "watchlist.add", _("Watchlist entry added")
     WATCHLIST_DEACTIVATE = "watchlist.deactivate", _("Watchlist entry ended")
+    WATCHLIST_REVEAL = "watchlist.reveal", _("Watchlist document number revealed")
     ALERT_ACKNOWLEDGE = "alert.acknowledge", _("Alert acknowledged")
     CROSSING_ENTRY = "crossing.entry", _("Entry recorded")
     CROSSING_EXIT = "crossing.exit", _("Exit recorded")

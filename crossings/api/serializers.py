@@ -3,15 +3,18 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crossings.choices import CheckpointCode, CrossingKind, Direction, DocumentType, LaneGroup, Sex, WatchlistMatch
+from crossings.forms import SEARCH_NEEDS_NUMBER_OR_NAME
 from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, Traveller, Visit, WatchlistEntry
 from crossings.nationalities import nationalities
 from crossings.selectors import document_get
 from crossings.selectors.dashboard import crossing_exit_panels
 from horgos.audit import REASON_MAX_LENGTH
+from horgos.masking import mask_document_number
 
 DOCUMENT_NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,29}$")
 MALFORMED_NUMBER = _("A document number has 1 to 30 letters and digits (spaces and dashes are ignored).")
@@ -23,6 +26,26 @@ def validate_document_number(value: str) -> str:
     if not DOCUMENT_NUMBER_PATTERN.match(value):
         raise serializers.ValidationError(MALFORMED_NUMBER)
     return value
+
+
+MASKED_NUMBER_HELP = (
+    "The document number masked as the pages show it: only the last 4 characters, e.g. '••••4567'. The full number "
+    "is given one at a time, audited, by the reveal endpoint."
+)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class MaskedDocumentNumberField(serializers.CharField):
+    """A document number as responses show it: masked by the pages' one rule (`mask_document_number`); empty when
+    there is none (a watchlist entry that names a person)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("help_text", MASKED_NUMBER_HELP)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str:
+        return mask_document_number(str(value)) if value else ""
 
 
 class CheckpointSerializer(serializers.ModelSerializer):
@@ -56,11 +79,20 @@ class LaneUpdateSerializer(serializers.Serializer):
 
 
 class TravelDocumentSerializer(serializers.ModelSerializer):
+    """A document as every response shows it: the number masked (`number_masked`)."""
+
     issuing_country = CountryField()
+    number_masked = MaskedDocumentNumberField(source="number")
 
     class Meta:
         model = TravelDocument
-        fields = ["id", "document_type", "number", "issuing_country", "valid_until"]
+        fields = ["id", "document_type", "number_masked", "issuing_country", "valid_until"]
+
+
+class RevealedNumberSerializer(serializers.Serializer):
+    """The answer to a reveal: one full document number (the reveal is audited)."""
+
+    number = serializers.CharField(read_only=True)
 
 
 class TravellerSerializer(serializers.ModelSerializer):
@@ -104,11 +136,32 @@ class TravellerRegisterSerializer(serializers.Serializer):
 
 
 class TravellerSearchSerializer(serializers.Serializer):
+    """What an officer looks a traveller up by (in a POST body, never in a URL): a document number (matched without
+    spaces, dashes or case), optionally its type and issuing country; or a family name with a birth date."""
+
     document_number = serializers.CharField(required=False, max_length=40, validators=[validate_document_number])
+    document_type = serializers.ChoiceField(choices=DocumentType.choices, required=False)
+    issuing_country = CountryField(required=False)
     family_name = serializers.CharField(required=False, max_length=100)
     given_names = serializers.CharField(required=False, max_length=100)
     birth_date = serializers.DateField(required=False)
     nationality = serializers.CharField(required=False, max_length=2, min_length=2)
+
+    def validate(self, attrs):
+        by_number = bool(attrs.get("document_number"))
+        by_name = bool(attrs.get("family_name")) and attrs.get("birth_date") is not None
+        if not (by_number or by_name):
+            raise serializers.ValidationError(SEARCH_NEEDS_NUMBER_OR_NAME)
+        return attrs
+
+
+class TravellerSearchResultsSerializer(serializers.Serializer):
+    """The travellers found, numbers masked (at most 50); `more` says that others matched too: narrow the search;
+    `similar` that nobody has exactly the names asked for, and these travellers have similar names."""
+
+    results = TravellerSerializer(many=True, read_only=True)
+    more = serializers.BooleanField(read_only=True)
+    similar = serializers.BooleanField(read_only=True)
 
 
 class DocumentIdentitySerializer(serializers.Serializer):
@@ -236,6 +289,7 @@ class WatchlistEntrySerializer(serializers.ModelSerializer):
     document_issuing_country = CountryField(required=False, allow_blank=True)
     added_by = serializers.CharField(source="added_by.username", read_only=True)
     hits = serializers.IntegerField(source="alerts.count", read_only=True)
+    document_number_masked = MaskedDocumentNumberField(source="document_number")
 
     class Meta:
         model = WatchlistEntry
@@ -245,6 +299,7 @@ class WatchlistEntrySerializer(serializers.ModelSerializer):
             "document_type",
             "document_issuing_country",
             "document_number",
+            "document_number_masked",
             "family_name",
             "given_names",
             "birth_date",
@@ -256,7 +311,11 @@ class WatchlistEntrySerializer(serializers.ModelSerializer):
             "hits",
         ]
         read_only_fields = ["id", "added_by", "added_at", "hits"]
-        extra_kwargs = {"match": {"choices": WatchlistMatch.choices}}
+        extra_kwargs = {
+            "match": {"choices": WatchlistMatch.choices},
+            # Given when the entry is added; answered masked (`document_number_masked`), revealed one at a time.
+            "document_number": {"write_only": True},
+        }
 
 
 class AlertSerializer(serializers.ModelSerializer):

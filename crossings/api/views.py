@@ -1,6 +1,12 @@
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from django.conf import settings
+from django.http import Http404
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
@@ -15,9 +21,11 @@ from crossings.api.serializers import (
     DocumentInputSerializer,
     LaneSerializer,
     LaneUpdateSerializer,
+    RevealedNumberSerializer,
     StatisticsQuerySerializer,
     TravelDocumentSerializer,
     TravellerRegisterSerializer,
+    TravellerSearchResultsSerializer,
     TravellerSearchSerializer,
     TravellerSerializer,
     VisitSerializer,
@@ -34,12 +42,15 @@ from crossings.filtersets import (
 )
 from crossings.models import Checkpoint
 from crossings.selectors import figures
+from crossings.selectors import lists as list_selectors
 from crossings.selectors.figures import figures_as_data
 from crossings.services import crossings as crossing_services
+from crossings.services import documents as document_services
 from crossings.services import reference as reference_services
 from crossings.services import travellers as traveller_services
 from crossings.services import watchlist as watchlist_services
 from horgos.api.idempotency import idempotent
+from horgos.api.throttling import ScopedThrottles
 from horgos.choices import Role
 from horgos.roles import IsAdministrator, IsOfficerOrAdministrator, user_has_role
 
@@ -134,19 +145,105 @@ class LaneViewSet(viewsets.ModelViewSet):
         return Response(LaneSerializer(lane).data)
 
 
-@extend_schema_view(list=extend_schema(parameters=[TravellerSearchSerializer]))
-class TravellerViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Travellers with their documents: search by document number, or by names and birth date."""
+def revealed(number: str) -> Response:
+    """A full number, kept out of every cache (the browser's and any proxy's)."""
+    response = Response(RevealedNumberSerializer({"number": number}).data)
+    add_never_cache_headers(response)
+    return response
+
+
+class TravellerListPagination(PageNumberPagination):
+    """Listing every traveller is for administrators, a small page at a time."""
+
+    page_size = settings.API_TRAVELLERS_PAGE_SIZE
+
+
+SEARCH_BY_POST = _(
+    "Travellers are searched with POST /api/v1/travellers/search/, the criteria in the body: a URL's query string "
+    "is kept in access logs."
+)
+REVEAL_RESPONSES = {
+    200: OpenApiResponse(RevealedNumberSerializer, description="The full number; the reveal is in the audit log."),
+    403: OpenApiResponse(description="Not an officer or administrator."),
+    404: OpenApiResponse(description="No such document of this traveller."),
+    429: OpenApiResponse(description="Too many reveals: wait the seconds `Retry-After` says."),
+}
+
+SEARCH_RESPONSES = {
+    200: TravellerSearchResultsSerializer,
+    400: OpenApiResponse(description="Neither a document number nor a family name with a birth date."),
+    429: OpenApiResponse(description="Too many searches: wait the seconds `Retry-After` says."),
+}
+
+
+class TravellerViewSet(ScopedThrottles, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Travellers with their documents, numbers masked. Officers find a traveller with POST `search/` (a document
+    number, or names and birth date); listing every traveller is for administrators, a small page at a time and
+    throttled; one full number is revealed, audited, with POST `{id}/documents/{document_id}/reveal/`."""
 
     serializer_class = TravellerSerializer
     permission_classes = [IsOfficerOrAdministrator]
+    pagination_class = TravellerListPagination
+    throttle_scopes = {"list": "travellers_list", "search": "travellers_search", "reveal": "document_reveal"}
 
     def get_queryset(self):
-        if self.action != "list":
-            return selectors.travellers_with_documents()
-        search = TravellerSearchSerializer(data=self.request.query_params)
-        search.is_valid(raise_exception=True)
-        return selectors.travellers_search(**search.validated_data).prefetch_related("guardians")
+        return selectors.travellers_with_documents()
+
+    def get_permissions(self):
+        if self.action == "list":
+            return [IsAdministrator()]
+        return super().get_permissions()
+
+    @extend_schema(
+        summary="Every traveller (administrators; a small page at a time, throttled)",
+        responses={
+            200: TravellerSerializer(many=True),
+            400: OpenApiResponse(description="Search criteria in the query string: search with POST `search/`."),
+            429: OpenApiResponse(description="Too many requests."),
+        },
+    )
+    def list(self, request, *args, **kwargs):
+        asked = sorted(set(request.query_params) & set(TravellerSearchSerializer().fields))
+        if asked:  # the search that once travelled in the query string: say where it went, search nothing
+            raise ValidationError({key: [SEARCH_BY_POST] for key in asked})
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=TravellerSearchSerializer,
+        responses=SEARCH_RESPONSES,
+        summary="Find travellers by a document number, or by names and birth date",
+    )
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        """The search travels in the body, never in the URL (which access logs keep). A number matches however it
+        is typed ('e 1234-567' finds 'E1234567'); nothing is recorded or audited, and numbers come back masked."""
+        criteria = TravellerSearchSerializer(data=request.data)
+        criteria.is_valid(raise_exception=True)
+        travellers, more, similar = list_selectors.travellers_found(**criteria.validated_data)
+        return Response(
+            TravellerSearchResultsSerializer({"results": travellers, "more": more, "similar": similar}).data
+        )
+
+    @extend_schema(
+        request=None,
+        parameters=[OpenApiParameter("document_id", int, OpenApiParameter.PATH, description="The document's id.")],
+        responses=REVEAL_RESPONSES,
+        summary="Reveal one document's full number (audited)",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"documents/(?P<document_id>[0-9]+)/reveal",
+        # Who may see a full number: a further check (a fresh sign-in) goes in this list, for both reveals.
+        permission_classes=[IsOfficerOrAdministrator],
+    )
+    def reveal(self, request, pk=None, document_id=None):
+        """The full number of one of the traveller's documents, written in the audit log as the page's reveal is
+        (`document.reveal`, naming the traveller and the document by id, never by number)."""
+        document = list_selectors.traveller_document(traveller_id=pk, document_id=document_id)
+        if document is None:
+            raise Http404
+        return revealed(document_services.document_reveal(document=document, acting_user=request.user))
 
     @extend_schema(request=TravellerRegisterSerializer, responses={201: TravellerSerializer})
     @idempotent
@@ -268,13 +365,15 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(VisitSerializer(page, many=True).data)
 
 
-class WatchlistViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """The watchlist (administrators only)."""
+class WatchlistViewSet(ScopedThrottles, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The watchlist (administrators only). Document numbers are answered masked; POST `{id}/reveal/` gives one
+    entry's full number, audited."""
 
     queryset = selectors.watchlist_list()
     serializer_class = WatchlistEntrySerializer
     permission_classes = [IsAdministrator]
     filterset_class = WatchlistFilterSet
+    throttle_scopes = {"reveal": "document_reveal"}
 
     @idempotent
     def create(self, request, *args, **kwargs):
@@ -289,6 +388,15 @@ class WatchlistViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def deactivate(self, request, pk=None):
         entry = watchlist_services.watchlist_deactivate(entry=self.get_object(), acting_user=request.user)
         return Response(WatchlistEntrySerializer(entry).data)
+
+    @extend_schema(
+        request=None,
+        responses={**REVEAL_RESPONSES, 400: OpenApiResponse(description="The entry names a person, not a document.")},
+        summary="Reveal a watchlist entry's full document number (audited)",
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsAdministrator])
+    def reveal(self, request, pk=None):
+        return revealed(document_services.watchlist_entry_reveal(entry=self.get_object(), acting_user=request.user))
 
 
 class AlertViewSet(viewsets.ReadOnlyModelViewSet):

@@ -79,19 +79,28 @@ def _names_match(wanted: str, *recorded: str) -> bool:
 def travellers_search(
     *,
     document_number: str = "",
+    document_type: str = "",
+    issuing_country: str = "",
     family_name: str = "",
     given_names: str = "",
     birth_date: date | None = None,
     nationality: str = "",
 ) -> QuerySet[Traveller]:
-    """Travellers by document number (normalised), or by names (Latin or native script) and birth date.
+    """Travellers by document number (normalised; narrowed by the document's type and issuing country when given),
+    or by names (Latin or native script) and birth date.
 
     Names and birth dates are encrypted: SQL narrows by the blind indexes (number; family name with birth date;
     without a birth date, the rows holding every trigram of the names asked for), and the names are then compared
     on the decrypted values of the rows found. Returns a queryset of those travellers, by id."""
     travellers = Traveller.objects.all()
     if document_number:
-        travellers = travellers.filter(documents__number_index=document_number_index(document_number))
+        # One filter() call: type and country narrow the same document that carries the number.
+        document = {"documents__number_index": document_number_index(document_number)}
+        if document_type:
+            document["documents__document_type"] = document_type
+        if issuing_country:
+            document["documents__issuing_country"] = issuing_country.upper()
+        travellers = travellers.filter(**document)
     if family_name and birth_date:
         wanted = person_index(family_name, birth_date)
         travellers = travellers.filter(Q(person_index_latin=wanted) | Q(person_index_native=wanted))

@@ -32,22 +32,14 @@ from crossings.selectors import (
     visits_overstaying,
 )
 from horgos.choices import Role
+from horgos.masking import mask_document_number  # also imported from here by pages, tables and trade
 
 HOURS_OF_DAY = list(range(24))
-MASK = "••••"
-VISIBLE_DOCUMENT_CHARACTERS = 4
 
 
 def overstay_visits(*, now: datetime | None = None) -> QuerySet[Visit]:
     """Open visits past must_leave_by, with `days_over` (local days after the last allowed day), longest first."""
     return visits_overstaying(now=now).annotate(days_over=-F("days_left")).order_by("-days_over", "must_leave_by", "id")
-
-
-def mask_document_number(number: str) -> str:
-    """A document number as pages show it: only the last 4 characters, e.g. '••••4567'; short numbers not at all."""
-    if len(number) <= VISIBLE_DOCUMENT_CHARACTERS:
-        return MASK
-    return MASK + number[-VISIBLE_DOCUMENT_CHARACTERS:]
 
 
 def latest_visits(traveller_ids) -> dict[int, Visit]:
@@ -99,19 +91,10 @@ SEARCH_RESULTS = 50
 def traveller_search_results(*, now: datetime | None = None, **criteria) -> dict:
     """Travellers found by `travellers_search` (document number; or names, Latin or native script, and birth date)
     for the search page: at most SEARCH_RESULTS rows, each with its documents' masked numbers and the traveller's
-    stay status now; `more` says when others matched too. Reads only: nothing is recorded or audited.
-
-    Names are encrypted, so the rows are sorted here, on the decrypted values of the travellers found. When a name
-    search finds nobody exactly, travellers with similar names (and the same birth date) are offered, `similar` set.
-    """
+    stay status now; `more` says when others matched too, `similar` that the names are only similar (see
+    `travellers_found`). Reads only: nothing is recorded or audited."""
     now = now or timezone.now()
-    found = sorted(travellers_search(**criteria), key=lambda traveller: traveller.sort_key)
-    similar = False
-    if not found and criteria.get("family_name"):
-        name = f"{criteria['family_name']} {criteria.get('given_names') or ''}"
-        found = travellers_similar(name=name, birth_date=criteria.get("birth_date"), limit=SEARCH_RESULTS + 1)
-        similar = bool(found)
-    travellers = found[:SEARCH_RESULTS]
+    travellers, more, similar = travellers_found(**criteria)
     visits = latest_visits([traveller.pk for traveller in travellers])
     rows = []
     for traveller in travellers:
@@ -126,7 +109,24 @@ def traveller_search_results(*, now: datetime | None = None, **criteria) -> dict
                 "stay_status": visit.stay_status_at(now) if visit else None,
             }
         )
-    return {"rows": rows, "more": len(found) > SEARCH_RESULTS, "similar": similar}
+    return {"rows": rows, "more": more, "similar": similar}
+
+
+def travellers_found(**criteria) -> tuple[list[Traveller], bool, bool]:
+    """The first SEARCH_RESULTS travellers `travellers_search` finds by `criteria`, by name; whether others matched
+    too; and whether they are travellers with similar names, offered when a name search finds nobody exactly. The
+    search page and the API's search alike.
+
+    Names are encrypted, so the rows are sorted here, on the decrypted values of the travellers found."""
+    found = sorted(
+        travellers_search(**criteria).prefetch_related("guardians"), key=lambda traveller: traveller.sort_key
+    )
+    similar = False
+    if not found and criteria.get("family_name"):
+        name = f"{criteria['family_name']} {criteria.get('given_names') or ''}"
+        found = travellers_similar(name=name, birth_date=criteria.get("birth_date"), limit=SEARCH_RESULTS + 1)
+        similar = bool(found)
+    return found[:SEARCH_RESULTS], len(found) > SEARCH_RESULTS, similar
 
 
 def traveller_document(*, traveller_id: int, document_id: int) -> TravelDocument | None:

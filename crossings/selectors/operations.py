@@ -8,6 +8,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from crossings.choices import AlertState, Direction, UserStatus, Weekday
 from crossings.models import Alert, Checkpoint, Closure, WatchlistEntry
 from crossings.selectors import alerts_list, lanes_list
+from horgos.masking import mask_document_number
 from horgos.models import User
 
 RECENT_CLOSURE_DAYS = 60
@@ -57,6 +58,15 @@ def watchlist_entries_with_hits() -> QuerySet[WatchlistEntry]:
         hit_count=Count("alerts"),
         open_hit_count=Count("alerts", filter=Q(alerts__acknowledged_at__isnull=True)),
     )
+
+
+def watchlist_entry_label(entry: WatchlistEntry) -> str:
+    """An entry as a message names it: type, country and masked number, or the person's names (no birth date)."""
+    if entry.is_by_document:
+        return f"{entry.get_document_type_display()} {entry.document_issuing_country.code} " + mask_document_number(
+            entry.document_number
+        )
+    return f"{entry.family_name.upper()} {entry.given_names}".strip()
 
 
 def watchlist_not_ended(now: datetime) -> QuerySet[WatchlistEntry]:

@@ -121,7 +121,9 @@ def blind_indexes_rebuild(*, batch_size: int = ROTATION_BATCH) -> dict[str, dict
         last = 0
         while True:
             with transaction.atomic():
-                rows = list(model.objects.select_for_update().filter(pk__gt=last).order_by("pk")[:batch_size])
+                rows = list(
+                    model.objects.select_for_update(of=("self",)).filter(pk__gt=last).order_by("pk")[:batch_size]
+                )
                 if not rows:
                     break
                 last = rows[-1].pk
@@ -195,7 +197,9 @@ def travellers_anonymise_expired(*, now: datetime | None = None, batch_size: int
             ids = list(travellers_past_retention(now=now).order_by("pk").values_list("pk", flat=True)[:batch_size])
             if not ids:
                 break
-            locked = list(Traveller.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+            locked = list(
+                Traveller.objects.select_for_update(of=("self",)).filter(pk__in=ids).values_list("pk", flat=True)
+            )
             # Checked again under the lock: someone who entered the zone meanwhile keeps their data.
             travellers = list(travellers_past_retention(now=now).filter(pk__in=locked))
             if not travellers:

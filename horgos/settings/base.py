@@ -221,8 +221,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "horgos.api.exceptions.api_exception_handler",
     # Public endpoints (catalogue, merchant applications) use AnonRateThrottle, counted in Redis.
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_THROTTLE", default="120/minute")},
+    # Personal data (scoped per signed-in user): listing every traveller (administrators), searching travellers,
+    # revealing a full document number.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_THROTTLE", default="120/minute"),
+        "travellers_list": env.str("API_TRAVELLERS_LIST_THROTTLE", default="30/hour"),
+        "travellers_search": env.str("API_TRAVELLERS_SEARCH_THROTTLE", default="60/minute"),
+        "document_reveal": env.str("API_DOCUMENT_REVEAL_THROTTLE", default="20/minute"),
+    },
 }
+# Administrators list travellers this many to a page (the API's other lists use API_PAGE_SIZE).
+API_TRAVELLERS_PAGE_SIZE = env.int("API_TRAVELLERS_PAGE_SIZE", default=20)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Horgos API",
     "DESCRIPTION": "Crossings, merchants and duty-free trade of the Horgos International Border Cooperation Center.",
@@ -356,10 +365,23 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Logging: to stderr, where gunicorn, Celery and docker collect it ---------------------------
+# One console handler, with the filter that masks document numbers and drops query strings in every line
+# (horgos.log_masking); Django's request and server loggers and Celery's reach it through the root logger, gunicorn's
+# through --logger-class horgos.log_masking.GunicornLogger, Celery's workers through horgos/celery.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"personal_data": {"()": "horgos.log_masking.PersonalDataFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own configuration gives these loggers handlers that bypass the root's: send them to the root's only.
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        "django.request": {"handlers": [], "propagate": True},
+        "celery": {"handlers": [], "propagate": True},
+    },
 }

@@ -1,6 +1,7 @@
 from datetime import date, time
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -20,6 +21,7 @@ from crossings.models import (
 from crossings.models.travellers import document_number_index
 from crossings.services.crossings import crossing_record_entry
 from crossings.services.reference import LANE_CODE_TAKEN, STAY_POLICY_DAY_TAKEN, stay_policy_add
+from crossings.services.watchlist import watchlist_add
 from horgos.choices import AuditAction
 from horgos.models import AuditEntry
 from tests.crossings.conftest import almaty, beijing
@@ -270,15 +272,14 @@ def test_a_stay_policy_is_added_in_the_admin_for_a_day_to_come_only(signed_in, z
 
 def test_a_document_added_to_a_traveller_in_the_admin_goes_through_the_service(signed_in, zone, kazakh):
     traveller = kazakh.traveller
+    # The inline offers new documents only: the registered ones are listed, masked, above it
     data = {
-        **management_form("documents", 2, 1),
-        "documents-0-id": kazakh.pk,
+        **management_form("documents", 1, 0),
         "documents-0-traveller": traveller.pk,
-        "documents-1-traveller": traveller.pk,
-        "documents-1-document_type": "national_id",
-        "documents-1-number": "0 123-456",
-        "documents-1-issuing_country": "KZ",
-        "documents-1-valid_until": "2031-01-01",
+        "documents-0-document_type": "national_id",
+        "documents-0-number": "0 123-456",
+        "documents-0-issuing_country": "KZ",
+        "documents-0-valid_until": "2031-01-01",
     }
     response = signed_in(zone.administrator).post(f"/admin/crossings/traveller/{traveller.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -340,4 +341,34 @@ def test_admin_change_pages_of_reference_data_answer(signed_in, zone, model):
 def test_admin_traveller_page_answers(signed_in, zone, kazakh):
     page = signed_in(zone.administrator).get(f"/admin/crossings/traveller/{kazakh.traveller.pk}/change/")
     assert page.status_code == 200
-    assert "N1234567" in page.content.decode()
+    # The registered number is masked: it is revealed, audited, on the traveller's page only
+    assert "••••4567" in page.content.decode()
+    assert "N1234567" not in page.content.decode()
+
+
+def test_admin_has_no_traveller_search_in_the_url(signed_in, zone, kazakh):
+    page = signed_in(zone.administrator).get("/admin/crossings/traveller/", {"q": "N1234567"})
+    assert page.status_code == 200
+    assert 'name="q"' not in page.content.decode()
+
+
+def test_admin_watchlist_shows_numbers_masked(signed_in, zone):
+    entry = watchlist_add(match="document", document_type="passport", document_issuing_country="KZ",
+                          document_number="N7654321", reason="Stolen", acting_user=zone.administrator)  # fmt: skip
+    admin = signed_in(zone.administrator)
+    html = admin.get("/admin/crossings/watchlistentry/").content.decode()
+    assert "••••4321" in html and "N7654321" not in html
+    # A recorded entry opens on the watchlist page, which masks it too and reveals it audited
+    for view in ("change", "history"):
+        response = admin.get(f"/admin/crossings/watchlistentry/{entry.pk}/{view}/")
+        assert response.url == f"/crossings/operations/watchlist/{entry.pk}/"
+
+
+def test_admin_history_keeps_no_personal_text(client, zone, kazakh):
+    client.force_login(zone.administrator)
+    body = {"match": "document", "document_type": "passport", "document_issuing_country": "KZ",
+            "document_number": "N7654321", "reason": "Stolen", "active_from_0": "2026-05-12",
+            "active_from_1": "10:00"}  # fmt: skip
+    assert client.post("/admin/crossings/watchlistentry/add/", body).status_code == 302
+    assert not LogEntry.objects.filter(object_repr__contains="7654321").exists()
+    assert AuditEntry.objects.filter(action="watchlist.add").exists()

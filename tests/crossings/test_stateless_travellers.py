@@ -187,7 +187,11 @@ def test_api_registers_a_stateless_person_and_admits_them(zone, at, api_client_f
     assert (entry.json()["outcome"], entry.json()["traveller"]["nationality"]) == ("admitted", "XA")
     inside = client.get("/api/v1/visits/inside/", {"nationality": "xa"}).json()
     assert [visit["traveller"]["family_name"] for visit in inside["results"]] == ["Aliev"]
-    found = client.get("/api/v1/travellers/", {"nationality": "XA"}).json()
+    found = client.post(
+        "/api/v1/travellers/search/",
+        {"family_name": "Aliev", "birth_date": "1990-04-02", "nationality": "xa"},
+        format="json",
+    ).json()
     assert [traveller["nationality"] for traveller in found["results"]] == ["XA"]
 
 
