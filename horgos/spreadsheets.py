@@ -7,12 +7,14 @@ is the importing app's business: nothing here knows a listing from a monthly tot
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 
 import openpyxl
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,14 @@ TOO_LARGE = _("The file is larger than %(megabytes)s MB.")
 NOT_UTF8 = _("The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")
 CSV_UNREADABLE = _("The CSV file cannot be read: %(error)s.")
 NOT_XLSX = _("The file is not a readable XLSX workbook.")
+XLSX_TOO_LARGE_UNPACKED = _(
+    "The workbook unpacks to more than %(megabytes)s MB. Save only the rows to import, without pictures or other "
+    "sheets, or split it into smaller files."
+)
+XLSX_PACKED_TOO_TIGHTLY = _(
+    "The workbook is packed far more tightly than a spreadsheet is, as a file made to exhaust memory is. Save it again "
+    "from a spreadsheet program, or upload it as CSV."
+)
 NO_HEADER = _("The file is empty: its first row should name the columns.")
 MISSING_COLUMNS = _("The first row lacks these columns: %(columns)s.")
 UNKNOWN_COLUMNS = _("The first row names columns that are not in the template: %(columns)s.")
@@ -125,8 +135,34 @@ def csv_records(content: bytes) -> Iterator[list[str]]:
         raise ValidationError(CSV_UNREADABLE, params={"error": error}) from error
 
 
+def xlsx_check_unpacked_size(content: bytes) -> None:
+    """Refuse a workbook that would unpack into more than SPREADSHEET_MAX_UNPACKED_BYTES, or one of whose parts is
+    packed more tightly than SPREADSHEET_MAX_COMPRESSION_RATIO, before any part of it is unpacked.
+
+    An XLSX file is a zip archive of XML parts, and a 300 KB file can hold a 300 MB string, which openpyxl would
+    read whole into memory. The zip's directory states each part's unpacked size, and Python's zipfile never
+    unpacks a part beyond the size stated, so the sum of those sizes bounds what reading the file can unpack.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ValidationError(NOT_XLSX) from error
+    limit = settings.SPREADSHEET_MAX_UNPACKED_BYTES
+    too_large = ValidationError(XLSX_TOO_LARGE_UNPACKED, params={"megabytes": limit // (1024 * 1024)})
+    if len(members) > settings.SPREADSHEET_MAX_PARTS or sum(member.file_size for member in members) > limit:
+        raise too_large
+    for member in members:
+        # Small parts may pack tightly (a sheet of empty cells); a large one packed tightly is a bomb.
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 1024 * 1024 and ratio > settings.SPREADSHEET_MAX_COMPRESSION_RATIO:
+            raise ValidationError(XLSX_PACKED_TOO_TIGHTLY)
+
+
 def xlsx_records(content: bytes) -> Iterator[tuple]:
-    """The first worksheet's rows, read with openpyxl in read-only mode (cached values, not formulas)."""
+    """The first worksheet's rows, read with openpyxl in read-only mode (cached values, not formulas), once its
+    unpacked size has been checked (`xlsx_check_unpacked_size`)."""
+    xlsx_check_unpacked_size(content)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds (zip, XML, key, value errors) for a bad file

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from horgos import spreadsheets
-from horgos.exports import csv_rows_text, formula_text_restored
+from horgos.exports import csv_rows_text, formula_text_restored, xlsx_cells_as_text
 
 # The reader is shared with every import (horgos.spreadsheets); its names stay importable from here.
 from horgos.spreadsheets import CSV_TYPE as CSV_TYPE
@@ -215,9 +215,7 @@ def write_xlsx(
     hs_column = COLUMNS.index("hs_code") + 1
     for row in rows:
         sheet.append(list(row))
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.data_type == "f":
-                cell.data_type = "s"  # text that starts with "=" stays text, never a formula
+        xlsx_cells_as_text(sheet[sheet.max_row])
         sheet.cell(row=sheet.max_row, column=hs_column).number_format = "@"
     for position, name in enumerate(columns, start=1):
         letter = get_column_letter(position)
