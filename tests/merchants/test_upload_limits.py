@@ -98,7 +98,7 @@ def test_a_photo_just_over_the_pixel_limit_is_refused_and_one_at_it_is_accepted(
     Image.new("RGB", (201, 100)).save(over, format="PNG")
     Image.new("RGB", (200, 100)).save(at, format="PNG")
     # When a photo one column over it is sent, then it is refused; one at it is stored
-    with pytest.raises(ValidationError, match="more than 0.02 megapixels"):
+    with pytest.raises(ValidationError, match=r"more than 0\.02 megapixels"):
         listings.listing_create(shop=market.shop_a, acting_user=market.owner_a,
                                 photo=SimpleUploadedFile("over.png", over.getvalue()), **NEW_LISTING)  # fmt: skip
     listing = listings.listing_create(
