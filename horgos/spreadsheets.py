@@ -80,10 +80,7 @@ def read_rows(
     that is not the template's, no rows (`no_rows_message`) or more than `max_rows`.
     """
     records = csv_records(content) if file_format == CSV else xlsx_records(content)
-    header = next(records, None)
-    if header is None or not any(cell_text(cell) for cell in header):
-        raise ValidationError(NO_HEADER)
-    names = _column_names(header, columns, optional_columns)
+    names = _checked_header(records, columns, optional_columns)
     rows = []
     for number, record in enumerate(records, start=2):
         if number > max_rows + 1:
@@ -102,6 +99,26 @@ def read_rows(
     if not rows:
         raise ValidationError(no_rows_message)
     return rows
+
+
+def check_header(
+    content: bytes, file_format: str, *, columns: Sequence[str], optional_columns: Sequence[str] = ()
+) -> None:
+    """What `read_rows` checks of the file as a whole, up to its header only: ValidationError when it is unreadable
+    (or an XLSX file too large unpacked), not UTF-8, or its header is not the template's. The rows are left unread,
+    for a worker to read (a large import: merchants.services.imports)."""
+    records = csv_records(content) if file_format == CSV else xlsx_records(content)
+    try:
+        _checked_header(records, columns, optional_columns)
+    finally:
+        records.close()
+
+
+def _checked_header(records: Iterator, columns: Sequence[str], optional_columns: Sequence[str]) -> list[str]:
+    header = next(records, None)
+    if header is None or not any(cell_text(cell) for cell in header):
+        raise ValidationError(NO_HEADER)
+    return _column_names(header, columns, optional_columns)
 
 
 def _column_names(header: Sequence[object], columns: Sequence[str], optional_columns: Sequence[str]) -> list[str]:

@@ -82,14 +82,16 @@ class ParsedRow:
 def read_rows(content: bytes, file_format: str) -> list[Row]:
     """The data rows of a CSV or XLSX file, blank rows left out. ValidationError when the file as a whole
     cannot be used: unreadable, not UTF-8, a header that is not the template's, no rows or too many."""
-    return spreadsheets.read_rows(
-        content,
-        file_format,
-        columns=(*COLUMNS, ERROR_COLUMN),
-        optional_columns=(ERROR_COLUMN,),
-        max_rows=MAX_ROWS,
-        no_rows_message=NO_ROWS,
-    )
+    return spreadsheets.read_rows(content, file_format, **_TEMPLATE, max_rows=MAX_ROWS, no_rows_message=NO_ROWS)
+
+
+def check_header(content: bytes, file_format: str) -> None:
+    """The file as a whole up to its header, as `read_rows` checks it, its rows unread."""
+    spreadsheets.check_header(content, file_format, **_TEMPLATE)
+
+
+# The columns a file must name (an exported file of failing rows has the error column too).
+_TEMPLATE = {"columns": (*COLUMNS, ERROR_COLUMN), "optional_columns": (ERROR_COLUMN,)}
 
 
 # --- Cells to fields -----------------------------------------------------------------------------------

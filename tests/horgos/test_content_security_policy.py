@@ -2,12 +2,14 @@
 template with anything inline that it would refuse. tests/browser/test_content_security_policy.py proves the pages
 work under it in a browser."""
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 from django.test import Client
 
+from tests.crossings.conftest import zone  # noqa: F401
 from tests.factories import AdministratorFactory
 from tests.horgos.test_health_and_errors import database_down  # noqa: F401
 
@@ -107,7 +109,20 @@ def test_swagger_ui_gets_its_script_from_its_own_address(client):
     assert b"SwaggerUIBundle" in script.content
 
 
+def htmx_config(page: str) -> dict:
+    configs = re.findall(r"""<meta name="htmx-config" content='([^']*)'>""", page)
+    assert len(configs) == 1, "htmx reads the first htmx-config only"
+    return json.loads(configs[0])
+
+
 def test_htmx_is_told_not_to_insert_its_styles_and_not_to_evaluate(client):
-    page = client.get("/").content.decode()
-    assert """<meta name="htmx-config" content='{"includeIndicatorStyles": false, "allowEval": false}'>""" in page
+    config = htmx_config(client.get("/").content.decode())
+    assert config == {"includeIndicatorStyles": False, "allowEval": False}
     assert ".htmx-indicator" in (ROOT / "static" / "css" / "horgos.css").read_text()
+
+
+def test_a_page_of_its_own_htmx_settings_keeps_the_sites(client, zone):  # noqa: F811
+    client.force_login(zone.cn_officer)
+    config = htmx_config(client.get("/crossings/desk/").content.decode())
+    assert config["includeIndicatorStyles"] is False and config["allowEval"] is False
+    assert {"code": "[2345]..", "swap": True} in config["responseHandling"]  # the desk shows 4xx answers

@@ -255,3 +255,42 @@ def test_an_import_past_the_memory_cap_fails_with_a_clear_message(market, monkey
 def test_celery_workers_are_capped():
     assert settings.CELERY_WORKER_MEMORY_HEADROOM_MB > 0
     assert settings.CELERY_WORKER_MAX_MEMORY_PER_CHILD > 0
+
+
+# --- Large files are read by the worker -------------------------------------------------------------------
+
+
+def test_a_large_file_is_read_row_by_row_only_by_the_task(market, monkeypatch, django_capture_on_commit_callbacks):
+    from tests.merchants.test_imports import csv_upload, row
+
+    # Given a file over the size read in the request (here 10 KB), of fewer rows than SYNC_ROWS
+    monkeypatch.setattr(import_services, "SYNC_READ_MAX_BYTES", 10_000)
+    rows = [row(market.shop_a.unit_code, title_en=f"Rug {number}") for number in range(150)]
+    large = csv_upload(rows)
+    assert large.size > import_services.SYNC_READ_MAX_BYTES and len(rows) < import_services.SYNC_ROWS
+    read_rows = import_services.read_rows
+
+    def not_in_the_request(*args, **kwargs):
+        raise AssertionError("the rows were read in the request")
+
+    # When it is uploaded, then the request checks its header only and hands it to the task
+    monkeypatch.setattr(import_services, "read_rows", not_in_the_request)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = import_services.listing_import_upload(acting_user=market.owner_a, upload=large)
+    assert (job.state, job.total_rows, len(callbacks)) == (ListingImportState.PENDING, 0, 1)
+    # and the task (a worker) reads and checks every row
+    monkeypatch.setattr(import_services, "read_rows", read_rows)
+    callbacks[0]()
+    job.refresh_from_db()
+    assert (job.state, job.total_rows, job.valid_rows) == (ListingImportState.VALIDATED, 150, 150)
+
+
+def test_a_large_file_with_a_wrong_header_is_refused_in_the_request(market, monkeypatch):
+    from tests.merchants.test_imports import xlsx_upload
+
+    monkeypatch.setattr(import_services, "SYNC_READ_MAX_BYTES", 10_000)
+    large = xlsx_upload([[f"{number}", "x" * 100, "1"] for number in range(1000)], header=["shop", "title", "cost"])
+    assert large.size > import_services.SYNC_READ_MAX_BYTES
+    with pytest.raises(ValidationError, match="not in the template: title, cost"):
+        import_services.listing_import_upload(acting_user=market.owner_a, upload=large)
+    assert ListingImport.objects.count() == 0
