@@ -260,7 +260,9 @@ def test_celery_workers_are_capped():
 # --- Large files are read by the worker -------------------------------------------------------------------
 
 
-def test_a_large_file_is_read_row_by_row_only_by_the_task(market, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_large_file_is_read_row_by_row_only_by_the_task(
+    market, signed_in, monkeypatch, django_capture_on_commit_callbacks
+):
     from tests.merchants.test_imports import csv_upload, row
 
     # Given a file over the size read in the request (here 10 KB), of fewer rows than SYNC_ROWS
@@ -278,6 +280,8 @@ def test_a_large_file_is_read_row_by_row_only_by_the_task(market, monkeypatch, d
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = import_services.listing_import_upload(acting_user=market.owner_a, upload=large)
     assert (job.state, job.total_rows, len(callbacks)) == (ListingImportState.PENDING, 0, 1)
+    progress = signed_in(market.owner_a).get(reverse("merchants:listing-import-progress", args=[job.pk]))
+    assert "Checking the rows…" in progress.content.decode()  # no count yet
     # and the task (a worker) reads and checks every row
     monkeypatch.setattr(import_services, "read_rows", read_rows)
     callbacks[0]()
