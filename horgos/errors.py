@@ -8,12 +8,14 @@ from http import HTTPStatus
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from horgos.api.exceptions import error_body
 
 SERVICE_UNAVAILABLE = gettext_lazy("The service is temporarily unavailable. Please try again in a few minutes.")
 SERVER_ERROR = gettext_lazy("Something went wrong on our side. The error has been logged.")
+REQUEST_TOO_LARGE = gettext_lazy("The request is larger than %(megabytes)s MB. Send a smaller file.")
 # Under /api/, the answers Django gives when no API view did (unknown path, wrong method, a crash).
 API_ERRORS = {
     400: ("bad_request", gettext_lazy("Bad request.")),
@@ -78,3 +80,17 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
     if is_api(request):
         return api_error(503)
     return HttpResponse(str(SERVICE_UNAVAILABLE), status=503, content_type="text/plain; charset=utf-8")
+
+
+def request_too_large(request: HttpRequest, limit_bytes: int) -> HttpResponse:
+    """A 413 for a request body over the limit, in the language the request asks for: said before it is read."""
+    with translation.override(translation.get_language_from_request(request)):
+        message = str(REQUEST_TOO_LARGE % {"megabytes": _megabytes(limit_bytes)})
+    if is_api(request):
+        return JsonResponse(error_body(code="request_too_large", message=message), status=413)
+    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+
+def _megabytes(size_bytes: int) -> str:
+    megabytes = size_bytes / (1024 * 1024)
+    return f"{megabytes:g}" if megabytes.is_integer() else f"{megabytes:.1f}"

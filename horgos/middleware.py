@@ -1,4 +1,5 @@
-"""Answers that must not depend on DEBUG: the database being out of reach, and errors under /api/.
+"""Answers given before or after the view: a request body over the limit (413), and those that must not depend on
+DEBUG, the database being out of reach and errors under /api/.
 
 Django turns an exception into a response wherever it happens (a view, a template, a middleware such
 as the session's save after the view) and, with DEBUG on, that response is its HTML debug page. So
@@ -9,14 +10,38 @@ in the answer."""
 
 import sys
 
+from django.conf import settings
 from django.core.signals import got_request_exception
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from rest_framework.response import Response
 
-from horgos.errors import api_error, database_unavailable, is_api, service_unavailable
+from horgos.errors import api_error, database_unavailable, is_api, request_too_large, service_unavailable
 
 DATABASE_UNAVAILABLE_ATTRIBUTE = "_horgos_database_unavailable"
+
+
+class RequestBodyLimitMiddleware:
+    """A request whose Content-Length says its body is over REQUEST_BODY_MAX_BYTES gets a 413 with a clear message,
+    before anything (CSRF, a form, the API's parsers) reads a byte of it.
+
+    Django reads no more than Content-Length says, and nothing of a body without one, so the header is the whole
+    story here; DATA_UPLOAD_MAX_MEMORY_SIZE then bounds what a form's fields may hold in memory, and the proxy
+    (deploy/nginx.conf, client_max_body_size) refuses a larger body before it reaches gunicorn at all.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.REQUEST_BODY_MAX_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads a body of unreadable length as empty
+        if length > limit:
+            return request_too_large(request, limit)
+        return self.get_response(request)
 
 
 @receiver(got_request_exception, dispatch_uid="horgos.note_database_unavailable")

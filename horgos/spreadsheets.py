@@ -7,12 +7,14 @@ is the importing app's business: nothing here knows a listing from a monthly tot
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 
 import openpyxl
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,14 @@ TOO_LARGE = _("The file is larger than %(megabytes)s MB.")
 NOT_UTF8 = _("The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")
 CSV_UNREADABLE = _("The CSV file cannot be read: %(error)s.")
 NOT_XLSX = _("The file is not a readable XLSX workbook.")
+XLSX_TOO_LARGE_UNPACKED = _(
+    "The workbook unpacks to more than %(megabytes)s MB. Save only the rows to import, without pictures or other "
+    "sheets, or split it into smaller files."
+)
+XLSX_PACKED_TOO_TIGHTLY = _(
+    "The workbook is packed far more tightly than a spreadsheet is, as a file made to exhaust memory is. Save it again "
+    "from a spreadsheet program, or upload it as CSV."
+)
 NO_HEADER = _("The file is empty: its first row should name the columns.")
 MISSING_COLUMNS = _("The first row lacks these columns: %(columns)s.")
 UNKNOWN_COLUMNS = _("The first row names columns that are not in the template: %(columns)s.")
@@ -70,10 +80,7 @@ def read_rows(
     that is not the template's, no rows (`no_rows_message`) or more than `max_rows`.
     """
     records = csv_records(content) if file_format == CSV else xlsx_records(content)
-    header = next(records, None)
-    if header is None or not any(cell_text(cell) for cell in header):
-        raise ValidationError(NO_HEADER)
-    names = _column_names(header, columns, optional_columns)
+    names = _checked_header(records, columns, optional_columns)
     rows = []
     for number, record in enumerate(records, start=2):
         if number > max_rows + 1:
@@ -92,6 +99,26 @@ def read_rows(
     if not rows:
         raise ValidationError(no_rows_message)
     return rows
+
+
+def check_header(
+    content: bytes, file_format: str, *, columns: Sequence[str], optional_columns: Sequence[str] = ()
+) -> None:
+    """What `read_rows` checks of the file as a whole, up to its header only: ValidationError when it is unreadable
+    (or an XLSX file too large unpacked), not UTF-8, or its header is not the template's. The rows are left unread,
+    for a worker to read (a large import: merchants.services.imports)."""
+    records = csv_records(content) if file_format == CSV else xlsx_records(content)
+    try:
+        _checked_header(records, columns, optional_columns)
+    finally:
+        records.close()
+
+
+def _checked_header(records: Iterator, columns: Sequence[str], optional_columns: Sequence[str]) -> list[str]:
+    header = next(records, None)
+    if header is None or not any(cell_text(cell) for cell in header):
+        raise ValidationError(NO_HEADER)
+    return _column_names(header, columns, optional_columns)
 
 
 def _column_names(header: Sequence[object], columns: Sequence[str], optional_columns: Sequence[str]) -> list[str]:
@@ -125,8 +152,34 @@ def csv_records(content: bytes) -> Iterator[list[str]]:
         raise ValidationError(CSV_UNREADABLE, params={"error": error}) from error
 
 
+def xlsx_check_unpacked_size(content: bytes) -> None:
+    """Refuse a workbook that would unpack into more than SPREADSHEET_MAX_UNPACKED_BYTES, or one of whose parts is
+    packed more tightly than SPREADSHEET_MAX_COMPRESSION_RATIO, before any part of it is unpacked.
+
+    An XLSX file is a zip archive of XML parts, and a 300 KB file can hold a 300 MB string, which openpyxl would
+    read whole into memory. The zip's directory states each part's unpacked size, and Python's zipfile never
+    unpacks a part beyond the size stated, so the sum of those sizes bounds what reading the file can unpack.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ValidationError(NOT_XLSX) from error
+    limit = settings.SPREADSHEET_MAX_UNPACKED_BYTES
+    too_large = ValidationError(XLSX_TOO_LARGE_UNPACKED, params={"megabytes": limit // (1024 * 1024)})
+    if len(members) > settings.SPREADSHEET_MAX_PARTS or sum(member.file_size for member in members) > limit:
+        raise too_large
+    for member in members:
+        # Small parts may pack tightly (a sheet of empty cells); a large one packed tightly is a bomb.
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 1024 * 1024 and ratio > settings.SPREADSHEET_MAX_COMPRESSION_RATIO:
+            raise ValidationError(XLSX_PACKED_TOO_TIGHTLY)
+
+
 def xlsx_records(content: bytes) -> Iterator[tuple]:
-    """The first worksheet's rows, read with openpyxl in read-only mode (cached values, not formulas)."""
+    """The first worksheet's rows, read with openpyxl in read-only mode (cached values, not formulas), once its
+    unpacked size has been checked (`xlsx_check_unpacked_size`)."""
+    xlsx_check_unpacked_size(content)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds (zip, XML, key, value errors) for a bad file

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from horgos import spreadsheets
-from horgos.exports import csv_rows_text, formula_text_restored
+from horgos.exports import csv_rows_text, formula_text_restored, xlsx_cells_as_text
 
 # The reader is shared with every import (horgos.spreadsheets); its names stay importable from here.
 from horgos.spreadsheets import CSV_TYPE as CSV_TYPE
@@ -82,14 +82,16 @@ class ParsedRow:
 def read_rows(content: bytes, file_format: str) -> list[Row]:
     """The data rows of a CSV or XLSX file, blank rows left out. ValidationError when the file as a whole
     cannot be used: unreadable, not UTF-8, a header that is not the template's, no rows or too many."""
-    return spreadsheets.read_rows(
-        content,
-        file_format,
-        columns=(*COLUMNS, ERROR_COLUMN),
-        optional_columns=(ERROR_COLUMN,),
-        max_rows=MAX_ROWS,
-        no_rows_message=NO_ROWS,
-    )
+    return spreadsheets.read_rows(content, file_format, **_TEMPLATE, max_rows=MAX_ROWS, no_rows_message=NO_ROWS)
+
+
+def check_header(content: bytes, file_format: str) -> None:
+    """The file as a whole up to its header, as `read_rows` checks it, its rows unread."""
+    spreadsheets.check_header(content, file_format, **_TEMPLATE)
+
+
+# The columns a file must name (an exported file of failing rows has the error column too).
+_TEMPLATE = {"columns": (*COLUMNS, ERROR_COLUMN), "optional_columns": (ERROR_COLUMN,)}
 
 
 # --- Cells to fields -----------------------------------------------------------------------------------
@@ -215,9 +217,7 @@ def write_xlsx(
     hs_column = COLUMNS.index("hs_code") + 1
     for row in rows:
         sheet.append(list(row))
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.data_type == "f":
-                cell.data_type = "s"  # text that starts with "=" stays text, never a formula
+        xlsx_cells_as_text(sheet[sheet.max_row])
         sheet.cell(row=sheet.max_row, column=hs_column).number_format = "@"
     for position, name in enumerate(columns, start=1):
         letter = get_column_letter(position)

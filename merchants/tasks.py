@@ -3,7 +3,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError
 
-from merchants.services.import_jobs import TOO_SLOW, listing_import_give_up, listing_import_sweep
+from merchants.services.import_jobs import TOO_BIG, TOO_SLOW, listing_import_give_up, listing_import_sweep
 from merchants.services.imports import listing_import_process
 from merchants.services.registry import merchant_check_licences
 
@@ -33,6 +33,10 @@ def process_listing_import(listing_import_id: int) -> str:
     except SoftTimeLimitExceeded:
         # The step's transaction was undone; running it again would only time out again.
         return listing_import_give_up(listing_import_id=listing_import_id, reason=TOO_SLOW)
+    except MemoryError:
+        # Past the worker's memory cap (horgos.celery): what the step held is freed by now, and running it again
+        # would only need as much again.
+        return listing_import_give_up(listing_import_id=listing_import_id, reason=TOO_BIG)
 
 
 @shared_task

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "csp",  # the Content-Security-Policy header (CONTENT_SECURITY_POLICY below); its checks catch old settings
     "django.forms",  # the widget templates, for the TemplatesSetting form renderer (below)
     "rest_framework",
     "rest_framework.authtoken",
@@ -64,6 +65,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that answers by itself (the body limit, the error pages, whitenoise), so every response
+    # carries the policy.
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads the request body (CSRF reads a form's): a body over REQUEST_BODY_MAX_BYTES is a 413.
+    "horgos.middleware.RequestBodyLimitMiddleware",
     # Outside every middleware that may touch the database (sessions, auth): the database being out of
     # reach is a 503 and /api/ errors are JSON, DEBUG on or off. After security, which adds its headers.
     "horgos.middleware.ErrorResponseMiddleware",
@@ -178,6 +184,16 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
 if Path(PRIVATE_MEDIA_ROOT).resolve().is_relative_to(Path(MEDIA_ROOT).resolve()):
     raise ImproperlyConfigured("PRIVATE_MEDIA_ROOT must lie outside MEDIA_ROOT: files under MEDIA_ROOT are public.")
+# Request bodies. A body whose Content-Length is over REQUEST_BODY_MAX_BYTES is answered 413 before anything reads
+# it (horgos.middleware.RequestBodyLimitMiddleware): the largest upload (a 5 MB photo or import file) and its form
+# fit with room to spare; the proxy's client_max_body_size (deploy/nginx.conf) lies above it, so Django says why.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=6 * 1024 * 1024)
+# What a request may hold in memory apart from its files (form fields, a JSON body): over it is a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+# An uploaded file larger than this is written to a temporary file rather than held in memory while it is read.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+# No form of the site takes more than one file; a few more for the admin.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 STORAGES = {
     # Uploads go through the storage API so an object store can replace the disk by configuration.
     # "default" holds what pages show (listing photos), served under MEDIA_URL.
@@ -203,6 +219,26 @@ _proxy_ssl_header = env.tuple("SECURE_PROXY_SSL_HEADER", default=())
 SECURE_PROXY_SSL_HEADER = _proxy_ssl_header or None
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles and everything else from this site only; nothing inline in
+# markup (no <script> bodies, <style> blocks, style="" or on*="" attributes: they live in static/css and static/js),
+# no eval. Scripts may still set styles through the DOM (Chart.js sizes its canvases so). `data:` images are the
+# icons inside Swagger UI's stylesheet. Photos served by an object store on another origin: add that origin with
+# CSP_IMG_SRC. The one page with a looser need, Swagger UI, gets its script from its own view (horgos/urls.py).
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:", *env.list("CSP_IMG_SRC", default=[])],
+        "connect-src": [_SELF],
+        "font-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    }
+}
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -261,12 +297,26 @@ MERCHANT_LICENCE_WARNING_DAYS = env.int("MERCHANT_LICENCE_WARNING_DAYS", default
 # Listing photos: the largest upload accepted, and the longest side of the thumbnail.
 LISTING_PHOTO_MAX_BYTES = env.int("LISTING_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 LISTING_THUMBNAIL_PIXELS = env.int("LISTING_THUMBNAIL_PIXELS", default=400)
+# The most pixels (width × height) a listing photo may have, checked from its header before it is decoded: a
+# decoded photo takes 4 bytes a pixel, three times over while it is cleaned (25 million pixels: about 300 MB).
+LISTING_PHOTO_MAX_PIXELS = env.int("LISTING_PHOTO_MAX_PIXELS", default=25_000_000)
+# Pillow's own guard, for any image the site decodes (horgos.apps sets PIL.Image.MAX_IMAGE_PIXELS to it): it
+# warns above it and refuses twice as many.
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=LISTING_PHOTO_MAX_PIXELS)
 # A stored response to an Idempotency-Key is replayed for this long.
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 # An Idempotency-Key claimed by a request that never finished (its process or the database died) is
 # abandoned after this many seconds: a retry may then take it over. Longer than any request may run
 # (gunicorn kills a worker's request after 30 s), so a request still running is never overtaken.
 IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS = env.int("IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS", default=60)
+
+# Spreadsheet uploads (horgos/spreadsheets.py), checked from the zip directory before an XLSX file is unpacked: what
+# its parts may unpack to in all (10,000 listings with 300-letter descriptions unpack to about 20 MB), how many
+# parts it may have, and how tightly a part of over 1 MB may be packed (a sheet's XML packs 2 to 20 times; a bomb,
+# a thousand times).
+SPREADSHEET_MAX_UNPACKED_BYTES = env.int("SPREADSHEET_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
+SPREADSHEET_MAX_PARTS = env.int("SPREADSHEET_MAX_PARTS", default=200)
+SPREADSHEET_MAX_COMPRESSION_RATIO = env.int("SPREADSHEET_MAX_COMPRESSION_RATIO", default=100)
 
 # Listing imports (merchants/services/imports.py): a running job without progress for this many minutes
 # lost its worker, and the sweeper hands it to the task again (a check reports progress every 25 rows).
@@ -297,6 +347,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # after this long, which is why the import sweeper does not wait for it. A task allowed to run longer
 # must raise this with it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": IMPORT_TASK_TIME_LIMIT_SECONDS + 5 * 60}
+# Memory: each worker process may map this many MB more than it holds once started (horgos.celery.cap_memory): a
+# task that wants more gets a MemoryError (an import fails with a clear message) rather than the machine's memory.
+# A process that grew past CELERY_WORKER_MAX_MEMORY_PER_CHILD (in KB, resident) is replaced after its task.
+CELERY_WORKER_MEMORY_HEADROOM_MB = env.int("CELERY_WORKER_MEMORY_HEADROOM_MB", default=1024)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # django-celery-beat copies this schedule into the database when beat starts; edit it in the admin.
 CELERY_BEAT_SCHEDULE = {

@@ -35,6 +35,7 @@ QUEUED_FOR_JOB_SERVICE = _(
     "Queued: the job service cannot be reached just now. The work starts by itself when it is back."
 )
 INTERRUPTED = _("This import was interrupted too many times. Upload the file again, or split it into smaller files.")
+TOO_BIG = _("This file needs more memory than an import may take. Split it into smaller files and upload them again.")
 TOO_SLOW = _("This file took too long to process. Split it into smaller files and upload them again.")
 
 

@@ -35,10 +35,14 @@ from merchants.selectors import merchant_of
 from merchants.selectors.imports import stored_rows
 from merchants.services.import_jobs import listing_import_enqueue, listing_import_fail, stalled_before
 from merchants.services.listings import MERCHANT_NOT_ACTIVE, hs_heading_for, listing_create
-from merchants.spreadsheets import COLUMNS, MAX_BYTES, Row, parse_row, read_rows
+from merchants.spreadsheets import COLUMNS, MAX_BYTES, Row, check_header, parse_row, read_rows
 
 # Files with more rows than this are checked and imported by a Celery task, with a progress bar.
 SYNC_ROWS = 200
+# Files larger than this are not read row by row in the request at all: the request checks the file up to its header,
+# and the task reads the rows in a worker, whose memory is capped (horgos.celery). A file of SYNC_ROWS rows is far
+# smaller than this (about 40 KB as CSV).
+SYNC_READ_MAX_BYTES = 512 * 1024
 # A running check reports its progress (one UPDATE) every this many rows.
 PROGRESS_EVERY = 25
 
@@ -74,7 +78,8 @@ def listing_import_upload(*, acting_user: User, upload, language: str = "en") ->
     small file (the job comes back validated or failed), by the task for a large one (it comes back pending).
 
     The file as a whole is read first: wrong type, too large, unreadable, or a header that is not the
-    template's is a ValidationError on "file" and nothing is stored.
+    template's is a ValidationError on "file" and nothing is stored. A file over SYNC_READ_MAX_BYTES is read here
+    up to its header only; the task counts and checks its rows, in a worker whose memory is capped.
     """
     merchant = _require_may_import(acting_user)
     file_format = _format_of(upload.name)
@@ -82,10 +87,16 @@ def listing_import_upload(*, acting_user: User, upload, language: str = "en") ->
         raise ValidationError({"file": ValidationError(TOO_LARGE, params={"megabytes": MAX_BYTES // (1024 * 1024)})})
     upload.seek(0)
     content = upload.read()
+    read_in_the_request = len(content) <= SYNC_READ_MAX_BYTES
     try:
-        rows = read_rows(content, file_format)
+        if read_in_the_request:
+            total_rows = len(read_rows(content, file_format))
+        else:
+            check_header(content, file_format)
+            total_rows = 0  # counted by the task's check
     except ValidationError as error:
         raise ValidationError({"file": error.error_list}) from error
+    del content
     upload.seek(0)
     with atomic_with_stored_files() as stored:
         job = ListingImport(
@@ -94,7 +105,7 @@ def listing_import_upload(*, acting_user: User, upload, language: str = "en") ->
             original_name=PurePath(upload.name).name[:255],
             file_format=file_format,
             language=language,
-            total_rows=len(rows),
+            total_rows=total_rows,
         )
         # The stored name is random: the original one (kept above) may say more than it should.
         job.file.save(f"{uuid.uuid4().hex}.{file_format}", upload, save=False)
@@ -106,9 +117,10 @@ def listing_import_upload(*, acting_user: User, upload, language: str = "en") ->
             target=job,
             changes={"file": job.original_name, "rows": job.total_rows},
         )
-        if job.total_rows > SYNC_ROWS:
+        by_the_task = not read_in_the_request or job.total_rows > SYNC_ROWS
+        if by_the_task:
             transaction.on_commit(functools.partial(listing_import_enqueue, listing_import_id=job.pk))
-    if job.total_rows <= SYNC_ROWS:
+    if not by_the_task:
         job = listing_import_check(listing_import=job)
     return job
 

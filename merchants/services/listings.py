@@ -29,6 +29,7 @@ MERCHANT_NOT_ACTIVE = _("The merchant is %(state)s: its listings cannot be chang
 UNKNOWN_HS = _("%(code)s is not an HS 2022 code: its first four digits name no heading.")
 PHOTO_TOO_LARGE = _("The photo is larger than %(megabytes)s MB.")
 PHOTO_NOT_AN_IMAGE = _("The photo must be a JPEG, PNG or WebP image.")
+PHOTO_TOO_MANY_PIXELS = _("The photo has more than %(megapixels)s megapixels. Make it smaller.")
 CANNOT_SUBMIT = _("Only a draft or rejected listing can be submitted for review.")
 CANNOT_REVIEW = _("Only a listing submitted for review can be approved or rejected.")
 REASON_REQUIRED = _("Give the reason for the rejection.")
@@ -61,13 +62,20 @@ def _safe_photo(upload) -> tuple[ContentFile, ContentFile]:
         megabytes = settings.LISTING_PHOTO_MAX_BYTES // (1024 * 1024)
         raise ValidationError({"photo": ValidationError(PHOTO_TOO_LARGE, params={"megabytes": megabytes})})
     try:
+        # Reads the header only: the size is known before a single pixel is decoded.
         image = Image.open(upload)
-        image_format = image.format
-        image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError as error:  # over twice PIL's MAX_IMAGE_PIXELS (horgos.apps)
+        raise _too_many_pixels() from error
+    except (UnidentifiedImageError, OSError) as error:
         raise ValidationError({"photo": PHOTO_NOT_AN_IMAGE}) from error
+    image_format = image.format
     if image_format not in ALLOWED_FORMATS:
         raise ValidationError({"photo": PHOTO_NOT_AN_IMAGE})
+    photo_check_pixels(*image.size)
+    try:
+        image.load()
+    except (OSError, Image.DecompressionBombError) as error:
+        raise ValidationError({"photo": PHOTO_NOT_AN_IMAGE}) from error
     mode = "RGBA" if image_format in ("PNG", "WEBP") and image.mode in ("RGBA", "LA", "P") else "RGB"
     clean = Image.new(mode, image.size)
     clean.paste(image.convert(mode))
@@ -80,6 +88,18 @@ def _safe_photo(upload) -> tuple[ContentFile, ContentFile]:
     return ContentFile(photo.getvalue(), name=f"{stem}.{extension}"), ContentFile(
         thumbnail.getvalue(), name=f"{stem}-thumb.{extension}"
     )
+
+
+def photo_check_pixels(width: int, height: int) -> None:
+    """Refuse a photo of more than LISTING_PHOTO_MAX_PIXELS pixels before it is decoded: a small PNG of one colour
+    may declare 13,000 × 13,000 pixels, which decoded (and copied twice, below) would take gigabytes."""
+    if width * height > settings.LISTING_PHOTO_MAX_PIXELS:
+        raise _too_many_pixels()
+
+
+def _too_many_pixels() -> ValidationError:
+    megapixels = f"{settings.LISTING_PHOTO_MAX_PIXELS / 1_000_000:g}"
+    return ValidationError({"photo": ValidationError(PHOTO_TOO_MANY_PIXELS, params={"megapixels": megapixels})})
 
 
 def _attach_photo(listing: Listing, upload, stored: StoredFiles) -> None:

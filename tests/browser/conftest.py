@@ -31,13 +31,23 @@ def browser():
         browser.close()
 
 
+def policy_violations(page) -> list[str]:
+    """The Content-Security-Policy refusals Chromium reports on the page's console, as they come."""
+    violations: list[str] = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    return violations
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = policy_violations(page)
     yield page
     context.close()
+    # Every interaction of every browser test ran under the policy.
+    assert not violations, violations
 
 
 @pytest.fixture
@@ -47,8 +57,10 @@ def phone_page(browser, live_server):
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = policy_violations(page)
     yield page
     context.close()
+    assert not violations, violations
 
 
 def sign_in(page, username: str, password: str) -> None:

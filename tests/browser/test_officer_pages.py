@@ -121,7 +121,7 @@ def test_charts_leave_the_hours_still_to_come_undrawn(page, zone, kazakh, at):
     sign_in(page, zone.kz_officer.username, TEST_PASSWORD)
     page.wait_for_url("**/crossings/desk/")
     page.goto("/crossings/charts/")
-    page.wait_for_function("window.Chart && Chart.getChart(document.getElementById('chart-KZ'))")
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('chart-KZ'))")
     today = page.evaluate("Chart.getChart(document.getElementById('chart-KZ')).data.datasets[0].data")
     # Then the chart has points up to 10:00, none (null, a gap) after: not a line falling to 0
     assert today[:11] == [0] * 10 + [1]

@@ -158,6 +158,9 @@ def test_nginx_accepts_uploads_as_large_as_the_application_does():
     config = (ROOT / "deploy" / "nginx.conf").read_text()
     megabytes = int(re.search(r"client_max_body_size\s+(\d+)m;", config).group(1))
     assert megabytes * 1024 * 1024 > max(settings.LISTING_PHOTO_MAX_BYTES, MAX_BYTES)
+    # and Django's own limit lies between: it answers 413 with the reason, before the proxy refuses without one
+    assert max(settings.LISTING_PHOTO_MAX_BYTES, MAX_BYTES) < settings.REQUEST_BODY_MAX_BYTES
+    assert settings.REQUEST_BODY_MAX_BYTES < megabytes * 1024 * 1024
 
 
 def test_compose_keeps_import_files_in_a_private_volume_only_web_and_worker_mount():
