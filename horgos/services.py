@@ -146,7 +146,9 @@ def _api_tokens_revoke(*, tokens, reason: str, acting_user: User | None) -> int:
     """Revoke those of `tokens` that are not revoked yet, each with its audit row; how many were."""
     now = timezone.now()
     revoked = 0
-    for token in tokens.select_for_update().filter(revoked_at__isnull=True).order_by("pk"):
+    for token in (
+        tokens.select_for_update(of=("self",)).select_related("user").filter(revoked_at__isnull=True).order_by("pk")
+    ):
         token.revoked_at = now
         token.revoked_reason = reason[:300]
         token.save(update_fields=["revoked_at", "revoked_reason"])
