@@ -38,6 +38,20 @@ def redirect_back(request: HttpRequest, default: str) -> HttpResponse:
     return redirect(posted_next(request) or default)
 
 
+def page_to_come_back_to(request: HttpRequest, default: str) -> str:
+    """Where to bring someone back after a detour (signing in again, confirming their password): this page for a
+    plain GET; for htmx and for a form sent (which cannot be replayed), the page it came from, when on this site;
+    else `default`."""
+    if request.method == "GET" and not is_htmx(request):
+        return request.get_full_path()
+    referrer = request.headers.get("HX-Current-URL") or request.headers.get("Referer") or ""
+    if referrer and url_has_allowed_host_and_scheme(
+        referrer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referrer
+    return default
+
+
 def confirmation_next(request: HttpRequest, default: str) -> str:
     """Where a confirmation page goes back to (Cancel, and after the action): the `next` it was opened with (GET)
     or posted with, when that is on this site; else `default`."""

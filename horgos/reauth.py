@@ -21,14 +21,13 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 
 from horgos.choices import ApiTokenKind
 from horgos.models import ApiToken
-from horgos.pages import is_htmx
+from horgos.pages import is_htmx, page_to_come_back_to
 
 REAUTHENTICATED_AT = "horgos_reauthenticated_at"
 
@@ -57,16 +56,6 @@ def confirm_url(next_page: str) -> str:
     return f"{reverse('password-confirm')}?{urlencode({'next': next_page})}"
 
 
-def _page_after_confirmation(request: HttpRequest) -> str:
-    """Where to come back to: this page for a GET, else the page the button was on (a POST cannot be replayed)."""
-    if request.method == "GET" and not is_htmx(request):
-        return request.get_full_path()
-    referrer = request.headers.get("HX-Current-URL") or request.headers.get("Referer") or ""
-    if url_has_allowed_host_and_scheme(referrer, allowed_hosts={request.get_host()}):
-        return referrer
-    return reverse("home")
-
-
 def reauth_required(view: Callable) -> Callable:
     """Page decorator (under the role check): without a password confirmed in the last REAUTH_MINUTES, go to the
     confirmation page and come back (htmx follows an HX-Redirect)."""
@@ -75,7 +64,7 @@ def reauth_required(view: Callable) -> Callable:
     def wrapped(request, *args, **kwargs):
         if recently_reauthenticated(request):
             return view(request, *args, **kwargs)
-        target = confirm_url(_page_after_confirmation(request))
+        target = confirm_url(page_to_come_back_to(request, reverse("home")))
         if is_htmx(request):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target

@@ -14,10 +14,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import resolve_url
 from django.utils.translation import gettext_lazy as _
 
-from horgos.pages import is_htmx
+from horgos.pages import is_htmx, page_to_come_back_to
 
 SIGNED_IN_AT = "horgos_signed_in_at"
 LAST_SEEN_AT = "horgos_last_seen_at"
@@ -50,17 +50,6 @@ def session_end_reason(session, user, now: float) -> str | None:
     return None
 
 
-def _page_to_return_to(request: HttpRequest) -> str:
-    """The page to come back to after signing in: this one for a GET; for htmx and for a form sent, the page it
-    was on (when on this site)."""
-    referrer = request.headers.get("HX-Current-URL") if is_htmx(request) else None
-    if request.method != "GET" and not referrer:
-        referrer = request.headers.get("Referer")
-    if referrer and url_has_allowed_host_and_scheme(referrer, allowed_hosts={request.get_host()}):
-        return referrer
-    return request.get_full_path() if request.method == "GET" and not is_htmx(request) else settings.LOGIN_REDIRECT_URL
-
-
 class SessionTimeoutMiddleware:
     """Ends an idle or too old session (after AuthenticationMiddleware and MessageMiddleware): the sign-in page with
     a message and `next` back to the page; for htmx, the same through HX-Redirect; the API answers as to anyone
@@ -85,7 +74,7 @@ class SessionTimeoutMiddleware:
 
     @staticmethod
     def _end(request: HttpRequest, reason: str) -> HttpResponse | None:
-        next_page = _page_to_return_to(request)
+        next_page = page_to_come_back_to(request, resolve_url(settings.LOGIN_REDIRECT_URL))
         logout(request)
         if request.path.startswith("/api/"):
             return None
