@@ -2,7 +2,7 @@ import logging
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
 from rest_framework.request import Request
@@ -38,7 +38,11 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema(
     request=TokenRequestSerializer,
-    responses={200: IssuedTokenSerializer},
+    responses={
+        200: IssuedTokenSerializer,
+        400: OpenApiResponse(description="Missing fields, or a username and password that do not sign in."),
+        429: OpenApiResponse(description="Too many requests from this address, or sign-in locked out (Retry-After)."),
+    },
     summary="A new personal API token",
     description=(
         "Username and password in, a new token out, shown this once, with its expiry; the account's previous "
