@@ -7,6 +7,7 @@ officer works at the desk, and an officer watching it is at work; the absolute l
 after a shift. The last request's time is written at most once a minute, so most requests leave the session alone.
 """
 
+import logging
 import time
 
 from django.conf import settings
@@ -22,6 +23,8 @@ from horgos.pages import is_htmx, page_to_come_back_to
 SIGNED_IN_AT = "horgos_signed_in_at"
 LAST_SEEN_AT = "horgos_last_seen_at"
 LAST_SEEN_RESOLUTION_SECONDS = 60
+
+auth_log = logging.getLogger("horgos.auth")
 
 SESSION_IDLE_ENDED = _("You were signed out after %(minutes)s minutes without activity. Please sign in again.")
 SESSION_LIFETIME_ENDED = _("You were signed out: a sign-in lasts at most %(hours)s hours. Please sign in again.")
@@ -75,6 +78,7 @@ class SessionTimeoutMiddleware:
     @staticmethod
     def _end(request: HttpRequest, reason: str) -> HttpResponse | None:
         next_page = page_to_come_back_to(request, resolve_url(settings.LOGIN_REDIRECT_URL))
+        auth_log.info("session ended: user=%s reason=%s", request.user.get_username(), reason)
         logout(request)
         if request.path.startswith("/api/"):
             return None

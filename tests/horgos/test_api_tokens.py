@@ -183,3 +183,23 @@ def test_old_authtoken_keys_are_hashed_into_the_new_table_and_the_clear_table_dr
     assert "authtoken_token" not in conn.introspection.table_names()
     assert with_token(key).get(ME).json()["username"] == officer.username
     assert ApiToken.objects.get(user=officer).expires_at is not None
+
+
+def test_issuing_a_machine_token_needs_a_recent_password(signed_in):
+    # Given an administrator whose sign-in is more than REAUTH_MINUTES old
+    admin = AdministratorFactory()
+    client = signed_in(admin)
+    session = client.session
+    session["horgos_reauthenticated_at"] -= 6 * 60
+    session.save()
+    # When they issue a machine token, they are sent to confirm their password first, and nothing is issued
+    response = client.post(reverse("access-machine-tokens"), {"name": "CN e-gate 4", "user": OfficerFactory().pk})
+    assert response.url.startswith(reverse("password-confirm"))
+    assert not ApiToken.objects.exists()
+
+
+def test_a_deactivated_account_gets_no_token(api_client):
+    officer = OfficerFactory(is_active=False)
+    response = api_client.post(TOKEN, {"username": officer.username, "password": TEST_PASSWORD})
+    assert response.status_code == 400
+    assert not ApiToken.objects.exists()
