@@ -10,6 +10,8 @@ class HorgosConfig(AppConfig):
     def ready(self) -> None:
         from PIL import Image
 
+        from horgos import auth_events  # noqa: F401  (connects the sign-in log's receivers)
+
         # Pillow refuses (DecompressionBombError) an image of more than twice this many pixels as it opens it,
         # before decoding, wherever the site opens one; listing photos have their own, lower limit
         # (merchants.services.listings.photo_check_pixels).

@@ -8,6 +8,14 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+class ApiTokenKind(models.TextChoices):
+    """A person's own token (one at a time, from the account page or the token endpoint), or a machine client's
+    named token (an e-gate's, issued by an administrator)."""
+
+    PERSONAL = "personal", _("Personal")
+    MACHINE = "machine", _("Machine client")
+
+
 class AuditAction(models.TextChoices):
     """Everything the audit log records, one member per kind of change; pages show the label.
 
@@ -19,6 +27,10 @@ class AuditAction(models.TextChoices):
     USER_API_TOKEN_ROTATE = "user.api_token_rotate", _("API token replaced")
     USER_DEACTIVATE = "user.deactivate", _("User deactivated")
     USER_REACTIVATE = "user.reactivate", _("User reactivated")
+    USER_PASSWORD_CHANGE = "user.password_change", _("Password changed")
+    API_TOKEN_ISSUE = "api_token.issue", _("API token issued")
+    API_TOKEN_REVOKE = "api_token.revoke", _("API token revoked")
+    SIGN_IN_LOCKOUT_RELEASE = "sign_in_lockout.release", _("Sign-in lockout lifted")
     # crossings: reference data
     CHECKPOINT_UPDATE = "checkpoint.update", _("Checkpoint changed")
     LANE_CREATE = "lane.create", _("Lane added")

@@ -90,6 +90,8 @@ def _navigation_items(user) -> list[NavLink | NavGroup]:
                 pgettext_lazy("navigation menu", "System"),
                 [
                     _link("admin:horgos_auditentry_changelist", _("Audit log")),
+                    _link("access-lockouts", _("Sign-in lockouts")),
+                    _link("access-machine-tokens", _("Machine tokens")),
                     _link("admin:index", _("Administration")),
                     api,
                 ],

@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from horgos.audit import REASON_MAX_LENGTH
+from horgos.choices import Role
 from horgos.models import User
 
 PASSWORDS_DIFFER = _("The two passwords differ.")
@@ -90,3 +91,33 @@ class ConfirmForm(forms.Form):
     @property
     def reason(self) -> str:
         return self.cleaned_data.get("reason", "")
+
+
+class PasswordConfirmForm(forms.Form):
+    """The password typed again before a sensitive action (horgos.reauth)."""
+
+    WRONG_PASSWORD = _("The password is not correct.")
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+
+class MachineTokenForm(forms.Form):
+    """A machine client's token: its name, and the service account it acts as."""
+
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("Which machine, e.g. “CN e-gate 3”."))
+    user = forms.ModelChoiceField(
+        label=_("Account"),
+        queryset=User.objects.none(),
+        help_text=_(
+            "The e-gate's service account: an officer account at the gate's checkpoint (create it under Officers "
+            "and users); the gate records crossings as it."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(is_active=True, role=Role.OFFICER).order_by("username")

@@ -4,7 +4,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from horgos.choices import Role, audit_action_choices
+from horgos.choices import ApiTokenKind, Role, audit_action_choices
 
 
 class HorgosUserManager(UserManager):
@@ -36,6 +36,16 @@ class User(AbstractUser):
                 violation_error_message=_("Only administrators may use the administration site (staff status)."),
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        # A new password (set_password, by any path: the password page, the admin site, `changepassword`) ends the
+        # account's personal API tokens, so that a token taken along with the old password stops working too.
+        password_changed = self.pk is not None and self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from horgos.services import api_tokens_revoke_on_password_change
+
+            api_tokens_revoke_on_password_change(user=self)
 
     def has_perm(self, perm, obj=None) -> bool:
         # Administrators may do everything, in the admin site too, without per-model grants.
@@ -127,3 +137,64 @@ class IdempotencyKey(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.response_status is not None
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, *, at=None):
+        """Tokens that authenticate now: not revoked and not expired."""
+        from django.utils import timezone
+
+        at = at or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=at)
+        )
+
+
+class ApiToken(models.Model):
+    """A credential for the REST API, sent as `Authorization: Token <secret>`.
+
+    Only a SHA-256 digest of the secret is stored, with the secret's first characters (`prefix`) to find the row
+    and to tell tokens apart in lists; the secret itself is shown once, when the token is issued
+    (`horgos.tokens`). A token stops working when it expires or is revoked (a new personal token, a password
+    change, the account's deactivation, an administrator's revocation); rows stay, for the audit trail.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ApiTokenKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=ApiTokenKind.values), name="api_token_kind_valid"),
+            # One personal token per person at a time: issuing a new one revokes the old, and two racing issues
+            # cannot both leave theirs standing.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(kind=ApiTokenKind.PERSONAL, revoked_at__isnull=True),
+                name="api_token_one_personal_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind=ApiTokenKind.PERSONAL) | ~models.Q(name=""),
+                name="api_token_machine_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.get_kind_display()} ({self.prefix}…)"

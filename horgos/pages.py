@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin, Table
 
+from horgos.api.exceptions import error_body
 from horgos.exports import csv_response, xlsx_response
 from horgos.roles import RoleRequiredMixin
 from horgos.tables import table_csv_rows
@@ -35,6 +36,20 @@ def posted_next(request: HttpRequest) -> str:
 def redirect_back(request: HttpRequest, default: str) -> HttpResponse:
     """Back to the page the button was on (keeping its filters and page), else to `default`."""
     return redirect(posted_next(request) or default)
+
+
+def page_to_come_back_to(request: HttpRequest, default: str) -> str:
+    """Where to bring someone back after a detour (signing in again, confirming their password): this page for a
+    plain GET; for htmx and for a form sent (which cannot be replayed), the page it came from, when on this site;
+    else `default`."""
+    if request.method == "GET" and not is_htmx(request):
+        return request.get_full_path()
+    referrer = request.headers.get("HX-Current-URL") or request.headers.get("Referer") or ""
+    if referrer and url_has_allowed_host_and_scheme(
+        referrer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referrer
+    return default
 
 
 def confirmation_next(request: HttpRequest, default: str) -> str:
@@ -73,6 +88,16 @@ def render_confirmation(
         "destructive": destructive,
     }
     return render(request, "horgos/confirm.html", context, status=200)
+
+
+def too_many_requests(request: HttpRequest, *, message: str, retry_after: int, api: bool = False) -> HttpResponse:
+    """429 with `Retry-After` (seconds): the API's JSON error when `api`, else a page saying `message`."""
+    if api:
+        response = JsonResponse(error_body(code="throttled", message=str(message)), status=429)
+    else:
+        response = render(request, "429.html", {"message": message}, status=429)
+    response["Retry-After"] = str(max(int(retry_after), 1))
+    return response
 
 
 def show_error(request: HttpRequest, error: ValidationError) -> None:

@@ -2,11 +2,11 @@
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from kombu import Connection
 
-from horgos.choices import Role
-from horgos.models import AuditEntry, User
+from horgos.choices import ApiTokenKind, Role
+from horgos.models import ApiToken, AuditEntry, User
 
 HEALTH_TIMEOUT_SECONDS = 2
 
@@ -37,3 +37,17 @@ def broker_is_up() -> bool:
     except Exception:  # any failure to reach the broker means "down", whatever the transport raises
         return False
     return True
+
+
+def api_token_personal(*, user: User) -> ApiToken | None:
+    """The user's personal token that still works, if any."""
+    return ApiToken.objects.usable().filter(user=user, kind=ApiTokenKind.PERSONAL).first()
+
+
+def api_tokens_machine() -> QuerySet[ApiToken]:
+    """Every machine client's token, the working ones first, then the newest."""
+    return (
+        ApiToken.objects.filter(kind=ApiTokenKind.MACHINE)
+        .select_related("user")
+        .order_by(F("revoked_at").desc(nulls_first=True), "-created_at", "-id")
+    )

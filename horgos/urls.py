@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from horgos import views
+from horgos import access_views, views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -15,7 +15,14 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/confirm/", views.password_confirm, name="password-confirm"),
+    path("access/lockouts/", access_views.lockouts, name="access-lockouts"),
+    path("access/lockouts/release/", access_views.lockout_release_view, name="access-lockout-release"),
+    path("access/machine-tokens/", access_views.machine_tokens, name="access-machine-tokens"),
+    path(
+        "access/machine-tokens/<int:pk>/revoke/", access_views.machine_token_revoke, name="access-machine-token-revoke"
+    ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("crossings/", include("crossings.urls")),
     path("", include("merchants.urls")),

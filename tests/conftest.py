@@ -36,12 +36,16 @@ def api_client():
 def api_client_for():
     """An API client signed in as the given user (token authentication, as programs use it)."""
 
-    def make(user):
-        from rest_framework.authtoken.models import Token
+    from horgos.services import api_token_issue_personal
 
+    # One token per user, as a program keeps one: a second client for the same user must not revoke the first's.
+    secrets: dict[int, str] = {}
+
+    def make(user):
+        if user.pk not in secrets:
+            secrets[user.pk] = api_token_issue_personal(user=user, acting_user=user).secret
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {secrets[user.pk]}")
         return client
 
     return make

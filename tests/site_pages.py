@@ -63,6 +63,7 @@ def routes() -> list[Route]:
 def site_data() -> SimpleNamespace:
     """The demo data `make run` loads (a smaller crossing history), and a user of each role on it."""
     from crossings.models import Checkpoint, Closure, Lane, OfficerAssignment, Traveller, WatchlistEntry
+    from horgos.services import api_token_issue_machine
     from merchants.models import Listing, ListingImport, Merchant, MerchantMember, Shop
     from tests.factories import TEST_PASSWORD, AdministratorFactory, OfficerFactory
     from trade.models import Sale, Shipment
@@ -81,13 +82,16 @@ def site_data() -> SimpleNamespace:
     owner.user.save()
     merchant = owner.merchant
     traveller = Traveller.objects.order_by("id").first()
+    administrator = AdministratorFactory(username="walk.admin")
+    machine_token = api_token_issue_machine(user=officer, name="CN e-gate 1", acting_user=administrator).token
     return SimpleNamespace(
         users={
             "anonymous": None,
             "officer": officer,
-            "administrator": AdministratorFactory(username="walk.admin"),
+            "administrator": administrator,
             "merchant": owner.user,
         },
+        machine_token=machine_token,
         traveller=traveller,
         watchlist_entry=WatchlistEntry.objects.order_by("id").first(),
         merchant=merchant,
@@ -129,6 +133,7 @@ SAMPLES: dict[str, Callable[[SimpleNamespace], dict | None]] = {
     "merchants:registry-merchant-reject": lambda data: _merchant_in(data, "pending"),
     "merchants:registry-merchant-suspend": lambda data: _merchant_in(data, "approved"),
     "merchants:registry-merchant-reinstate": lambda data: _merchant_in(data, "suspended"),
+    "access-machine-token-revoke": lambda data: {"pk": data.machine_token.pk},
     "merchants:registry-listing": lambda data: data.submitted_listing and {"pk": data.submitted_listing.pk},
 }
 

@@ -50,8 +50,10 @@ from crossings.services import reference as reference_services
 from crossings.services import travellers as traveller_services
 from crossings.services import watchlist as watchlist_services
 from horgos.api.idempotency import idempotent
+from horgos.api.serializers import ReauthenticationSerializer
 from horgos.api.throttling import ScopedThrottles
 from horgos.choices import Role
+from horgos.reauth import RecentAuthentication
 from horgos.roles import IsAdministrator, IsOfficerOrAdministrator, user_has_role
 
 
@@ -164,7 +166,11 @@ SEARCH_BY_POST = _(
 )
 REVEAL_RESPONSES = {
     200: OpenApiResponse(RevealedNumberSerializer, description="The full number; the reveal is in the audit log."),
-    403: OpenApiResponse(description="Not an officer or administrator."),
+    403: OpenApiResponse(
+        description="Not an officer or administrator; or no fresh sign-in (code `reauthentication_required`): a "
+        "session must have confirmed its password in the last minutes, a personal token must send `password`, a "
+        "machine token may not reveal."
+    ),
     404: OpenApiResponse(description="No such document of this traveller."),
     429: OpenApiResponse(description="Too many reveals: wait the seconds `Retry-After` says."),
 }
@@ -225,7 +231,7 @@ class TravellerViewSet(ScopedThrottles, mixins.CreateModelMixin, viewsets.ReadOn
         )
 
     @extend_schema(
-        request=None,
+        request=ReauthenticationSerializer,
         parameters=[OpenApiParameter("document_id", int, OpenApiParameter.PATH, description="The document's id.")],
         responses=REVEAL_RESPONSES,
         summary="Reveal one document's full number (audited)",
@@ -234,8 +240,8 @@ class TravellerViewSet(ScopedThrottles, mixins.CreateModelMixin, viewsets.ReadOn
         detail=True,
         methods=["post"],
         url_path=r"documents/(?P<document_id>[0-9]+)/reveal",
-        # Who may see a full number: a further check (a fresh sign-in) goes in this list, for both reveals.
-        permission_classes=[IsOfficerOrAdministrator],
+        # Who may see a full number, and only after a fresh sign-in (both reveals).
+        permission_classes=[IsOfficerOrAdministrator, RecentAuthentication],
     )
     def reveal(self, request, pk=None, document_id=None):
         """The full number of one of the traveller's documents, written in the audit log as the page's reveal is
@@ -390,11 +396,11 @@ class WatchlistViewSet(ScopedThrottles, mixins.CreateModelMixin, viewsets.ReadOn
         return Response(WatchlistEntrySerializer(entry).data)
 
     @extend_schema(
-        request=None,
+        request=ReauthenticationSerializer,
         responses={**REVEAL_RESPONSES, 400: OpenApiResponse(description="The entry names a person, not a document.")},
         summary="Reveal a watchlist entry's full document number (audited)",
     )
-    @action(detail=True, methods=["post"], permission_classes=[IsAdministrator])
+    @action(detail=True, methods=["post"], permission_classes=[IsAdministrator, RecentAuthentication])
     def reveal(self, request, pk=None):
         return revealed(document_services.watchlist_entry_reveal(entry=self.get_object(), acting_user=request.user))
 

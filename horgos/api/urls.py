@@ -1,5 +1,4 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from crossings.api.urls import router as crossings_router
@@ -16,6 +15,6 @@ router.registry.extend(trade_router.registry)
 
 urlpatterns = [
     path("me/", views.me, name="api-me"),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", views.api_token_obtain, name="api-token"),
     *router.urls,
 ]

@@ -5,6 +5,7 @@ Development defaults point at a local PostgreSQL and Redis; `scripts/devservers.
 DATABASE_URL / REDIS_URL to the embedded servers when those are not running.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -50,7 +51,7 @@ INSTALLED_APPS = [
     "csp",  # the Content-Security-Policy header (CONTENT_SECURITY_POLICY below); its checks catch old settings
     "django.forms",  # the widget templates, for the TemplatesSetting form renderer (below)
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -80,7 +81,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: ends a session idle or too old, with a message on the sign-in page.
+    "horgos.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a sign-in refused for a lockout into the lockout answer (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "horgos.urls"
@@ -147,6 +152,53 @@ AUTH_USER_MODEL = "horgos.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "landing"
+# The lockout backend first: it refuses a locked-out account or address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "horgos.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Client addresses: how many proxies of our own stand in front (each appends to X-Forwarded-For). 0: the address
+# that connected is the client's, and X-Forwarded-For (which anyone can send) is ignored by the lockout and the
+# throttles alike.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Sign-in lockout (django-axes): an account AND, separately, a client address are locked after
+# AXES_FAILURE_LIMIT failed sign-ins (the sign-in page and the API token endpoint alike) within the cool-off,
+# for AXES_COOLOFF_MINUTES after the last failure, or until an administrator lifts it (Checkpoints → Sign-in
+# lockouts). Failures are kept in the database (the administrators' page lists them).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the failures: one good account (or a colleague behind the same address) must not reset
+# the count of an address guessing at others. Failures older than the cool-off no longer count.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "horgos.lockout.lockout_response"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Successful sign-ins are logged by horgos.auth (horgos/auth_events.py); axes need not keep a table of them.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "horgos.lockout.client_address"
+
+# --- Sessions: an absolute lifetime and an idle timeout per role (horgos/sessions.py) ---------------
+# A session ends SESSION_ABSOLUTE_HOURS after sign-in whatever happens, and after SESSION_IDLE_MINUTES_* without
+# a request. Merchants get the same 30 minutes as officers and administrators by default: ASVS level 2 asks
+# for it of every account, and a merchant's session can record sales against travellers' allowances.
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 60 * 60
+SESSION_IDLE_MINUTES = {
+    "officer": env.int("SESSION_IDLE_MINUTES_OFFICER", default=30),
+    "administrator": env.int("SESSION_IDLE_MINUTES_ADMINISTRATOR", default=30),
+    "merchant": env.int("SESSION_IDLE_MINUTES_MERCHANT", default=30),
+}
+# Revealing a document number or issuing an API token needs the password typed within this many minutes
+# (a sign-in counts), horgos/reauth.py.
+REAUTH_MINUTES = env.int("REAUTH_MINUTES", default=5)
+
+# --- API tokens (horgos/tokens.py): days a token works after it is issued (0: until revoked) ----------
+PERSONAL_API_TOKEN_DAYS = env.int("PERSONAL_API_TOKEN_DAYS", default=30)
+MACHINE_API_TOKEN_DAYS = env.int("MACHINE_API_TOKEN_DAYS", default=365)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -244,7 +296,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     # Token first, so an API call without credentials gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "horgos.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -256,15 +308,23 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "horgos.api.exceptions.api_exception_handler",
-    # Public endpoints (catalogue, merchant applications) use AnonRateThrottle, counted in Redis.
-    # Personal data (scoped per signed-in user): listing every traveller (administrators), searching travellers,
-    # revealing a full document number.
+    # Every request is counted per signed-in user (per address when anonymous), in Redis; public endpoints
+    # (catalogue, merchant applications) use AnonRateThrottle instead. Over the rate: 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_THROTTLE", default="120/minute"),
+        "user": env.str("API_USER_THROTTLE", default="600/minute"),
+        # Per client address: POST /api/v1/auth/token/ (horgos.api.views.api_token_obtain).
+        "auth_token": env.str("API_TOKEN_THROTTLE", default="10/minute"),
+        # Per client address: applications sent from the public apply page (merchants/views/public/application.py).
+        "merchant_apply": env.str("MERCHANT_APPLY_THROTTLE", default="5/hour"),
+        # Personal data, per signed-in user: listing every traveller (administrators), searching travellers,
+        # revealing a full document number.
         "travellers_list": env.str("API_TRAVELLERS_LIST_THROTTLE", default="30/hour"),
         "travellers_search": env.str("API_TRAVELLERS_SEARCH_THROTTLE", default="60/minute"),
         "document_reveal": env.str("API_DOCUMENT_REVEAL_THROTTLE", default="20/minute"),
     },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # Administrators list travellers this many to a page (the API's other lists use API_PAGE_SIZE).
 API_TRAVELLERS_PAGE_SIZE = env.int("API_TRAVELLERS_PAGE_SIZE", default=20)
@@ -438,5 +498,9 @@ LOGGING = {
         "django.server": {"handlers": [], "propagate": True},
         "django.request": {"handlers": [], "propagate": True},
         "celery": {"handlers": [], "propagate": True},
+        # Sign-ins, sign-outs, failures, lockouts, password changes, API tokens issued and revoked: who, when, from
+        # which address, never a password or a token (horgos/auth_events.py). django-axes' own lines repeat them.
+        "horgos.auth": {"level": env.str("AUTH_LOG_LEVEL", default="INFO")},
+        "axes": {"level": "WARNING"},
     },
 }

@@ -13,13 +13,17 @@ from crossings.services.crossings import crossing_record_entry
 from crossings.services.documents import WATCHLIST_ENTRY_HAS_NO_NUMBER
 from crossings.services.watchlist import watchlist_add
 from horgos.models import AuditEntry
+from horgos.reauth import REAUTH_MACHINE_TOKEN_REFUSED, REAUTH_PASSWORD_REQUIRED, REAUTH_PASSWORD_WRONG
+from horgos.services import api_token_issue_machine
 from tests.crossings.conftest import beijing
 from tests.crossings.factories import DocumentFactory, TravellerFactory
-from tests.factories import AdministratorFactory
+from tests.factories import TEST_PASSWORD, AdministratorFactory
 
 pytestmark = pytest.mark.django_db
 
 SEARCH = "/api/v1/travellers/search/"
+# A reveal needs a fresh sign-in: a caller with a personal token sends its password along (horgos.reauth).
+FRESH_SIGN_IN = {"password": TEST_PASSWORD}
 
 
 @pytest.fixture
@@ -81,8 +85,9 @@ def test_every_listing_masks_document_numbers(zone, kazakh, chinese, crossed, ap
 
 
 def test_search_answers_masked_numbers_and_is_not_audited(zone, kazakh, api_client_for):
+    client = api_client_for(zone.cn_officer)  # (issuing its token is audited)
     before = AuditEntry.objects.count()
-    found = api_client_for(zone.cn_officer).post(SEARCH, {"document_number": "N1234567"}, format="json")
+    found = client.post(SEARCH, {"document_number": "N1234567"}, format="json")
     assert found.status_code == 200
     assert found.json()["results"][0]["documents"][0]["number_masked"] == "••••4567"
     assert "N1234567" not in found.content.decode()
@@ -94,7 +99,7 @@ def test_search_answers_masked_numbers_and_is_not_audited(zone, kazakh, api_clie
 
 def test_reveal_returns_the_number_and_writes_the_pages_audit_row(zone, kazakh, api_client_for, signed_in):
     # When an officer reveals the number through the API
-    response = api_client_for(zone.cn_officer).post(reveal_path(kazakh))
+    response = api_client_for(zone.cn_officer).post(reveal_path(kazakh), FRESH_SIGN_IN)
     # Then the answer is the full number, kept out of caches
     assert response.status_code == 200
     assert response.json() == {"number": "N1234567"}
@@ -115,7 +120,7 @@ def test_reveal_returns_the_number_and_writes_the_pages_audit_row(zone, kazakh, 
 @pytest.mark.parametrize(("caller", "status"), [(None, 401), ("merchant", 403), ("kz_officer", 200)])
 def test_reveal_is_for_officers_and_administrators(zone, kazakh, as_user, caller, status):
     user = getattr(zone, caller) if caller else None
-    response = as_user(user).post(reveal_path(kazakh))
+    response = as_user(user).post(reveal_path(kazakh), FRESH_SIGN_IN)
     assert response.status_code == status
     assert "N1234567" not in response.content.decode() or status == 200
     assert AuditEntry.objects.filter(action="document.reveal").count() == (1 if status == 200 else 0)
@@ -123,8 +128,29 @@ def test_reveal_is_for_officers_and_administrators(zone, kazakh, as_user, caller
 
 def test_reveal_of_another_travellers_document_is_404_and_not_audited(zone, kazakh, chinese, api_client_for):
     path = f"/api/v1/travellers/{kazakh.traveller_id}/documents/{chinese.pk}/reveal/"
-    response = api_client_for(zone.cn_officer).post(path)
+    response = api_client_for(zone.cn_officer).post(path, FRESH_SIGN_IN)
     assert response.status_code == 404
+    assert not AuditEntry.objects.filter(action="document.reveal").exists()
+
+
+def test_reveal_needs_a_fresh_sign_in_and_no_machine_may_reveal(zone, kazakh, api_client_for, signed_in):
+    officer_token = api_client_for(zone.cn_officer)
+    gate = api_token_issue_machine(user=zone.cn_officer, name="E-gate 1", acting_user=zone.administrator).secret
+    machine = APIClient()
+    machine.credentials(HTTP_AUTHORIZATION=f"Token {gate}")
+    session = APIClient()
+    session.force_login(zone.cn_officer)
+    session.get("/api/v1/me/")  # an API session that did not confirm a password lately
+    for client, body, message in (
+        (officer_token, {}, REAUTH_PASSWORD_REQUIRED),
+        (officer_token, {"password": "not-the-password"}, REAUTH_PASSWORD_WRONG),
+        (machine, FRESH_SIGN_IN, REAUTH_MACHINE_TOKEN_REFUSED),
+    ):
+        # When the number is asked for without a fresh sign-in, it is refused with the reason, and nothing audited
+        response = client.post(reveal_path(kazakh), body, format="json")
+        assert (response.status_code, response.json()["error"]["code"]) == (403, "reauthentication_required")
+        assert str(message) in response.content.decode()
+        assert "N1234567" not in response.content.decode()
     assert not AuditEntry.objects.filter(action="document.reveal").exists()
 
 
@@ -133,20 +159,20 @@ def test_reveal_is_a_post(zone, kazakh, api_client_for):
 
 
 def test_administrator_reveals_a_watchlist_entry_audited(zone, kazakh, crossed, as_user):
-    response = as_user(zone.administrator).post(f"/api/v1/watchlist/{crossed.pk}/reveal/")
+    response = as_user(zone.administrator).post(f"/api/v1/watchlist/{crossed.pk}/reveal/", FRESH_SIGN_IN)
     assert (response.status_code, response.json()) == (200, {"number": "N1234567"})
     audit = AuditEntry.objects.get(action="watchlist.reveal")
     assert (audit.actor, audit.target_id) == (zone.administrator, str(crossed.pk))
     assert "N1234567" not in f"{audit.target_repr} {audit.changes}"
     for caller in (zone.cn_officer, zone.merchant, None):
-        assert as_user(caller).post(f"/api/v1/watchlist/{crossed.pk}/reveal/").status_code in (401, 403)
+        assert as_user(caller).post(f"/api/v1/watchlist/{crossed.pk}/reveal/", FRESH_SIGN_IN).status_code in (401, 403)
     assert AuditEntry.objects.filter(action="watchlist.reveal").count() == 1
 
 
 def test_a_watchlist_entry_by_person_has_no_number_to_reveal(zone, api_client_for):
     entry = watchlist_add(match=WatchlistMatch.PERSON, family_name="Abenova", birth_date=beijing(1985, 6, 15).date(),
                           reason="Court order", acting_user=zone.administrator)  # fmt: skip
-    response = api_client_for(zone.administrator).post(f"/api/v1/watchlist/{entry.pk}/reveal/")
+    response = api_client_for(zone.administrator).post(f"/api/v1/watchlist/{entry.pk}/reveal/", FRESH_SIGN_IN)
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["non_field_errors"] == [str(WATCHLIST_ENTRY_HAS_NO_NUMBER)]
     assert not AuditEntry.objects.filter(action="watchlist.reveal").exists()
@@ -228,7 +254,7 @@ def test_administrators_list_travellers_a_small_page_at_a_time(zone, api_client_
 @pytest.mark.parametrize(
     ("scope", "caller", "request_of"),
     [
-        ("document_reveal", "cn_officer", lambda client, kazakh: client.post(reveal_path(kazakh))),
+        ("document_reveal", "cn_officer", lambda client, kazakh: client.post(reveal_path(kazakh), FRESH_SIGN_IN)),
         ("travellers_search", "cn_officer",
          lambda client, kazakh: client.post(SEARCH, {"document_number": "N1"}, format="json")),
         ("travellers_list", "administrator", lambda client, kazakh: client.get("/api/v1/travellers/")),

@@ -3,6 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from horgos.choices import AuditAction, Role
 from horgos.models import AuditEntry
@@ -119,8 +120,8 @@ def test_administrator_home_shows_user_counts_and_recent_audit_entries(client):
     client.post(reverse("api-token-rotate"))
     response = client.get(reverse("home"))
     assert response.context["user_counts"] == {Role.OFFICER: 2, Role.MERCHANT: 0, Role.ADMINISTRATOR: 1}
-    assert [e.action for e in response.context["recent_audit_entries"]] == ["user.api_token_rotate"]
-    assert "API token replaced" in response.content.decode()
+    assert [e.action for e in response.context["recent_audit_entries"]] == ["api_token.issue"]
+    assert "API token issued" in response.content.decode()
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans", "kk", "ru"])
@@ -202,12 +203,15 @@ def test_every_link_on_each_home_page_answers(client):
 
 
 def test_api_token_rotation_replaces_the_token_and_is_audited(client):
+    # Given a signed-in officer (a sign-in is a fresh password) who creates a token, then replaces it
     user = OfficerFactory()
     client.force_login(user)
-    client.post(reverse("api-token-rotate"))
-    first = user.auth_token.key
-    client.post(reverse("api-token-rotate"))
-    user.refresh_from_db()
-    assert user.auth_token.key != first
-    assert AuditEntry.objects.filter(action="user.api_token_rotate", actor=user).count() == 2
+    first = client.post(reverse("api-token-rotate")).context["issued_secret"]
+    second = client.post(reverse("api-token-rotate")).context["issued_secret"]
+    # Then the first stops working, the second works, and each issue and the revocation are audited
+    assert first != second
+    assert APIClient(HTTP_AUTHORIZATION=f"Token {first}").get("/api/v1/me/").status_code == 401
+    assert APIClient(HTTP_AUTHORIZATION=f"Token {second}").get("/api/v1/me/").status_code == 200
+    assert AuditEntry.objects.filter(action=AuditAction.API_TOKEN_ISSUE, actor=user).count() == 2
+    assert AuditEntry.objects.filter(action=AuditAction.API_TOKEN_REVOKE, actor=user).count() == 1
     assert client.get(reverse("api-token-rotate")).status_code == 405

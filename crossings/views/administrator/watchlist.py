@@ -18,6 +18,7 @@ from crossings.services.watchlist import watchlist_add, watchlist_deactivate
 from horgos.choices import Role
 from horgos.forms import show_service_error
 from horgos.pages import is_htmx, paginate, posted, redirect_back, show_error
+from horgos.reauth import reauth_required
 from horgos.roles import role_required
 
 administrators_only = role_required(Role.ADMINISTRATOR)
@@ -79,6 +80,7 @@ def watchlist_entry_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @administrators_only
 @never_cache
 @require_POST
+@reauth_required
 def watchlist_entry_number(request: HttpRequest, pk: int) -> HttpResponse:
     """The full document number of an entry (audited): a fragment for htmx, a small page without JavaScript."""
     entry = get_object_or_404(WatchlistEntry, pk=pk)

@@ -16,6 +16,7 @@ from crossings.selectors import lists as list_selectors
 from crossings.services.documents import document_reveal
 from horgos.choices import Role
 from horgos.pages import is_htmx
+from horgos.reauth import reauth_required
 from horgos.roles import role_required
 
 HISTORY_PAGE_SIZE = 20
@@ -52,8 +53,10 @@ def traveller_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_page
 @never_cache
 @require_POST
+@reauth_required
 def document_number(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
-    """The full number of one document (audited); a fragment for htmx, a small page without JavaScript."""
+    """The full number of one document (audited); a fragment for htmx, a small page without JavaScript. Only with
+    the password typed in the last few minutes (horgos.reauth): else the confirmation page, and back here."""
     document = list_selectors.traveller_document(traveller_id=pk, document_id=document_pk)
     if document is None:
         raise Http404

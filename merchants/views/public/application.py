@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from horgos.forms import show_service_error
+from horgos.throttling import throttle_posts
 from merchants.forms import MerchantApplicationForm
 from merchants.pages import render_page
 from merchants.selectors import applicant_of
@@ -14,6 +15,7 @@ from merchants.services.registry import merchant_apply
 
 
 @require_http_methods(["GET", "POST"])
+@throttle_posts("merchant_apply")
 def apply(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
