@@ -35,7 +35,6 @@ def lockouts(request: HttpRequest) -> HttpResponse:
 def lockout_release_view(request: HttpRequest) -> HttpResponse:
     """The confirmation of lifting one lockout (`?kind=username|ip_address&value=…`), with the reason the audit
     row keeps; POST lifts it."""
-    # The confirmation posts to its own address, query included (horgos/confirm.html).
     kind, value = request.GET.get("kind", ""), request.GET.get("value", "")
     if kind not in LOCKOUT_KINDS or not value:
         raise Http404
@@ -60,6 +59,7 @@ def lockout_release_view(request: HttpRequest) -> HttpResponse:
         form=form,
         cancel_url=back,
         facts=[(LOCKOUT_KINDS[kind], value)],
+        query={"kind": kind, "value": value},
     )
 
 

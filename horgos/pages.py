@@ -1,5 +1,7 @@
 """Small helpers every app's pages share: htmx requests, going back after a button, paging, errors."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
@@ -73,12 +75,15 @@ def render_confirmation(
     cancel_url: str,
     facts: list[tuple[str, str]] | None = None,
     destructive: bool = False,
+    query: dict[str, str] | None = None,
 ) -> HttpResponse:
     """The confirmation step of an action (horgos/confirm.html), which works without scripts: what is about to
     happen (`question`, the `facts` of the row), the form (a `horgos.forms.ConfirmForm`, bound and with the
     service's errors after a refused POST), a button that does it and Cancel back to `cancel_url`. It posts to
-    the address it was opened at."""
+    the path it was opened at, with `query` (the checked parameters that name the row, never the request's own
+    query, which may carry anything)."""
     context = {
+        "action": f"{request.path}?{urlencode(query)}" if query else request.path,
         "title": title,
         "question": question,
         "confirm_label": confirm_label,
