@@ -15,6 +15,8 @@ from horgos.audit import REASON_MAX_LENGTH
 
 DOCUMENT_NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,29}$")
 MALFORMED_NUMBER = _("A document number has 1 to 30 letters and digits (spaces and dashes are ignored).")
+MOMENTS_FROM, MOMENTS_UNTIL = 2000, 2999
+MOMENT_OUT_OF_RANGE = _("Give a moment of the years %(first)s to %(last)s.")
 UNKNOWN_DOCUMENT = _("No such document is registered. Register the traveller and the document first.")
 
 
@@ -22,6 +24,14 @@ def validate_document_number(value: str) -> str:
     value = value.strip()
     if not DOCUMENT_NUMBER_PATTERN.match(value):
         raise serializers.ValidationError(MALFORMED_NUMBER)
+    return value
+
+
+def validate_moment_in_range(value):
+    """A moment of the years 2000 to 2999, as the pages' date fields take (a year 234 has no time zone offset in
+    whole minutes, and no watchlist entry began then)."""
+    if value is not None and not MOMENTS_FROM <= value.year <= MOMENTS_UNTIL:
+        raise serializers.ValidationError(MOMENT_OUT_OF_RANGE % {"first": MOMENTS_FROM, "last": MOMENTS_UNTIL})
     return value
 
 
@@ -166,7 +176,7 @@ class CrossingSerializer(serializers.ModelSerializer):
     refusal_message = serializers.CharField(read_only=True)
     visit = serializers.SerializerMethodField()
     alert = serializers.SerializerMethodField()
-    corrects = serializers.PrimaryKeyRelatedField(read_only=True)
+    corrects = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Crossing
@@ -256,7 +266,16 @@ class WatchlistEntrySerializer(serializers.ModelSerializer):
             "hits",
         ]
         read_only_fields = ["id", "added_by", "added_at", "hits"]
-        extra_kwargs = {"match": {"choices": WatchlistMatch.choices}}
+        extra_kwargs = {
+            "match": {"choices": WatchlistMatch.choices},
+            "document_number": {"validators": [validate_document_number]},
+        }
+
+    def validate_active_from(self, value):
+        return validate_moment_in_range(value)
+
+    def validate_active_until(self, value):
+        return validate_moment_in_range(value)
 
 
 class AlertSerializer(serializers.ModelSerializer):
