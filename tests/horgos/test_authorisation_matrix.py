@@ -604,9 +604,11 @@ def _routes_to_walk() -> dict[str, Route]:
 
 def test_every_route_has_a_row():
     routes = _routes_to_walk()
-    where = f"add it to MATRIX in {__file__}"
+    where = f"add a row per method it takes to MATRIX in {__file__}"
+    template = f"one status per column {COLUMNS}, e.g. (LOGIN, 403, _, 200, _, 200)"
     problems = [
-        f"{name} (/{route.route}) has no row: {where}, with a row per method it takes"
+        f'{name} (/{route.route}) has no row: {where}, "{name} GET": ({template})'
+        + (" and its object to OBJECTS (or SAMPLES in tests/site_pages.py)" if route.parameters else "")
         for name, route in routes.items()
         if name not in ROWS
     ]
@@ -615,6 +617,8 @@ def test_every_route_has_a_row():
         if name not in ROWS:
             continue
         methods = api_methods(route) if is_api(route) else ["GET"]
+        if not is_api(route) and 405 in ROWS[name].get("GET", ()):  # a button's address: what a POST does matters
+            methods.append("POST")
         missing = [method for method in methods if method not in ROWS[name]]
         problems += [f'{name} takes {method} but MATRIX has no "{name} {method}" row' for method in missing]
         owned = name in MERCHANT_OWNED or name in CHECKPOINT_OWNED
