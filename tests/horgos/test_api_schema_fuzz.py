@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 import schemathesis
 from django.core import signals
-from django.core.wsgi import get_wsgi_application
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections, connection
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -69,7 +69,7 @@ def callers(django_db_setup, django_db_blocker):
 # every parameter and would take minutes. A fixed seed: the same requests on every run.
 CONFIG = SchemathesisConfig.from_dict({"seed": 13, "phases": {"coverage": {"enabled": False}}})
 # Read when the tests are collected: the schema view reads no table.
-schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application(), config=CONFIG)
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler(), config=CONFIG)
 
 
 def _call_and_check(case, token: str) -> None:
