@@ -1,9 +1,16 @@
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from tests.factories import AdministratorFactory, MerchantUserFactory, OfficerFactory
+
+# Property-based tests (hypothesis, schemathesis) draw the same examples on every run, so that `make test` passes or
+# fails alike each time and on every machine; no example database is written; the database makes timing vary too
+# much for a per-example deadline.
+hypothesis_settings.register_profile("horgos", derandomize=True, database=None, deadline=None, print_blob=True)
+hypothesis_settings.load_profile("horgos")
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ that a new page is walked from the day it is added.
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.core.management import call_command
@@ -38,6 +38,7 @@ class Route:
     name: str  # "namespace:name"
     route: str  # the pattern as written, e.g. "crossings/travellers/<int:pk>/"
     parameters: dict[str, str]  # name → converter ("int", "str", ...)
+    view: Callable | None = field(default=None, compare=False, repr=False)  # what the pattern calls
 
 
 def _walk(patterns, prefix: str = "", namespace: str = ""):
@@ -48,16 +49,23 @@ def _walk(patterns, prefix: str = "", namespace: str = ""):
         elif isinstance(pattern, URLPattern) and pattern.name:
             converters = {name: type(converter).__name__ for name, converter in pattern.pattern.converters.items()}
             parameters = {name: kind.removesuffix("Converter").lower() for name, kind in converters.items()}
-            yield Route(f"{namespace}{pattern.name}", prefix + str(pattern.pattern), parameters)
+            # A regular expression's named groups (the API's router) are parameters too, taken as strings.
+            parameters |= {name: "str" for name in pattern.pattern.regex.groupindex if name not in parameters}
+            yield Route(f"{namespace}{pattern.name}", prefix + str(pattern.pattern), parameters, pattern.callback)
+
+
+def all_routes() -> list[Route]:
+    """Every named URL pattern of the site, each once (the first of a name: the API router's `.json` suffix
+    variants share their pattern's name): pages, the API, Django's admin, the language switch, probes."""
+    seen: dict[str, Route] = {}
+    for route in _walk(get_resolver().url_patterns):
+        seen.setdefault(route.name, route)
+    return list(seen.values())
 
 
 def routes() -> list[Route]:
     """Every named URL pattern of the site but those under SKIPPED_PREFIXES, each once."""
-    seen: dict[str, Route] = {}
-    for route in _walk(get_resolver().url_patterns):
-        if not route.route.startswith(SKIPPED_PREFIXES):
-            seen.setdefault(route.name, route)
-    return list(seen.values())
+    return [route for route in all_routes() if not route.route.startswith(SKIPPED_PREFIXES)]
 
 
 def site_data() -> SimpleNamespace:

@@ -18,6 +18,8 @@ from horgos.masking import mask_document_number
 
 DOCUMENT_NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,29}$")
 MALFORMED_NUMBER = _("A document number has 1 to 30 letters and digits (spaces and dashes are ignored).")
+MOMENTS_FROM, MOMENTS_UNTIL = 2000, 2999
+MOMENT_OUT_OF_RANGE = _("Give a moment of the years %(first)s to %(last)s.")
 UNKNOWN_DOCUMENT = _("No such document is registered. Register the traveller and the document first.")
 
 
@@ -46,6 +48,14 @@ class MaskedDocumentNumberField(serializers.CharField):
 
     def to_representation(self, value) -> str:
         return mask_document_number(str(value)) if value else ""
+
+
+def validate_moment_in_range(value):
+    """A moment of the years 2000 to 2999, as the pages' date fields take (a year 234 has no time zone offset in
+    whole minutes, and no watchlist entry began then)."""
+    if value is not None and not MOMENTS_FROM <= value.year <= MOMENTS_UNTIL:
+        raise serializers.ValidationError(MOMENT_OUT_OF_RANGE % {"first": MOMENTS_FROM, "last": MOMENTS_UNTIL})
+    return value
 
 
 class CheckpointSerializer(serializers.ModelSerializer):
@@ -219,7 +229,7 @@ class CrossingSerializer(serializers.ModelSerializer):
     refusal_message = serializers.CharField(read_only=True)
     visit = serializers.SerializerMethodField()
     alert = serializers.SerializerMethodField()
-    corrects = serializers.PrimaryKeyRelatedField(read_only=True)
+    corrects = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Crossing
@@ -314,8 +324,14 @@ class WatchlistEntrySerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "match": {"choices": WatchlistMatch.choices},
             # Given when the entry is added; answered masked (`document_number_masked`), revealed one at a time.
-            "document_number": {"write_only": True},
+            "document_number": {"write_only": True, "validators": [validate_document_number]},
         }
+
+    def validate_active_from(self, value):
+        return validate_moment_in_range(value)
+
+    def validate_active_until(self, value):
+        return validate_moment_in_range(value)
 
 
 class AlertSerializer(serializers.ModelSerializer):

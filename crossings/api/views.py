@@ -406,12 +406,16 @@ class WatchlistViewSet(ScopedThrottles, mixins.CreateModelMixin, viewsets.ReadOn
 
 
 class AlertViewSet(viewsets.ReadOnlyModelViewSet):
-    """Watchlist hits; an officer of the alert's checkpoint (or an administrator) acknowledges each one."""
+    """Watchlist hits: an officer sees and acknowledges those of their own checkpoint (another checkpoint's is a 404,
+    as on the pages), an administrator every one."""
 
     queryset = selectors.alerts_list()
     serializer_class = AlertSerializer
     permission_classes = [IsOfficerOrAdministrator]
     filterset_class = AlertFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
 
     @extend_schema(request=None, responses=AlertSerializer)
     @action(detail=True, methods=["post"])

@@ -337,6 +337,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The enums of choice fields as components (drf-spectacular's default), then the error answers of every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "horgos.api.schema.document_errors",
+    ],
     # One name for each choice set used by several fields.
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "django_countries.countries",

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
@@ -33,6 +34,7 @@ PHOTO_TOO_MANY_PIXELS = _("The photo has more than %(megapixels)s megapixels. Ma
 CANNOT_SUBMIT = _("Only a draft or rejected listing can be submitted for review.")
 CANNOT_REVIEW = _("Only a listing submitted for review can be approved or rejected.")
 REASON_REQUIRED = _("Give the reason for the rejection.")
+LISTING_SOLD = _("“%(title)s” has been sold: it stays on those sales' receipts and cannot be deleted.")
 # The states a listing may be submitted for review from.
 SUBMITTABLE = (ListingState.DRAFT, ListingState.REJECTED)
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -273,4 +275,8 @@ def listing_delete(*, listing: Listing, acting_user: User) -> None:
     _require_may_edit(acting_user, listing.shop)
     delete_stored_files_on_commit(listing.photo, listing.thumbnail)
     audit_record(actor=acting_user, action=AuditAction.LISTING_DELETE, target=listing, changes={"title": listing.title})
-    listing.delete()
+    try:
+        with transaction.atomic():
+            listing.delete()
+    except ProtectedError:  # sale lines name it and keep it (the audit row goes with the refusal)
+        raise ValidationError(LISTING_SOLD, code="listing_sold", params={"title": listing.title}) from None

@@ -210,7 +210,7 @@ def test_officer_of_the_other_checkpoint_cannot_acknowledge(client, zone, desk_c
                   reason="Court order", acting_user=zone.administrator)  # fmt: skip
     scan(desk_client(zone.cn_officer), kazakh.number)
     client.force_login(zone.kz_officer)
-    assert client.post(f"/crossings/desk/alerts/{Alert.objects.get().pk}/acknowledge/").status_code == 403
+    assert client.post(f"/crossings/desk/alerts/{Alert.objects.get().pk}/acknowledge/").status_code == 404
     assert not Alert.objects.get().is_acknowledged
 
 

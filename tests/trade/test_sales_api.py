@@ -200,3 +200,27 @@ def test_the_desk_shows_the_allowance_at_exit(trade, at, signed_in):
     assert "Duty-free purchases" in html
     assert "CNY 3,000.00" in html and "of 8,000.00" in html
     assert "CNY 5,000.00" in html
+
+
+def test_a_policy_without_a_currency_is_in_cny_as_the_model_says(trade, as_user):
+    # Found by the schema fuzz (tests/horgos/test_api_schema_fuzz.py): the serializer leaves the currency out when it
+    # is not given (the model's default), and the service wanted one: a server error.
+    admin = as_user(AdministratorFactory())
+    body = {"side": "CN", "effective_from": "2027-01-01", "period": "day", "value_limit": "9000.00"}
+    response = admin.post("/api/v1/allowance-policies/", body, format="json")
+    assert response.status_code == 201
+    assert response.json()["currency"] == "CNY"
+
+
+def test_a_sold_listing_cannot_be_deleted_and_says_why(trade, at, as_user):
+    # Found by the schema fuzz: deleting a listing named by sale lines was a server error (a protected key).
+    from merchants.models import Listing
+    from merchants.services.listings import LISTING_SOLD
+
+    at(beijing(2026, 5, 12, 10, 0))
+    enter(trade)
+    sell(trade, (trade.kettle, 1))
+    response = as_user(trade.clerks[0]).delete(f"/api/v1/listings/{trade.kettle.pk}/")
+    assert response.status_code == 400
+    assert str(LISTING_SOLD % {"title": trade.kettle.title}) in str(response.json()["error"]["fields"])
+    assert Listing.objects.filter(pk=trade.kettle.pk).exists()

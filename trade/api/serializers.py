@@ -65,7 +65,7 @@ class SaleSerializer(serializers.ModelSerializer):
     shop = serializers.CharField(source="shop.unit_code", read_only=True)
     buyer_document = serializers.SerializerMethodField()
     lines = SaleLineSerializer(many=True, read_only=True)
-    voided_by = serializers.CharField(source="voided_by.username", read_only=True, default=None)
+    voided_by = serializers.CharField(source="voided_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Sale

@@ -108,11 +108,10 @@ class SaleViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def void(self, request, pk=None):
         """Void a sale (its merchant's staff): the allowance goes back to the sale's own period."""
+        sale = self.get_object()  # another merchant's sale is a 404, whatever the body holds
         serializer = SaleVoidSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        sale = sale_services.sale_void(
-            sale=self.get_object(), reason=serializer.validated_data["reason"], acting_user=request.user
-        )
+        sale = sale_services.sale_void(sale=sale, reason=serializer.validated_data["reason"], acting_user=request.user)
         return Response(SaleSerializer(sale).data)
 
     @extend_schema(
@@ -324,10 +323,11 @@ class ShipmentViewSet(viewsets.ModelViewSet):
     @idempotent
     def advance(self, request, pk=None):
         """Move the shipment on: registered → declared → inspected (may be skipped) → cleared → departed."""
+        shipment = self.get_object()  # another merchant's shipment is a 404, whatever the body holds
         serializer = ShipmentAdvanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         shipment = shipment_services.shipment_advance(
-            shipment=self.get_object(), acting_user=request.user, **serializer.validated_data
+            shipment=shipment, acting_user=request.user, **serializer.validated_data
         )
         return self._answer(shipment)
 
@@ -340,10 +340,11 @@ class ShipmentViewSet(viewsets.ModelViewSet):
     @idempotent
     def hold(self, request, pk=None):
         """Hold the shipment, with the reason: it does not move until released."""
+        shipment = self.get_object()
         serializer = ShipmentHoldSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         shipment = shipment_services.shipment_hold(
-            shipment=self.get_object(), acting_user=request.user, **serializer.validated_data
+            shipment=shipment, acting_user=request.user, **serializer.validated_data
         )
         return self._answer(shipment)
 
@@ -351,10 +352,11 @@ class ShipmentViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     @idempotent
     def release(self, request, pk=None):
+        shipment = self.get_object()
         serializer = ShipmentReleaseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         shipment = shipment_services.shipment_release(
-            shipment=self.get_object(), acting_user=request.user, **serializer.validated_data
+            shipment=shipment, acting_user=request.user, **serializer.validated_data
         )
         return self._answer(shipment)
 

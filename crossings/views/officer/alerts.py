@@ -41,8 +41,9 @@ def alerts(request: HttpRequest) -> HttpResponse:
 @staff_page
 @require_POST
 def alert_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Acknowledge one alert; the service refuses an officer of another checkpoint (403)."""
-    alert = get_object_or_404(Alert, pk=pk)
+    """Acknowledge one alert; another checkpoint's is not found (404), as on the list, which shows it to nobody
+    but its checkpoint's officers and administrators."""
+    alert = get_object_or_404(Alert.objects.visible_to(request.user), pk=pk)
     try:
         alert_acknowledge(alert=alert, acting_user=request.user)
     except ValidationError as error:

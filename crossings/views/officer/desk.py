@@ -186,7 +186,7 @@ def desk_register(request: HttpRequest, lane: Lane) -> HttpResponse:
 @desk_page
 @require_POST
 def desk_acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
-    alert = get_object_or_404(Alert, pk=alert_id)
+    alert = get_object_or_404(Alert.objects.visible_to(request.user), pk=alert_id)  # another checkpoint's: 404
     try:
         alert = alert_acknowledge(alert=alert, acting_user=request.user)
     except ValidationError:
@@ -205,10 +205,10 @@ def desk_live(request: HttpRequest) -> HttpResponse:
 @desk_page
 @require_POST
 def desk_live_acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
-    """An open alert acknowledged from the live panel (htmx): the panel again, without it. The service decides who
-    may (an officer of the alert's checkpoint, an administrator); without JavaScript the panel's form posts to the
-    alerts page's action instead."""
-    alert = get_object_or_404(Alert, pk=alert_id)
+    """An open alert acknowledged from the live panel (htmx): the panel again, without it. Only an officer of the
+    alert's checkpoint or an administrator finds it (another checkpoint's is a 404); without JavaScript the panel's
+    form posts to the alerts page's action instead."""
+    alert = get_object_or_404(Alert.objects.visible_to(request.user), pk=alert_id)  # another checkpoint's: 404
     error = ""
     try:
         alert_acknowledge(alert=alert, acting_user=request.user)

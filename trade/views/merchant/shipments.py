@@ -22,6 +22,7 @@ from horgos.roles import role_required
 from trade.declarations import declaration_response
 from trade.filtersets import ShipmentFilterSet
 from trade.forms import LINES_OFFERED, AdvanceForm, HoldForm, ShipmentForm, shipment_line_formset
+from trade.models import Shipment
 from trade.selectors.shipments import (
     listings_to_ship,
     membership_of,
@@ -106,29 +107,34 @@ def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _shipment_page(request, get_object_or_404(shipment_details_visible_to(request.user), pk=pk))
 
 
-def _record(request: HttpRequest, pk: int, service, success: str, **arguments) -> HttpResponse:
+def _visible_shipment(request: HttpRequest, pk: int) -> Shipment:
+    """The shipment, among those the user may see: another merchant's is a 404 whatever the form holds."""
+    return get_object_or_404(shipments_visible_to(request.user), pk=pk)
+
+
+def _record(request: HttpRequest, shipment: Shipment, service, success: str, **arguments) -> HttpResponse:
     """Record a timeline entry through `service`; its refusal becomes a message on the shipment's page, its
     success the message `success` (with the reference and the step reached)."""
-    shipment = get_object_or_404(shipments_visible_to(request.user), pk=pk)
     try:
         shipment = service(shipment=shipment, acting_user=request.user, **arguments)
     except ValidationError as error:
         show_error(request, error)
     else:
         messages.success(request, success % {"reference": shipment, "step": shipment.get_step_display()})
-    return redirect("trade:shipment", pk=pk)
+    return redirect("trade:shipment", pk=shipment.pk)
 
 
 @role_required(*SHIPMENT_ROLES)
 @require_POST
 def shipment_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
+    shipment = _visible_shipment(request, pk)
     form = AdvanceForm(request.POST)
     if not form.is_valid():
         show_error(request, ValidationError(form.errors["step"]))
         return redirect("trade:shipment", pk=pk)
     return _record(
         request,
-        pk,
+        shipment,
         shipment_services.shipment_advance,
         _("Shipment %(reference)s: %(step)s."),
         step=form.cleaned_data["step"],
@@ -138,11 +144,12 @@ def shipment_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*SHIPMENT_ROLES)
 @require_POST
 def shipment_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
+    shipment = _visible_shipment(request, pk)
     form = HoldForm(request.POST)
     if form.is_valid():
         return _record(
             request,
-            pk,
+            shipment,
             shipment_services.shipment_hold,
             _("Shipment %(reference)s is held."),
             reason=form.cleaned_data["reason"],
@@ -154,7 +161,12 @@ def shipment_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*SHIPMENT_ROLES)
 @require_POST
 def shipment_release_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _record(request, pk, shipment_services.shipment_release, _("Shipment %(reference)s is released."))
+    return _record(
+        request,
+        _visible_shipment(request, pk),
+        shipment_services.shipment_release,
+        _("Shipment %(reference)s is released."),
+    )
 
 
 @role_required(Role.MERCHANT)
