@@ -6,7 +6,8 @@ service reads like any other field error.
 """
 
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -121,3 +122,18 @@ class MachineTokenForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.filter(is_active=True, role=Role.OFFICER).order_by("username")
+
+
+class LockoutCountedPasswordChangeForm(PasswordChangeForm):
+    """Django's password change form, whose old password is checked as a sign-in is (through `authenticate`, with
+    the request): a wrong one counts towards the lockout, and a locked account gets no more guesses here."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if authenticate(self.request, username=self.user.get_username(), password=old_password) is None:
+            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password

@@ -15,7 +15,7 @@ from django.views.defaults import permission_denied as html_permission_denied
 from horgos import selectors, services
 from horgos.choices import Role
 from horgos.errors import SERVER_ERROR, api_error, database_unavailable, is_api, service_unavailable
-from horgos.forms import PasswordConfirmForm
+from horgos.forms import LockoutCountedPasswordChangeForm, PasswordConfirmForm
 from horgos.lockout import client_address
 from horgos.pages import confirmation_next, posted
 from horgos.reauth import mark_reauthenticated, reauth_required
@@ -82,7 +82,13 @@ def password_confirm(request: HttpRequest) -> HttpResponse:
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password page, through the service: the new password ends the account's personal API tokens and
-    is audited and logged; this session stays signed in (the account's other sessions end)."""
+    is audited and logged; this session stays signed in (the account's other sessions end). A wrong old password
+    counts towards the sign-in lockout."""
+
+    form_class = LockoutCountedPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
         services.user_change_password(

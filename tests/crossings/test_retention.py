@@ -126,6 +126,13 @@ def test_running_twice_changes_nothing(zone, history):
     assert AuditEntry.objects.count() == audited
 
 
+def test_an_anonymised_travellers_page_says_so_without_a_birth_date_or_age(zone, history, signed_in):
+    anonymise_expired_travellers.delay().get()
+    page = signed_in(zone.cn_officer).get(f"/crossings/travellers/{history['gone'].traveller_id}/").content.decode()
+    assert "Anonymised traveller" in page and "after the retention period" in page
+    assert "1900" not in page and "Birth date" not in page and "Age" not in page
+
+
 def test_an_anonymised_document_number_can_be_registered_again(zone, history):
     # The anonymised document keeps no number: a new registration of that number is someone new
     anonymise_expired_travellers.delay().get()

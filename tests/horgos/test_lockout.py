@@ -131,3 +131,23 @@ def test_only_administrators_reach_the_lockouts_pages(signed_in, factory):
     for url in (reverse("access-lockouts"), f"{reverse('access-lockout-release')}?kind=username&value=x"):
         response = client.get(url)
         assert response.status_code == (403 if factory else 302)
+
+
+def test_wrong_old_passwords_on_the_password_page_count_towards_the_lockout(signed_in):
+    # Given a signed-in officer whose session someone else uses to guess the password on the password page
+    officer = OfficerFactory()
+    client = signed_in(officer)
+    page = "/accounts/password/"
+    change = {"new_password1": "a-new-long-passphrase-9", "new_password2": "a-new-long-passphrase-9"}
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(page, {"old_password": "wrong", **change}, REMOTE_ADDR="10.0.0.8")
+        assert response.status_code == 200 and "password_incorrect" not in response.content.decode()
+        assert "Your old password was entered incorrectly" in response.content.decode()
+    # When the guesses reach the limit
+    response = client.post(page, {"old_password": "wrong", **change}, REMOTE_ADDR="10.0.0.8")
+    # Then the account is locked like on the sign-in page, and the right old password changes nothing now
+    assert response.status_code == 429 and "Retry-After" in response
+    response = client.post(page, {"old_password": TEST_PASSWORD, **change}, REMOTE_ADDR="10.0.0.8")
+    assert response.status_code == 429
+    officer.refresh_from_db()
+    assert officer.check_password(TEST_PASSWORD)
