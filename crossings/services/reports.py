@@ -41,6 +41,7 @@ from crossings.selectors import officer_checkpoint
 from crossings.selectors.report import annual_report, annual_report_as_of
 from horgos.audit import audit_record
 from horgos.choices import AuditAction, Role
+from horgos.db_routers import reads_from_replica
 from horgos.errors import constraint_messages
 from horgos.models import User
 from horgos.roles import require_role
@@ -169,7 +170,9 @@ def annual_report_generate(*, report_id: int) -> str:
 
 
 def _write_files(report: AnnualReport) -> tuple[dict[str, bytes], object]:
-    figures = annual_report(report.year, checkpoint=report.checkpoint)
+    # The figures may come from a read replica (the progress writes still go to the primary).
+    with reads_from_replica():
+        figures = annual_report(report.year, checkpoint=report.checkpoint)
     _progress(report.pk, 30)
     document = report_document(figures)
     files = {ReportFormat.CSV: report_csv(document)}

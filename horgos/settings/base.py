@@ -118,6 +118,17 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # keep one open each until PostgreSQL refuses more clients.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# An optional read replica (DESIGN.md section 7): reports, statistics pages and exports read from it (those marked
+# with horgos.db_routers.reads_from_replica, outside any transaction); writes and everything else use the primary.
+READ_REPLICA_ALIAS = ""
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must name a PostgreSQL database (postgres://...).")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    READ_REPLICA_ALIAS = "replica"
+DATABASE_ROUTERS = ["horgos.db_routers.ReadReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and the cache (throttling, cached public figures) ----------------------

@@ -32,7 +32,7 @@ if _worker and os.environ.get("HORGOS_REDIS_WORKER") != _worker:
 
 # The base settings read REDIS_URL as set just above.
 from .base import *  # noqa: E402, F403
-from .base import STORAGES  # noqa: E402
+from .base import DATABASES, STORAGES  # noqa: E402
 
 # Fast hashing: tests create many users and nothing here protects real passwords.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -50,3 +50,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Browser tests travel in time on the server; a session cookie without an expiry date survives that.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A second alias on the test database itself, standing for a read replica: tests that route reads to it enable it
+# with override_settings(READ_REPLICA_ALIAS="replica") and see which alias each query went to.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}

@@ -22,6 +22,7 @@ from crossings.selectors import figures, officer_checkpoint
 from crossings.selectors import report as report_selectors
 from crossings.services.reports import QUEUED_FOR_JOB_SERVICE, annual_report_request
 from horgos.choices import Role
+from horgos.db_routers import reads_from_replica
 from horgos.forms import show_service_error
 from horgos.pages import posted
 from horgos.roles import role_required
@@ -95,6 +96,7 @@ def reports_list(request: HttpRequest) -> HttpResponse:
 
 @staff_page
 @require_GET
+@reads_from_replica()
 def report_page(request: HttpRequest, year: int) -> HttpResponse:
     """The report of `year` as a page: the zone or a checkpoint (`?checkpoint=CN`) for administrators, an officer's
     own checkpoint for an officer."""

@@ -10,6 +10,7 @@ from crossings.choices import NationalityGroup, RefusalReason
 from crossings.forms import StatisticsFilterForm
 from crossings.selectors import figures, officer_checkpoint
 from horgos.choices import Role
+from horgos.db_routers import reads_from_replica
 from horgos.exports import csv_response
 from horgos.roles import role_required
 
@@ -49,6 +50,7 @@ def _rows(export: str, overview: dict) -> list[list]:
 
 
 @role_required(Role.OFFICER, Role.ADMINISTRATOR)
+@reads_from_replica()
 def statistics(request: HttpRequest) -> HttpResponse:
     is_administrator = request.user.role == Role.ADMINISTRATOR
     form = StatisticsFilterForm(request.GET or None, choose_checkpoint=is_administrator)

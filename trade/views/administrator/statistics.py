@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from crossings.forms import StatisticsFilterForm
 from horgos.choices import Role
+from horgos.db_routers import reads_from_replica
 from horgos.exports import csv_response
 from horgos.roles import role_required
 from trade.selectors import figures
@@ -29,6 +30,7 @@ def _rows(name: str, overview: dict) -> list[list]:
 
 
 @role_required(Role.ADMINISTRATOR)
+@reads_from_replica()
 def trade_statistics(request: HttpRequest) -> HttpResponse:
     form = StatisticsFilterForm(request.GET or None, choose_checkpoint=False)
     last_filled = figures.trade_last_filled_day()
