@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -102,12 +102,9 @@ def _priced_lines(shop: Shop, lines: list[SaleLineInput]) -> list[SaleLine]:
     return priced
 
 
-def _ledger_locked(*, visit: Visit, side: str, policy, start) -> AllowanceLedger:
-    """The buyer's ledger row of the period, created at zero if need be, and locked until the sale commits.
-
-    INSERT ... ON CONFLICT DO NOTHING, then SELECT ... FOR UPDATE: two first sales of a period at the same moment
-    create one row and then queue on its lock.
-    """
+def _ledger_of_period(*, visit: Visit, side: str, policy, start) -> AllowanceLedger:
+    """The buyer's ledger row of the period, created at zero if need be (INSERT ... ON CONFLICT DO NOTHING: two first
+    sales of a period at the same moment create one row), read without a lock: `_ledger_charge` takes it last."""
     AllowanceLedger.objects.bulk_create(
         [
             AllowanceLedger(
@@ -122,9 +119,7 @@ def _ledger_locked(*, visit: Visit, side: str, policy, start) -> AllowanceLedger
         ],
         ignore_conflicts=True,
     )
-    return AllowanceLedger.objects.select_for_update(of=("self",)).get(
-        traveller_id=visit.traveller_id, side=side, period_start=start
-    )
+    return AllowanceLedger.objects.get(traveller_id=visit.traveller_id, side=side, period_start=start)
 
 
 @transaction.atomic
@@ -149,10 +144,13 @@ def sale_record(
     local_day = visit.checkpoint.local_date(sold_at)
     policy = allowance_policy_on(side=side, day=local_day)
     rate = exchange_rate_for(policy, day=local_day)
-    ledger = _ledger_locked(visit=visit, side=side, policy=policy, start=rules.period_start(policy.period, local_day))
+    ledger = _ledger_of_period(
+        visit=visit, side=side, policy=policy, start=rules.period_start(policy.period, local_day)
+    )
     total_cny = sum((line.line_total_cny for line in priced), Decimal("0"))
     total_weight = sum((line.line_weight_kg for line in priced), Decimal("0"))
     charged = rules.into_allowance_currency(total_cny, rate)
+    # Refused at once when it does not fit what the ledger held a moment ago; `_ledger_charge` has the last word.
     _require_fits(ledger, rate=rate, total_cny=total_cny, charged=charged, weight=total_weight)
     sale = Sale(
         shop=shop,
@@ -176,14 +174,37 @@ def sale_record(
         line.sale = sale
     SaleLine.objects.bulk_create(priced)
     _stock_take(priced)
-    _ledger_add(ledger, value=charged, value_cny=total_cny, weight=total_weight)
     audit_record(
         actor=acting_user,
         action=AuditAction.SALE_RECORD,
         target=sale,
         changes={"total_cny": total_cny, "weight_kg": total_weight, "side": side},
     )
+    _ledger_charge(ledger, rate=rate, total_cny=total_cny, charged=charged, weight=total_weight)
     return sale
+
+
+def _ledger_charge(ledger: AllowanceLedger, *, rate, total_cny: Decimal, charged: Decimal, weight: Decimal) -> None:
+    """Count the sale on its ledger row, or refuse it (AllowanceExceeded, the whole sale rolled back). The row in
+    the database is counted; `ledger` in memory stays as it was read (refresh it to see the sums).
+
+    The sale's last write: every sale to a buyer queues on this one row, whose lock is held from this UPDATE to the
+    commit, so the shorter that stretch, the more sales a second. The UPDATE adds only if the sale fits: PostgreSQL
+    checks that condition again on the row as a sale that held it left it, so two sales racing for the last of the
+    allowance never both pass. The CHECK constraints ledger_value_within_limit and ledger_weight_within_limit are
+    the last word.
+    """
+    fits = Q(value_used__lte=F("value_limit") - charged) & (
+        Q(weight_limit_kg__isnull=True) | Q(weight_used_kg__lte=F("weight_limit_kg") - weight)
+    )
+    while not AllowanceLedger.objects.filter(fits, pk=ledger.pk).update(
+        value_used=F("value_used") + charged,
+        value_used_cny=F("value_used_cny") + total_cny,
+        weight_used_kg=F("weight_used_kg") + weight,
+    ):
+        ledger.refresh_from_db()
+        # Raises, saying what remains now; passes only if a void gave some back since the UPDATE: then again
+        _require_fits(ledger, rate=rate, total_cny=total_cny, charged=charged, weight=weight)
 
 
 def _quantities_by_listing(lines) -> list[tuple[Listing, int]]:
@@ -260,9 +281,11 @@ def sale_void(*, sale: Sale, reason: str, acting_user: User) -> Sale:
         raise ValidationError(ALREADY_VOIDED, code="already_voided")
     if not reason.strip():
         raise ValidationError({"reason": ValidationError(VOID_REASON_REQUIRED, code="required")})
+    # The stock first, then the ledger, in the order a sale takes them, so that a void and a sale never wait on
+    # each other's rows.
+    _stock_give_back(sale.lines.select_related("listing"))
     ledger = AllowanceLedger.objects.select_for_update(of=("self",)).get(pk=sale.ledger_id)
     _ledger_add(ledger, value=-sale.charged_value, value_cny=-sale.total_cny, weight=-sale.total_weight_kg)
-    _stock_give_back(sale.lines.select_related("listing"))
     sale.state = SaleState.VOIDED
     sale.void_reason = reason.strip()
     sale.voided_by = acting_user
