@@ -20,8 +20,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "horgos.settings.test")
 from bench.data import bench_database
 from bench.harness import report
 
-IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "2000"))
-ROUNDS = int(os.environ.get("BENCH_IMPORT_ROUNDS", "3"))
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "1000"))
+ROUNDS = int(os.environ.get("BENCH_IMPORT_ROUNDS", "1"))
 TARGET = 0.5
 COPY_COLUMNS = (
     "shop_id, title_en, title_zh_hans, title_kk, title_ru, description_en, description_zh_hans, description_kk, "
