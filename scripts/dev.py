@@ -317,11 +317,16 @@ def bench() -> int:
     bench/data.py), then one table of every row they reported, printed and written to bench/RESULTS.md."""
     sys.path.insert(0, str(ROOT))
     from bench.harness import RESULTS_FILE_VARIABLE, Row, read_rows
+    from bench.scratch import with_database_name
 
     with ExitStack() as stack:
         env = {**os.environ}
         env.update(provide_services(stack, prefer_local=True))
         manage("migrate", "--no-input", env={**env, "DJANGO_SETTINGS_MODULE": "horgos.settings.test"})
+        for size in ("large", "small"):  # built or reused, then brought to the current migrations
+            subprocess.run([PYTHON, "-m", "bench.data", size], cwd=ROOT, env=env, check=True)
+            url = with_database_name(env["DATABASE_URL"], f"horgos_bench_{size}")
+            manage("migrate", "--no-input", env={**env, "DATABASE_URL": url, **TEST_SETTINGS})
         results = Path(tempfile.mkstemp(prefix="horgos-bench-", suffix=".jsonl")[1])
         stack.callback(results.unlink, missing_ok=True)
         env[RESULTS_FILE_VARIABLE] = str(results)
@@ -346,6 +351,9 @@ def bench() -> int:
         return 0
 
 
+TEST_SETTINGS = {"DJANGO_SETTINGS_MODULE": "horgos.settings.test"}
+
+
 def results_table(rows) -> str:
     """A Markdown table of the benchmark rows: measure, figures, ratio, target, met."""
     lines = ["| measure | figures | ratio | target | met |", "|---|---|---|---|---|"]
@@ -360,16 +368,13 @@ def results_document(table: str, env: dict[str, str]) -> str:
     below the NOTES_MARKER line of the previous file."""
     import datetime
 
+    import psycopg2
+
     from bench.data import SIZES, bench_database_description
 
-    version = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", "from django.db import connection; print(connection.pg_version)"],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "horgos.settings.test"},
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    postgres = f"{int(version) // 10000}.{int(version) % 10000}" if version.isdigit() else "unknown"
+    with closing(psycopg2.connect(env["DATABASE_URL"])) as connection, connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
     sizes = []
     for size in SIZES:
         os.environ.setdefault("DATABASE_URL", env.get("DATABASE_URL", ""))
