@@ -143,6 +143,18 @@ class Visit(models.Model):
                 condition=models.Q(state=VisitState.OPEN),
                 name="visit_open_idx",
             ),
+            # The nightly overstay count (statistics' _fill_visits): visits not exited, and visits exited after
+            # their deadline. Both are few, so the count reads two small indexes, not every visit in history.
+            models.Index(
+                fields=["checkpoint", "must_leave_by"],
+                condition=models.Q(exited_at__isnull=True),
+                name="visit_not_exited_idx",
+            ),
+            models.Index(
+                fields=["checkpoint", "exited_at"],
+                condition=models.Q(exited_at__gt=models.F("must_leave_by")),
+                name="visit_late_exit_idx",
+            ),
         ]
 
     def __str__(self) -> str:

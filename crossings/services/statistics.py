@@ -123,7 +123,9 @@ def _fill_visits(checkpoint: Checkpoint, day: date) -> None:
     overstays = (
         visits.exclude(state=VisitState.CANCELLED)
         .filter(entered_at__lt=end, must_leave_by__lt=end)
-        .filter(Q(exited_at__isnull=True) | Q(exited_at__gte=end))
+        # Exited at or after the day's end, past a deadline before it: a late exit (exited_at > must_leave_by, which
+        # the partial index visit_late_exit_idx holds).
+        .filter(Q(exited_at__isnull=True) | Q(exited_at__gte=end, exited_at__gt=F("must_leave_by")))
         .count()
     )
     if closed["count"] or overstays:
