@@ -22,6 +22,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
+from bench.harness import report  # noqa: E402
 from horgos.choices import Role  # noqa: E402
 from horgos.models import User  # noqa: E402
 from horgos.services import api_token_issue_personal  # noqa: E402
@@ -41,7 +42,13 @@ def measure(name: str, request) -> None:
         assert response.status_code < 400, (name, response.status_code)
     elapsed = time.perf_counter() - started
     p50, p95 = statistics.median(timings), statistics.quantiles(timings, n=20)[18]
-    print(f"{name:<36} p50 {p50:6.2f} ms   p95 {p95:6.2f} ms   {ROUNDS / elapsed:7.0f} req/s")
+    report(
+        measure=f"foundation: {name}",
+        figures=f"p50 {p50:.2f} ms, p95 {p95:.2f} ms, {ROUNDS / elapsed:,.0f} requests/s ({ROUNDS} requests)",
+        ratio="",
+        target="p95 < 200 ms",
+        met=p95 < 200,
+    )
 
 
 def main() -> None:

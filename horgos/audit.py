@@ -2,6 +2,7 @@
 
 import enum
 import functools
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -44,6 +45,8 @@ PERSONAL_FIELDS = frozenset(
 )
 REASON_REQUIRED = _("Give the reason.")
 REASON_MAX_LENGTH = 300
+# Checked for every audit row (a bulk import writes thousands): Django's `.values` builds its list at each call.
+AUDIT_ACTIONS = frozenset(AuditAction.values)
 
 
 def reason_required(reason: str | None) -> str:
@@ -140,12 +143,33 @@ def audit_record(
     The row commits or rolls back with the caller's transaction, so a change is never recorded without
     its audit row or the other way round.
     """
+    entry = _audit_entry(actor=actor, action=action, target=target, changes=changes, reason=reason)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_record_many(
+    *, actor: User | None, action: AuditAction, targets: Iterable[tuple[models.Model, dict[str, Any] | None]]
+) -> list[AuditEntry]:
+    """As `audit_record`, for many targets of one action at once (target, changes), in one INSERT: what a bulk
+    import writes, at the speed of the import rather than one round trip per row."""
+    entries = [
+        _audit_entry(actor=actor, action=action, target=target, changes=changes, reason="")
+        for target, changes in targets
+    ]
+    return AuditEntry.objects.bulk_create(entries, batch_size=1000)
+
+
+def _audit_entry(
+    *, actor: User | None, action: AuditAction, target: models.Model, changes: dict[str, Any] | None, reason: str
+) -> AuditEntry:
+    """The audit row `audit_record` writes, checked (in a transaction, a known action, no personal data), unsaved."""
     if not transaction.get_connection().in_atomic_block:
         raise TransactionManagementError(AUDIT_OUTSIDE_TRANSACTION)
-    if action not in AuditAction.values:
+    if action not in AUDIT_ACTIONS:
         raise ValueError(AUDIT_ACTION_UNKNOWN % {"action": action})
     refuse_personal_fields(changes)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor,
         actor_username=actor.get_username() if actor else "",
         action=action,

@@ -313,20 +313,90 @@ def test(pytest_args: list[str]) -> int:
 
 
 def bench() -> int:
-    """Every bench/*.py against the development database, each printing its own figures."""
+    """Every bench/bench_*.py against the local PostgreSQL (the benchmark databases are built or reused by
+    bench/data.py), then one table of every row they reported, printed and written to bench/RESULTS.md."""
+    sys.path.insert(0, str(ROOT))
+    from bench.harness import RESULTS_FILE_VARIABLE, Row, read_rows
+    from bench.scratch import with_database_name
+
     with ExitStack() as stack:
         env = {**os.environ}
         env.update(provide_services(stack, prefer_local=True))
         manage("migrate", "--no-input", env={**env, "DJANGO_SETTINGS_MODULE": "horgos.settings.test"})
+        for size in ("large", "small"):  # built or reused, then brought to the current migrations
+            subprocess.run([PYTHON, "-m", "bench.data", size], cwd=ROOT, env=env, check=True)
+            url = with_database_name(env["DATABASE_URL"], f"horgos_bench_{size}")
+            manage("migrate", "--no-input", env={**env, "DATABASE_URL": url, **TEST_SETTINGS})
+        results = Path(tempfile.mkstemp(prefix="horgos-bench-", suffix=".jsonl")[1])
+        stack.callback(results.unlink, missing_ok=True)
+        env[RESULTS_FILE_VARIABLE] = str(results)
+        rows: list[Row] = []
         failed = []
         for script in sorted((ROOT / "bench").glob("bench_*.py")):
             say(f"--- {script.name}")
-            if subprocess.run([PYTHON, str(script)], cwd=ROOT, env=env).returncode != 0:
+            returncode = subprocess.run([PYTHON, str(script)], cwd=ROOT, env=env).returncode
+            reported = read_rows(str(results))
+            results.write_text("")
+            rows.extend(reported)
+            if returncode != 0:
                 failed.append(script.name)
+                rows.append(Row(script.name, f"FAILED (exit status {returncode})", "", "runs to the end", False))
+        table = results_table(rows)
+        print(table, flush=True)
+        (ROOT / "bench" / "RESULTS.md").write_text(results_document(table, env), encoding="utf-8")
+        say("bench/RESULTS.md written")
         if failed:
             say("FAILED: " + ", ".join(failed))
             return 1
         return 0
+
+
+TEST_SETTINGS = {"DJANGO_SETTINGS_MODULE": "horgos.settings.test"}
+
+
+def results_table(rows) -> str:
+    """A Markdown table of the benchmark rows: measure, figures, ratio, target, met."""
+    lines = ["| measure | figures | ratio | target | met |", "|---|---|---|---|---|"]
+    for row in rows:
+        cells = [row.measure, row.figures, row.ratio, row.target, "yes" if row.met else "**no**"]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def results_document(table: str, env: dict[str, str]) -> str:
+    """bench/RESULTS.md: when and where the run happened, the data sizes, the table, and the notes kept by hand
+    below the NOTES_MARKER line of the previous file."""
+    import datetime
+
+    import psycopg2
+
+    from bench.data import SIZES, bench_database_description
+
+    with closing(psycopg2.connect(env["DATABASE_URL"])) as connection, connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    sizes = []
+    for size in SIZES:
+        os.environ.setdefault("DATABASE_URL", env.get("DATABASE_URL", ""))
+        description = bench_database_description(size)
+        if description:
+            counts = ", ".join(f"{table}: {count:,}" for table, count in description.get("counts", {}).items())
+            build = ", ".join(f"{step} {seconds} s" for step, seconds in description.get("build_seconds", {}).items())
+            sizes.append(f"- **{size}**: {counts} over {description['days']} days (built in {build})")
+    path = ROOT / "bench" / "RESULTS.md"
+    notes = ""
+    if path.exists() and NOTES_MARKER in (previous := path.read_text(encoding="utf-8")):
+        notes = previous[previous.index(NOTES_MARKER) :]
+    header = (
+        "# Benchmark results\n\n"
+        f"`make bench` on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, "
+        f"PostgreSQL {postgres}. Every ratio compares two figures measured side by side in this run.\n\n"
+        "Data:\n" + ("\n".join(sizes) or "- no benchmark database built") + "\n\n"
+    )
+    return header + table + "\n" + (notes or NOTES_MARKER + "\n")
+
+
+NOTES_MARKER = "## Notes"
 
 
 def screenshots() -> int:

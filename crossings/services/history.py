@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crossings.choices import CheckpointCode, Direction
 from crossings.models import HistoricalMonthlyTotal
-from horgos.audit import audit_record, changes_between
+from horgos.audit import audit_record_many, changes_between
 from horgos.choices import AuditAction, Role
 from horgos.models import User
 from horgos.roles import require_role
@@ -54,6 +54,10 @@ NOT_A_COUNT = _("Write a whole number, 0 or more.")
 COUNT_TOO_LARGE = _("Write a number up to %(limit)s.")
 TRAVELLERS_ABOVE_CROSSINGS = _("Travellers (people) cannot be more than crossings (person-times).")
 REPEATED_MONTH = _("Row %(row)s already gives this month, checkpoint and direction.")
+
+# Looked up once per row of a file: Django's `.values` builds its list anew at each call.
+CHECKPOINT_CODES = frozenset(CheckpointCode.values)
+DIRECTIONS = frozenset(Direction.values)
 
 
 @dataclass(frozen=True)
@@ -160,14 +164,14 @@ def _read_month(row: Row, today) -> _Month:
     checkpoint = cell_text(cells["checkpoint"]).upper()
     if not checkpoint:
         month.refuse("checkpoint", REQUIRED)
-    elif checkpoint not in CheckpointCode.values:
+    elif checkpoint not in CHECKPOINT_CODES:
         month.refuse("checkpoint", CHECKPOINT_UNKNOWN)
     else:
         month.values["checkpoint"] = checkpoint
     direction = cell_text(cells["direction"]).lower()
     if not direction:
         month.refuse("direction", REQUIRED)
-    elif direction not in Direction.values:
+    elif direction not in DIRECTIONS:
         month.refuse("direction", DIRECTION_UNKNOWN)
     else:
         month.values["direction"] = direction
@@ -257,6 +261,7 @@ def historical_totals_import(*, content: bytes, filename: str, acting_user: User
             unique_fields=["year", "month", "checkpoint", "direction"],
             update_fields=["crossings", "travellers", "imported_by", "imported_at"],
         )
+        audited = []
         for total in totals:
             earlier = before.get((total.year, total.month, total.checkpoint, total.direction))
             if earlier is None:
@@ -265,10 +270,7 @@ def historical_totals_import(*, content: bytes, filename: str, acting_user: User
                 report.replaced += 1
             counts = {"crossings": total.crossings, "travellers": total.travellers}
             earlier_counts = {"crossings": earlier.crossings, "travellers": earlier.travellers} if earlier else {}
-            audit_record(
-                actor=acting_user,
-                action=AuditAction.HISTORICAL_TOTALS_IMPORT,
-                target=total,
-                changes={"file": filename, "replaced": earlier is not None, **changes_between(earlier_counts, counts)},
-            )
+            changes = {"file": filename, "replaced": earlier is not None, **changes_between(earlier_counts, counts)}
+            audited.append((total, changes))
+        audit_record_many(actor=acting_user, action=AuditAction.HISTORICAL_TOTALS_IMPORT, targets=audited)
     return report

@@ -123,7 +123,9 @@ def _fill_visits(checkpoint: Checkpoint, day: date) -> None:
     overstays = (
         visits.exclude(state=VisitState.CANCELLED)
         .filter(entered_at__lt=end, must_leave_by__lt=end)
-        .filter(Q(exited_at__isnull=True) | Q(exited_at__gte=end))
+        # Exited at or after the day's end, past a deadline before it: a late exit (exited_at > must_leave_by, which
+        # the partial index visit_late_exit_idx holds).
+        .filter(Q(exited_at__isnull=True) | Q(exited_at__gte=end, exited_at__gt=F("must_leave_by")))
         .count()
     )
     if closed["count"] or overstays:
@@ -146,7 +148,15 @@ def _fill_yearly_travellers(checkpoint: Checkpoint, day: date) -> None:
             "traveller_id", flat=True
         )
     )
-    affected = crossed | first_that_day
+    # A traveller already seen here on an earlier day of the year keeps that first day: crossing again changes
+    # nothing. Only the others are looked up in the year's crossings, so the nightly run does not grow with the
+    # year's history (every frequent traveller's crossings of the year were read each night before).
+    seen_before = set(
+        YearlyTravellerSeen.objects.filter(
+            year=year, checkpoint=checkpoint, traveller_id__in=crossed, first_local_date__lt=day
+        ).values_list("traveller_id", flat=True)
+    )
+    affected = (crossed - seen_before) | first_that_day
     if not affected:
         return
     firsts = (
