@@ -13,6 +13,7 @@ from crossings.models import Alert, Checkpoint, Crossing, Lane, TravelDocument, 
 from crossings.nationalities import nationalities
 from crossings.selectors import document_get
 from crossings.selectors.dashboard import crossing_exit_panels
+from crossings.selectors.reference import cached_lane
 from horgos.audit import REASON_MAX_LENGTH
 from horgos.masking import mask_document_number
 
@@ -182,9 +183,24 @@ class DocumentIdentitySerializer(serializers.Serializer):
     number = serializers.CharField(max_length=40, validators=[validate_document_number])
 
 
+class CachedLaneField(serializers.PrimaryKeyRelatedField):
+    """A lane by id, from the cached reference data (crossings.selectors.reference) rather than a query."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            lane = cached_lane(int(data))
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if lane is None:
+            self.fail("does_not_exist", pk_value=data)
+        return lane
+
+
 class CrossingRequestSerializer(serializers.Serializer):
     document = DocumentIdentitySerializer()
-    lane = serializers.PrimaryKeyRelatedField(queryset=Lane.objects.select_related("checkpoint"))
+    lane = CachedLaneField(queryset=Lane.objects.select_related("checkpoint"))
     occurred_at = serializers.DateTimeField(required=False, help_text=_("When it happened; now if left out."))
 
     def validate_document(self, identity):
