@@ -153,3 +153,14 @@ def cached_checkpoint_by_code(code: str) -> Checkpoint:
     if checkpoint is None:
         raise Checkpoint.DoesNotExist(code)
     return copy.copy(checkpoint)
+
+
+def cached_checkpoints() -> list[Checkpoint]:
+    """Every checkpoint by code (copies)."""
+    return [copy.copy(checkpoint) for checkpoint in sorted(reference_data().checkpoints.values(), key=lambda c: c.code)]
+
+
+def cached_lanes_of(checkpoint_id: int) -> list[Lane]:
+    """The checkpoint's lanes by direction and code (copies, with their checkpoint)."""
+    lanes = (lane for lane in reference_data().lanes.values() if lane.checkpoint_id == checkpoint_id)
+    return [copy.copy(lane) for lane in sorted(lanes, key=lambda lane: (lane.direction, lane.code))]
