@@ -5,11 +5,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from crossings.choices import CrossingKind, Direction, Outcome
-from crossings.models import Alert, Checkpoint, Crossing, Lane, Visit
+from crossings.models import Alert, Checkpoint, Crossing, Lane, Traveller, Visit
 from crossings.selectors import crossing_totals_today, lanes_list, officer_checkpoint, user_may_act_on_lane
 from crossings.selectors.reference import cached_checkpoints, cached_lane, cached_lanes_of
 from horgos.choices import Role
@@ -150,16 +150,22 @@ def recent_crossings_by_lane(*, checkpoint: Checkpoint, now: datetime | None = N
 
 def inside_now_by_nationality() -> dict[str, list[dict]]:
     """People inside the zone now, by checkpoint of entry and nationality, most numerous first."""
+    # Each open visit's nationality by its traveller's primary key (a correlated subquery): the plan reads the people
+    # inside, never the whole (ever-growing) table of travellers, as a join hashing every traveller would.
+    nationality = Traveller.objects.filter(pk=OuterRef("traveller_id")).values("nationality")[:1]
     rows = (
         Visit.objects.open()
-        .values("checkpoint__code", "traveller__nationality")
+        .annotate(nationality=Subquery(nationality))
+        .values("checkpoint_id", "nationality")
         .annotate(people=Count("id"))
-        .order_by("checkpoint__code", "-people", "traveller__nationality")
+        .order_by()
     )
+    codes = {checkpoint.pk: checkpoint.code for checkpoint in cached_checkpoints()}
+    ordered = sorted(rows, key=lambda row: (codes.get(row["checkpoint_id"], ""), -row["people"], row["nationality"]))
     by_checkpoint: dict[str, list[dict]] = {}
-    for row in rows:
-        by_checkpoint.setdefault(row["checkpoint__code"], []).append(
-            {"nationality": row["traveller__nationality"], "people": row["people"]}
+    for row in ordered:
+        by_checkpoint.setdefault(codes.get(row["checkpoint_id"], ""), []).append(
+            {"nationality": row["nationality"], "people": row["people"]}
         )
     return by_checkpoint
 
