@@ -111,6 +111,24 @@ def queries_of_one_entry(setup: dict) -> int:
     return sum(1 for query in captured.captured_queries if not query["sql"].startswith(control))
 
 
+def profile_in_process(setup: dict) -> None:
+    """BENCH_ENTRY_PROFILE=1: where an entry and an exit spend the web process's time (cProfile, in process)."""
+    import cProfile
+    import pstats
+
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {setup['tokens'][0]}", HTTP_HOST=HOST, HTTP_X_FORWARDED_PROTO="https")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for number in setup["documents"][:100]:
+        for path, lane in (("entry", setup["entry_lane"]), ("exit", setup["exit_lane"])):
+            client.post(f"/api/v1/crossings/{path}/", body(number, lane), content_type="application/json",
+                        HTTP_IDEMPOTENCY_KEY=f"profile-{path}-{number}")  # fmt: skip
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+
+
 def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "horgos.wsgi:application", "--bind", f"127.0.0.1:{port}",
@@ -251,6 +269,8 @@ def main() -> None:
               f"{ROUNDS} rounds of an entry and an exit each", flush=True)  # fmt: skip
         setup = prepare()
         queries = queries_of_one_entry(setup)
+        if os.environ.get("BENCH_ENTRY_PROFILE"):
+            profile_in_process(setup)
         connection.close()
         port = free_port()
         server = start_gunicorn(dict(os.environ), port)

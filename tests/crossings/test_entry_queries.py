@@ -1,15 +1,20 @@
 """The crossing-recording hot path: its query and transaction counts are fixed, and the cached reference data it reads
 (crossings.selectors.reference) follow every change at once."""
 
+import json
 from datetime import date, time, timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.renderers import JSONRenderer
 
+from crossings.api.serializers import CrossingRecordedSerializer, recorded_crossing_data
+from crossings.choices import WatchlistMatch
 from crossings.models import Checkpoint, Visit
 from crossings.selectors import reference
+from crossings.services.crossings import crossing_record_entry, crossing_record_exit
 from crossings.services.reference import (
     closure_add,
     lane_update,
@@ -17,6 +22,7 @@ from crossings.services.reference import (
     opening_hours_set,
     stay_policy_add,
 )
+from crossings.services.watchlist import watchlist_add
 from tests.crossings.conftest import beijing
 from tests.crossings.test_api import entry_body
 
@@ -163,3 +169,28 @@ def test_without_the_shared_cache_the_data_are_read_each_time(zone, monkeypatch)
     reference.reference_data()
     Checkpoint.objects.filter(pk=zone.cn.pk).update(name_en="Khorgos East")
     assert reference.reference_data().checkpoints[zone.cn.pk].name_en == "Khorgos East"
+
+
+# --- the lean answer is the serializer's answer ---------------------------------------------------------------------
+
+
+def rendered(data) -> dict:
+    return json.loads(JSONRenderer().render(data))
+
+
+def test_the_recorded_crossing_answer_equals_the_serializers(zone, kazakh, chinese, at):
+    at(beijing(2026, 3, 2, 10, 0))
+    watchlist_add(match=WatchlistMatch.DOCUMENT, document_type=chinese.document_type, reason="Check",
+                  document_issuing_country="CN", document_number=chinese.number,
+                  acting_user=zone.administrator)  # fmt: skip
+    officer, entry_lane, exit_lane = zone.cn_officer, zone.lane("CN", "E-F01"), zone.lane("CN", "X-F01")
+    crossings = [
+        crossing_record_entry(document=kazakh, lane=entry_lane, acting_user=officer),  # admitted, a visit opened
+        crossing_record_entry(document=kazakh, lane=entry_lane, acting_user=officer),  # refused with a message
+        crossing_record_entry(document=chinese, lane=entry_lane, acting_user=officer),  # refused, an alert raised
+        crossing_record_exit(document=kazakh, lane=exit_lane, acting_user=officer),  # admitted, with trade's panel
+    ]
+    for crossing in crossings:
+        assert rendered(recorded_crossing_data(crossing)) == rendered(CrossingRecordedSerializer(crossing).data)
+    assert [answer["alert"] is not None for answer in map(recorded_crossing_data, crossings)] == [0, 0, 1, 0]
+    assert recorded_crossing_data(crossings[3])["exit_details"] is not None
