@@ -10,6 +10,7 @@ cache is out of reach, nothing is cached: the data are read from the database ea
 """
 
 import copy
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -70,14 +71,34 @@ def _load() -> ReferenceData:
     return data
 
 
+# Within one request the version is asked of the shared cache once (a crossing reads the reference data several
+# times): `_request.version` is UNCHECKED from the start of a request until the first read, then the version read;
+# outside requests (commands, tasks) it is absent and every read asks.
+_request = threading.local()
+UNCHECKED = object()
+
+
+def _request_started(**kwargs) -> None:
+    _request.version = UNCHECKED
+
+
+def _request_finished(**kwargs) -> None:
+    _request.__dict__.pop("version", None)
+
+
 def reference_data() -> ReferenceData:
     """This process's copy of the reference data, reloaded when its version is no longer the shared one."""
-    version = cache.get(VERSION_KEY)
+    memo = getattr(_request, "version", None)
+    version = memo if memo is not UNCHECKED else None
+    if version is None:
+        version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(VERSION_KEY)
         if version is None:  # the shared cache is out of reach: no version to trust, read afresh
             return _load()
+    if memo is UNCHECKED:
+        _request.version = version
     data = _loaded.get(version)
     if data is None:
         data = _load()
@@ -89,6 +110,8 @@ def reference_data() -> ReferenceData:
 def _name_new_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
     _loaded.clear()
+    if hasattr(_request, "version"):
+        _request.version = UNCHECKED
 
 
 def reference_data_changed() -> None:
@@ -137,8 +160,13 @@ def _changed_by_signal(**kwargs) -> None:
 
 
 def connect_reference_signals() -> None:
-    """Every save or delete of a reference row (a service, the admin, a factory) names a new version."""
+    """Every save or delete of a reference row (a service, the admin, a factory) names a new version; a request asks
+    for the version once."""
+    from django.core.signals import request_finished, request_started
     from django.db.models.signals import post_delete, post_save
+
+    request_started.connect(_request_started, dispatch_uid="reference-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="reference-request-finished")
 
     for model in REFERENCE_MODELS:
         post_save.connect(_changed_by_signal, sender=model, dispatch_uid=f"reference-changed-save-{model.__name__}")

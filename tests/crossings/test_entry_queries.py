@@ -194,3 +194,17 @@ def test_the_recorded_crossing_answer_equals_the_serializers(zone, kazakh, chine
         assert rendered(recorded_crossing_data(crossing)) == rendered(CrossingRecordedSerializer(crossing).data)
     assert [answer["alert"] is not None for answer in map(recorded_crossing_data, crossings)] == [0, 0, 1, 0]
     assert recorded_crossing_data(crossings[3])["exit_details"] is not None
+
+
+def test_a_request_asks_the_shared_cache_for_the_version_once(zone, kazakh, cn_client, monkeypatch):
+    # Given the shared cache, its reads of the reference version counted
+    asked = []
+    get = reference.cache.get
+    monkeypatch.setattr(reference.cache, "get", lambda key, *args: asked.append(key) or get(key, *args))
+    # When an entry is recorded (its rules read the reference data several times)
+    assert enter(zone, cn_client, kazakh).status_code == 201
+    # Then the version was asked once; and outside a request, each read asks again
+    assert asked.count(reference.VERSION_KEY) == 1
+    reference.reference_data()
+    reference.reference_data()
+    assert asked.count(reference.VERSION_KEY) == 3
