@@ -13,3 +13,5 @@ class CrossingsConfig(AppConfig):
         # queues it, the web process included, registers it here: `signature(...).delay()` then goes through the
         # task itself (CELERY_TASK_ALWAYS_EAGER, retries and routing included) rather than a bare message.
         import_module("crossings.tasks")
+        # Whatever changes the zone's reference data makes every process reload its cached copy.
+        import_module("crossings.selectors.reference").connect_reference_signals()

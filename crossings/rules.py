@@ -12,28 +12,27 @@ from crossings.choices import Direction, DocumentType, LaneGroup, RefusalReason,
 from crossings.models import (
     AcceptedDocument,
     Checkpoint,
-    Closure,
     Lane,
-    OpeningHours,
     TravelDocument,
     Traveller,
     Visit,
     WatchlistEntry,
 )
 from crossings.models.travellers import same_names
+from crossings.selectors.reference import cached_accepted_documents, cached_closure_in_force, cached_opening_hours
 
 
 def checkpoint_is_open(checkpoint: Checkpoint, at: datetime) -> bool:
     """Open by the weekday's hours in the checkpoint's own zone, and not inside a closure [start, end)."""
     local = checkpoint.local(at)
-    hours = OpeningHours.objects.filter(checkpoint=checkpoint, weekday=local.weekday()).first()
+    hours = cached_opening_hours(checkpoint.pk, local.weekday())
     if hours is None or not hours.is_open_at(local.time()):
         return False
-    return not Closure.objects.in_force_at(at).filter(checkpoint=checkpoint).exists()
+    return not cached_closure_in_force(checkpoint.pk, at)
 
 
 def accepted_document_rules(checkpoint: Checkpoint, document: TravelDocument) -> list[AcceptedDocument]:
-    return [rule for rule in checkpoint.accepted_documents.all() if rule.matches(document)]
+    return [rule for rule in cached_accepted_documents(checkpoint.pk) if rule.matches(document)]
 
 
 def traveller_group_at(checkpoint: Checkpoint, traveller: Traveller) -> LaneGroup:

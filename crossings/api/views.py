@@ -30,6 +30,7 @@ from crossings.api.serializers import (
     TravellerSerializer,
     VisitSerializer,
     WatchlistEntrySerializer,
+    recorded_crossing_data,
 )
 from crossings.filtersets import (
     AlertFilterSet,
@@ -313,7 +314,7 @@ class CrossingViewSet(viewsets.ReadOnlyModelViewSet):
             at=serializer.validated_data.get("occurred_at"),
             acting_user=request.user,
         )
-        return Response(CrossingRecordedSerializer(crossing).data, status=status.HTTP_201_CREATED)
+        return Response(recorded_crossing_data(crossing), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=CrossingRequestSerializer,

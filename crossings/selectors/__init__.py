@@ -26,6 +26,7 @@ from crossings.models import (
     WatchlistEntry,
 )
 from crossings.models.travellers import document_number_index, person_index, same_names
+from crossings.selectors.reference import cached_officer_checkpoint, cached_stay_policy_on
 from horgos.choices import Role
 from horgos.encryption import trigram_hashes
 
@@ -36,8 +37,7 @@ def officer_checkpoint(user) -> Checkpoint | None:
     """The checkpoint an officer is assigned to; None for anyone else or an unassigned officer."""
     if not user.is_authenticated or user.role != Role.OFFICER:
         return None
-    assignment = getattr(user, "officer_assignment", None)
-    return assignment.checkpoint if assignment else None
+    return cached_officer_checkpoint(user.pk)
 
 
 def user_may_act_on_lane(user, lane: Lane) -> bool:
@@ -51,7 +51,7 @@ def user_may_act_on_lane(user, lane: Lane) -> bool:
 
 
 def stay_policy_on(day: date) -> StayPolicy:
-    policy = StayPolicy.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    policy = cached_stay_policy_on(day)
     if policy is None:
         raise ValidationError(NO_STAY_POLICY, params={"day": day})
     return policy

@@ -5,12 +5,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from crossings.choices import Direction, Outcome
-from crossings.models import Alert, Checkpoint, Crossing, Lane, Visit
+from crossings.choices import CrossingKind, Direction, Outcome
+from crossings.models import Alert, Checkpoint, Crossing, Lane, Traveller, Visit
 from crossings.selectors import crossing_totals_today, lanes_list, officer_checkpoint, user_may_act_on_lane
+from crossings.selectors.reference import cached_checkpoints, cached_lane, cached_lanes_of
 from horgos.choices import Role
 from horgos.extensions import Panel, exit_panels
 
@@ -31,8 +32,8 @@ def desk_lanes(user) -> QuerySet[Lane]:
 
 
 def desk_lane(user, lane_id: int | None) -> Lane | None:
-    """The lane the user chose for their session, while they may still act on it."""
-    lane = desk_lanes(user).filter(pk=lane_id).first()
+    """The lane the user chose for their session, while they may still act on it (from the cached reference data)."""
+    lane = cached_lane(lane_id) if isinstance(lane_id, int) else None
     return lane if lane and user_may_act_on_lane(user, lane) else None
 
 
@@ -66,7 +67,7 @@ def crossing_exit_panels(crossing: Crossing) -> list[Panel]:
 def live_panel(user, lane: Lane | None) -> dict:
     """The live panel of the lane's checkpoint (else the officer's own, else the first): counts and open alerts.
     The counts come through a short cache; the lanes' state and the open alerts are read each time."""
-    checkpoint = lane.checkpoint if lane else officer_checkpoint(user) or Checkpoint.objects.order_by("code").first()
+    checkpoint = lane.checkpoint if lane else officer_checkpoint(user) or next(iter(cached_checkpoints()), None)
     if checkpoint is None:
         return {"panel_checkpoint": None}
     counts = live_counts(checkpoint)
@@ -80,7 +81,7 @@ def live_panel(user, lane: Lane | None) -> dict:
                 "is_open": lane.is_open,
                 **counts["recent_by_lane"].get(lane.pk, {"admitted": 0, "refused": 0}),
             }
-            for lane in Lane.objects.filter(checkpoint=checkpoint).order_by("direction", "code")
+            for lane in cached_lanes_of(checkpoint.pk)
         ],
         "recent_minutes": RECENT_MINUTES,
         "inside": counts["inside"],
@@ -130,9 +131,13 @@ def forget_live_counts(checkpoint_id: int) -> None:
 def recent_crossings_by_lane(*, checkpoint: Checkpoint, now: datetime | None = None) -> dict[int, dict[str, int]]:
     """The admitted and refused crossings of the last 15 minutes (counted ones) by lane id, for the lanes with any."""
     since = (now or timezone.now()) - timedelta(minutes=RECENT_MINUTES)
+    # By the checkpoint's lane ids (no join to lanes) and with the reversal looked up per recent row (NOT EXISTS): the
+    # plan reads the last minutes by the (lane, occurred_at) index, however long the history is.
+    lane_ids = [lane.pk for lane in cached_lanes_of(checkpoint.pk)]
+    reversed_ = Crossing.objects.filter(corrects=OuterRef("pk"))
     rows = (
-        Crossing.objects.counted()
-        .filter(lane__checkpoint=checkpoint, occurred_at__gte=since)
+        Crossing.objects.filter(kind=CrossingKind.RECORD, lane_id__in=lane_ids, occurred_at__gte=since)
+        .exclude(Exists(reversed_))
         .values("lane_id")
         .annotate(
             admitted=Count("id", filter=Q(outcome=Outcome.ADMITTED)),
@@ -145,16 +150,22 @@ def recent_crossings_by_lane(*, checkpoint: Checkpoint, now: datetime | None = N
 
 def inside_now_by_nationality() -> dict[str, list[dict]]:
     """People inside the zone now, by checkpoint of entry and nationality, most numerous first."""
+    # Each open visit's nationality by its traveller's primary key (a correlated subquery): the plan reads the people
+    # inside, never the whole (ever-growing) table of travellers, as a join hashing every traveller would.
+    nationality = Traveller.objects.filter(pk=OuterRef("traveller_id")).values("nationality")[:1]
     rows = (
         Visit.objects.open()
-        .values("checkpoint__code", "traveller__nationality")
+        .annotate(nationality=Subquery(nationality))
+        .values("checkpoint_id", "nationality")
         .annotate(people=Count("id"))
-        .order_by("checkpoint__code", "-people", "traveller__nationality")
+        .order_by()
     )
+    codes = {checkpoint.pk: checkpoint.code for checkpoint in cached_checkpoints()}
+    ordered = sorted(rows, key=lambda row: (codes.get(row["checkpoint_id"], ""), -row["people"], row["nationality"]))
     by_checkpoint: dict[str, list[dict]] = {}
-    for row in rows:
-        by_checkpoint.setdefault(row["checkpoint__code"], []).append(
-            {"nationality": row["traveller__nationality"], "people": row["people"]}
+    for row in ordered:
+        by_checkpoint.setdefault(codes.get(row["checkpoint_id"], ""), []).append(
+            {"nationality": row["nationality"], "people": row["people"]}
         )
     return by_checkpoint
 

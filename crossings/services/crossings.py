@@ -6,6 +6,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -172,10 +173,16 @@ def crossing_record_entry(
         raise PermissionDenied(NOT_YOUR_LANE)
     at = _occurred_at(at)
     traveller = Traveller.objects.select_for_update(of=("self",)).get(pk=document.traveller_id)
-    later_exit = traveller.visits.ended_after(at).select_related("checkpoint").order_by("-exited_at").first()
+    # One read for both: the visit that ended after `at` (an entry cannot come before it) and the open one.
+    visits = list(
+        traveller.visits.filter(Q(state=VisitState.OPEN) | Q(state=VisitState.CLOSED, exited_at__gt=at))
+        .select_related("checkpoint")
+        .order_by("-exited_at")
+    )
+    later_exit = next((visit for visit in visits if visit.state == VisitState.CLOSED), None)
     if later_exit is not None:
         raise _out_of_order(ENTRY_BEFORE_LAST_EXIT, moment=later_exit.exited_at, checkpoint=later_exit.checkpoint)
-    open_visit = traveller_open_visit(traveller)
+    open_visit = next((visit for visit in visits if visit.state == VisitState.OPEN), None)
     hit = rules.watchlist_match(traveller, document, at)
     reason = rules.entry_refusal(
         lane=lane, traveller=traveller, document=document, at=at, open_visit=open_visit, watchlist_entry=hit
@@ -193,6 +200,8 @@ def crossing_record_entry(
     )
     if hit is not None:
         Alert.objects.create(watchlist_entry=hit, crossing=crossing)
+    else:
+        Crossing.alert.related.set_cached_value(crossing, None)  # known: no alert (the answer shows none, unread)
     if outcome == Outcome.ADMITTED:
         already_inside = {"visit_one_open_per_traveller": _already_inside(traveller)}
         with constraint_messages({**already_inside, **HISTORY_ORDER_CONSTRAINTS}), transaction.atomic():
@@ -232,6 +241,7 @@ def crossing_record_exit(
         outcome=Outcome.REFUSED if reason else Outcome.ADMITTED,
         reason=reason,
     )
+    Crossing.alert.related.set_cached_value(crossing, None)  # an exit raises no alert
     if reason:
         crossing.refusal_details = refusal_message(reason, lane=lane, traveller=traveller, open_visit=open_visit)
     else:

@@ -5,20 +5,24 @@ endpoint (method and path). The first complete response (status below 500) is st
 for IDEMPOTENCY_KEY_TTL_HOURS; the same key with a different body gets 422; the same key while the
 first request is still running gets 409; a key longer than 255 characters gets 400.
 
-Nothing is left half-done by a fault:
+Nothing is left half-done by a fault, and a request is ONE transaction:
 
-1. The key is claimed in a short transaction of its own, committed before the view runs, so a
-   concurrent request with the same key finds it (409) and two identical requests at the same moment
-   race on the unique constraint of `IdempotencyKey`, where exactly one wins.
-2. The view runs inside `transaction.atomic()` (the services' own atomic blocks become savepoints),
-   and the response is stored on the claimed row inside that same block: the view's writes and the
-   stored response commit together or not at all.
-3. A view that raises or answers 5xx is rolled back and releases its key, so the client's retry runs
-   again. If the process or the database dies first, the claim stays incomplete: a retry gets 409
-   until the claim is IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS old, then takes it over (a conditional
-   UPDATE, so only one retry does) and runs the view; nothing of the lost attempt was written.
-4. A request that outlived its claim (another took it over) cannot store its response: its writes
-   roll back and it answers 409, so the key still stands for exactly one write.
+1. The claim row is inserted inside the request's transaction (`INSERT ... ON CONFLICT DO NOTHING`),
+   under a transaction-level advisory lock on the key taken in the same statement
+   (`pg_try_advisory_xact_lock`): a concurrent request with the same key fails to take the lock and
+   is told at once that the first still runs (409); once the first has committed, the same key
+   finds the completed row and replays it. Two identical requests at the same moment: exactly one
+   takes the lock.
+2. The view runs inside that transaction (the services' own atomic blocks become savepoints), and
+   the response is stored on the claimed row before it commits: the claim, the view's writes and
+   the stored response commit together or not at all.
+3. A view that raises or answers 5xx is rolled back, its claim with it, so the client's retry runs
+   again; so is a request whose process or database dies (PostgreSQL rolls the transaction back
+   and frees the lock): nothing of the lost attempt, claim included, was written.
+4. A committed claim without a response (left by an earlier version, which committed claims on
+   their own) answers 409 until IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS old, then a retry takes it over
+   (a conditional UPDATE). A request whose claim was taken over cannot store its response: its
+   writes roll back and it answers 409, so the key still stands for exactly one write.
 
 Expired records are deleted by the beat task `horgos.tasks.purge_expired_idempotency_keys`, not by
 requests; a request that meets one before the purge simply claims the key afresh.
@@ -27,11 +31,10 @@ requests; a request that meets one before the purge simply claims the key afresh
 import functools
 import hashlib
 import json
-import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +43,6 @@ from rest_framework.response import Response
 
 from horgos.api.exceptions import IdempotencyKeyInUse, IdempotencyKeyInvalid, IdempotencyKeyReused
 from horgos.models import IdempotencyKey, User
-
-logger = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -59,21 +60,50 @@ def request_fingerprint(data) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+# One statement claims a key: a transaction-level advisory lock on the key (so a concurrent request with the same
+# key is told at once that the first still runs, instead of waiting for it), and, when the lock is ours, the claim
+# row inserted unless one is already there.
+CLAIM_SQL = """
+WITH key_lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(%s) AS locked),
+claim AS (
+    INSERT INTO horgos_idempotencykey (user_id, endpoint, key, request_fingerprint, created_at)
+    SELECT %s, %s, %s, %s, %s FROM key_lock WHERE locked
+    ON CONFLICT (user_id, endpoint, key) DO NOTHING
+    RETURNING id
+)
+SELECT key_lock.locked, claim.id FROM key_lock LEFT JOIN claim ON TRUE
+"""
+
+
+def _lock_key(user_id: int, endpoint: str, key: str) -> int:
+    """The advisory lock's key (a signed 64-bit number) of one user's key at one endpoint."""
+    digest = hashlib.blake2b(f"{user_id}\0{endpoint}\0{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 def idempotency_claim(*, user: User, endpoint: str, key: str, fingerprint: str) -> IdempotencyKey:
     """Claim `key` for a new request, or return the completed record whose response is to be replayed.
 
-    A claimed record comes back incomplete, its `created_at` the moment of this claim (the token that
-    `idempotency_complete` and `idempotency_release` check). Raises IdempotencyKeyReused (another body)
-    or IdempotencyKeyInUse (the first request is still running, or its claim is not yet abandoned).
+    Call it inside the request's transaction (`idempotent` does): the claim is a row that only commits with the
+    view's writes and its stored response, and the key's advisory lock, held until then, tells a concurrent request
+    with the same key that this one still runs. A claimed record comes back incomplete, its `created_at` the moment
+    of this claim (the token that `idempotency_complete` checks). Raises IdempotencyKeyReused (another body) or
+    IdempotencyKeyInUse (the first request is still running, or an incomplete claim it left is not yet abandoned).
     """
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            return IdempotencyKey.objects.create(user=user, endpoint=endpoint, key=key, request_fingerprint=fingerprint)
-    except IntegrityError:
-        existing = IdempotencyKey.objects.filter(user=user, endpoint=endpoint, key=key).first()
+    with connection.cursor() as cursor:
+        cursor.execute(CLAIM_SQL, [_lock_key(user.pk, endpoint, key), user.pk, endpoint, key, fingerprint, now])
+        locked, claimed_id = cursor.fetchone()
+    if not locked:
+        # Another request with this key holds its lock: it is running now.
+        raise IdempotencyKeyInUse(KEY_IN_USE)
+    if claimed_id is not None:
+        return IdempotencyKey(
+            pk=claimed_id, user=user, endpoint=endpoint, key=key, request_fingerprint=fingerprint, created_at=now
+        )
+    existing = IdempotencyKey.objects.filter(user=user, endpoint=endpoint, key=key).first()
     if existing is None:
-        # The first request failed and released the key between our insert and this read.
+        # The record went (purged) between the insert and this read: the retry claims it afresh.
         raise IdempotencyKeyInUse(KEY_IN_USE)
     expired_before = now - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
     if existing.created_at < expired_before:
@@ -85,8 +115,8 @@ def idempotency_claim(*, user: User, endpoint: str, key: str, fingerprint: str) 
         return existing
     abandoned_before = now - timedelta(seconds=settings.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS)
     if existing.created_at < abandoned_before:
-        # The claiming request died (process or database lost) before it finished; its writes were
-        # rolled back with it, so this retry may run the view.
+        # A committed claim without a response (left by an earlier version that committed claims on their own, or
+        # written by hand): after the timeout this retry may run the view.
         return _take_over(existing, now, fingerprint, created_at__lt=abandoned_before, response_status__isnull=True)
     raise IdempotencyKeyInUse(KEY_IN_USE)
 
@@ -99,7 +129,13 @@ def _take_over(record: IdempotencyKey, now: datetime, fingerprint: str, **still)
     )
     if not taken:
         raise IdempotencyKeyInUse(KEY_IN_USE)
-    return IdempotencyKey.objects.get(pk=record.pk)
+    record.request_fingerprint, record.created_at, record.response_status, record.response_body = (
+        fingerprint,
+        now,
+        None,
+        None,
+    )
+    return record
 
 
 def idempotency_complete(*, record: IdempotencyKey, response: Response) -> None:
@@ -116,20 +152,6 @@ def idempotency_complete(*, record: IdempotencyKey, response: Response) -> None:
         raise IdempotencyKeyInUse(KEY_IN_USE)
 
 
-def idempotency_release(*, record: IdempotencyKey) -> None:
-    """Free the key of a request that wrote nothing, unless another request has taken it over since."""
-    IdempotencyKey.objects.filter(pk=record.pk, created_at=record.created_at, response_status__isnull=True).delete()
-
-
-def _release_after_failure(record: IdempotencyKey) -> None:
-    try:
-        idempotency_release(record=record)
-    except DatabaseError:
-        # The database is gone: the claim stays incomplete and a retry takes it over after the claim
-        # timeout. The original error is the one to report, so this one is only logged.
-        logger.warning("Idempotency-Key claim %s could not be released", record.pk, exc_info=True)
-
-
 def idempotent(view_method):
     """Make a DRF view method honour the Idempotency-Key header (see the module docstring)."""
 
@@ -140,27 +162,21 @@ def idempotent(view_method):
             return view_method(self, request, *args, **kwargs)
         if not key.strip() or len(key) > MAX_KEY_LENGTH:
             raise IdempotencyKeyInvalid(KEY_INVALID)
-        record = idempotency_claim(
-            user=request.user,
-            endpoint=f"{request.method} {request.path}"[:255],
-            key=key,
-            fingerprint=request_fingerprint(request.data),
-        )
-        if record.is_complete:
-            return Response(record.response_body, status=record.response_status, headers={REPLAYED_HEADER: "true"})
-        try:
-            with transaction.atomic():
-                response = view_method(self, request, *args, **kwargs)
-                if response.status_code >= 500:
-                    # An error answer is not replayed: undo what the view wrote, so the retry starts clean.
-                    transaction.set_rollback(True)
-                else:
-                    idempotency_complete(record=record, response=response)
-        except BaseException:
-            _release_after_failure(record)
-            raise
-        if response.status_code >= 500:
-            _release_after_failure(record)
+        fingerprint = request_fingerprint(request.data)
+        # One transaction: the claim, the view's writes and the stored response commit together or not at all (a
+        # view that raises or answers 5xx leaves no claim behind, so the client's retry runs again).
+        with transaction.atomic():
+            record = idempotency_claim(
+                user=request.user, endpoint=f"{request.method} {request.path}"[:255], key=key, fingerprint=fingerprint
+            )
+            if record.is_complete:
+                return Response(record.response_body, status=record.response_status, headers={REPLAYED_HEADER: "true"})
+            response = view_method(self, request, *args, **kwargs)
+            if response.status_code >= 500:
+                # An error answer is not replayed: undo what the view wrote, the claim with it.
+                transaction.set_rollback(True)
+            else:
+                idempotency_complete(record=record, response=response)
         return response
 
     return wrapper

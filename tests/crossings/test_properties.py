@@ -21,6 +21,7 @@ from crossings.choices import DocumentType, StayStatus, VisitState
 from crossings.models import Checkpoint, StayPolicy, TravelDocument, Visit
 from crossings.models.travellers import document_number_index, normalise_document_number
 from crossings.selectors import document_find
+from crossings.selectors.reference import reference_data_changed
 from crossings.services.crossings import crossing_record_entry, must_leave_by
 from crossings.services.travellers import traveller_add_document
 from tests.crossings.conftest import beijing
@@ -58,8 +59,10 @@ def test_must_leave_by_ends_the_local_day_limit_minus_one_after_the_entry_day(zo
     checkpoint = _checkpoint(code)
     with transaction.atomic():
         StayPolicy.objects.update(max_stay_days=limit)
+        reference_data_changed()  # a queryset update sends no signal: say the cached reference data changed
         leave_by = must_leave_by(checkpoint=checkpoint, entered_at=entered_at)
         transaction.set_rollback(True)
+    reference_data_changed()  # and changed back
     local_leave_by = checkpoint.local(leave_by)
     # The end of the local day entry day + limit − 1 (the entry day counts as day 1) ...
     assert local_leave_by.date() == checkpoint.local_date(entered_at) + timedelta(days=limit - 1)

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crossings.models import Checkpoint, Traveller
+from crossings.models import Traveller
+from crossings.selectors.reference import cached_checkpoint_by_code
 from trade import rules
 from trade.models import AllowanceLedger, AllowancePolicy, ExchangeRate
 from trade.rules import ZERO, AllowanceUse
@@ -39,7 +40,7 @@ def exchange_rate_for(policy: AllowancePolicy, *, day: date) -> ExchangeRate | N
 def allowance_use(*, traveller: Traveller, side: str, at: datetime | None = None) -> AllowanceUse:
     """What `traveller` has used of `side`'s allowance in the period `at` falls in (in the zone of that side's
     checkpoint), what remains, and the duty due on any excess."""
-    local_day = Checkpoint.objects.get(code=side).local_date(at or timezone.now())
+    local_day = cached_checkpoint_by_code(side).local_date(at or timezone.now())
     policy = allowance_policy_on(side=side, day=local_day)
     start = rules.period_start(policy.period, local_day)
     ledger = (

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from crossings.choices import CheckpointCode, Direction, DocumentType, LaneGroup
 from crossings.models import AcceptedDocument, Checkpoint, Closure, Lane, OpeningHours, StayPolicy
+from crossings.selectors.reference import reference_data_changed
 
 CLOSURES_FILE = Path(__file__).resolve().parents[2] / "data" / "closures.csv"
 
@@ -85,6 +86,7 @@ class Command(BaseCommand):
                 )
         StayPolicy.objects.get_or_create(effective_from=STAY_POLICY["effective_from"], defaults=STAY_POLICY)
         added = self._closures(checkpoints)
+        reference_data_changed()  # the accepted documents were bulk-created (no signal)
         self.stdout.write(self.style.SUCCESS(f"reference data present; {added} closures added"))
 
     def _lanes(self, checkpoint: Checkpoint, counts: dict[str, int]) -> None:
