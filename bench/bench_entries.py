@@ -36,7 +36,7 @@ from bench.harness import report  # noqa: E402
 from bench.scratch import scratch_database  # noqa: E402
 from scripts.dev import deploy_env  # noqa: E402
 
-TRAVELLERS = int(os.environ.get("BENCH_ENTRY_TRAVELLERS", "1200"))
+TRAVELLERS = int(os.environ.get("BENCH_ENTRY_TRAVELLERS", "400"))
 CLIENTS = int(os.environ.get("BENCH_ENTRY_CLIENTS", "8"))
 WORKERS = int(os.environ.get("BENCH_ENTRY_WORKERS", "3"))
 ROUNDS = int(os.environ.get("BENCH_ENTRY_ROUNDS", "2"))
