@@ -189,6 +189,8 @@ def test_the_catalogue_page_reads_a_fixed_number_of_queries(market, anonymous, d
     assert len(many) == len(one)
     with django_assert_max_num_queries(5):  # chapters, figures, count, one page of rows
         anonymous.get(url("catalogue"), {"q": "tea", "page": 2})
+    with django_assert_max_num_queries(5):  # the same with one Chinese character (the grams index)
+        assert anonymous.get(url("catalogue"), {"q": "茶"}).status_code == 200
 
 
 # --- one listing -------------------------------------------------------------------------------------
