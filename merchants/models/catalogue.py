@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q, Value
@@ -38,8 +38,8 @@ FEW_LEFT = 5
 
 def catalogue_search_vector() -> SearchVector:
     """Titles and descriptions in every language, as written (the `simple` configuration) but folded
-    (`horgos.search.Fold`: ё→е, Kazakh letters to those typed without them): the same expression builds the GIN
-    index and answers the catalogue's word queries, which are folded the same way."""
+    (`horgos.search.Fold`: ё→е, Kazakh letters to those typed without them): stored as `Listing.search_vector`,
+    GIN-indexed, it answers the catalogue's word queries, which are folded the same way."""
     return SearchVector(*(Fold(field) for field in (*TITLE_FIELDS, *DESCRIPTION_FIELDS)), config="simple")
 
 
@@ -108,15 +108,15 @@ class ListingQuerySet(StateCountsQuerySet):
         if not words:
             return self
         folded_words = Fold(Value(words))
-        by_words = Q(search=SearchQuery(folded_words, config="simple", search_type="websearch"))
+        by_words = Q(search_vector=SearchQuery(folded_words, config="simple", search_type="websearch"))
         if is_short_cjk_query(words):  # folding and capitals leave CJK characters as they are
-            return self.alias(search=catalogue_search_vector()).filter(by_words | Q(title_cjk_grams__contains=[words]))
+            return self.filter(by_words | Q(title_cjk_grams__contains=[words]))
         titles = {f"folded_{field}": folded_title(field) for field in TITLE_FIELDS}
         in_titles = Q()
         for name in titles:
             in_titles |= Q(**{f"{name}__contains": Upper(folded_words)})
         # alias, not annotate: the texts are compared, never read back (each row would compute them again).
-        return self.alias(search=catalogue_search_vector(), **titles).filter(by_words | in_titles)
+        return self.alias(**titles).filter(by_words | in_titles)
 
     def sorted_by(self, sort: str) -> "ListingQuerySet":
         """In a `CatalogueSort` order; the name is the title a visitor reads (`Listing.title`: their language's,
@@ -172,6 +172,14 @@ class Listing(models.Model):
         blank=True,
         related_name="listings",
     )
+    # What word queries match (`catalogue_search_vector`), kept by PostgreSQL on every write: a row the indexes
+    # found is checked against the stored vector, never by folding and splitting eight texts again.
+    search_vector = models.GeneratedField(
+        expression=catalogue_search_vector(),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        verbose_name=_("search words"),
+    )
     # The CJK characters and pairs of characters of every title (`horgos.search.CjkGrams`), kept by PostgreSQL
     # itself on every write: GIN-indexed, it answers one- and two-character Chinese queries (`matching`).
     title_cjk_grams = models.GeneratedField(
@@ -216,7 +224,7 @@ class Listing(models.Model):
             models.Index(fields=["origin_country", "state"], name="listing_origin_idx"),
             models.Index(fields=["hs_code"], name="listing_hs_code_idx"),
             models.Index(fields=["price"], name="listing_price_idx"),
-            GinIndex(catalogue_search_vector(), name="listing_search_idx"),
+            GinIndex(fields=["search_vector"], name="listing_search_idx"),
             # Substring search on titles runs on trigrams: Chinese has no spaces between words, and a
             # partial word ("сапог") should find its longer forms. One index per title, so the OR of
             # the four becomes a bitmap OR of index scans, not a scan of every listing.
