@@ -135,13 +135,15 @@ def measure() -> dict:
             "p95": statistics.quantiles(timings, n=20)[18],
             "status": response.status_code,
         }
+        print(f"  {name:<40} p95 {results[name]['p95']:7.1f} ms", file=sys.stderr, flush=True)
     return results
 
 
 def measured_in_child(url: str) -> dict:
     environment = {**os.environ, "DATABASE_URL": url}
+    print(f"pages: measuring {REQUESTS} requests each against {url.rsplit('/', 1)[-1]}", flush=True)
     output = subprocess.run(
-        [sys.executable, __file__, "--measure"], env=environment, check=True, capture_output=True, text=True
+        [sys.executable, __file__, "--measure"], env=environment, check=True, stdout=subprocess.PIPE, text=True
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
