@@ -297,15 +297,27 @@ def figures_as_data(overview: dict) -> dict:
     }
 
 
-PUBLIC_FIGURES_SECONDS = 10 * 60
+# The public figures change when the statistics do: the nightly run (and a rebuild, and an import of historical
+# totals) refreshes them at its end (`public_figures_refresh`), so a page or API request reads one cache key and
+# no table. They are kept a little over a day, so a late night run never leaves a gap.
+PUBLIC_FIGURES_KEY = "public-figures"
+PUBLIC_FIGURES_SECONDS = 26 * 60 * 60
+
+
+def public_figures_refresh() -> dict | None:
+    """Compute the public figures as of the last filled day (None before the first night's statistics) and put
+    them in the cache for the pages and the API to read."""
+    as_of = last_filled_day()
+    numbers = public_figures(as_of) if as_of is not None else None
+    cache.set(PUBLIC_FIGURES_KEY, {"numbers": numbers}, PUBLIC_FIGURES_SECONDS)
+    return numbers
 
 
 def cached_public_figures() -> dict | None:
-    """The public figures as of the last filled day, from the cache when there (they change once a night; a cache
-    out of reach means they are computed, never an error). None before the first night's statistics."""
-    as_of = last_filled_day()
-    if as_of is None:
-        return None
-    return cache.get_or_set(
-        f"public-figures:{as_of.isoformat()}", lambda: public_figures(as_of), PUBLIC_FIGURES_SECONDS
-    )
+    """The public figures as the last statistics run left them in the cache; computed (and cached) when the cache
+    has none (a cache out of reach means they are computed, never an error). None before the first night's
+    statistics."""
+    cached = cache.get(PUBLIC_FIGURES_KEY)
+    if cached is None:
+        return public_figures_refresh()
+    return cached["numbers"]

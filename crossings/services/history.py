@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crossings.choices import CheckpointCode, Direction
 from crossings.models import HistoricalMonthlyTotal
+from crossings.selectors.figures import public_figures_refresh
 from horgos.audit import audit_record_many, changes_between
 from horgos.choices import AuditAction, Role
 from horgos.models import User
@@ -273,4 +274,6 @@ def historical_totals_import(*, content: bytes, filename: str, acting_user: User
             changes = {"file": filename, "replaced": earlier is not None, **changes_between(earlier_counts, counts)}
             audited.append((total, changes))
         audit_record_many(actor=acting_user, action=AuditAction.HISTORICAL_TOTALS_IMPORT, targets=audited)
+        # Months before go-live count in this year's and last year's public figures.
+        transaction.on_commit(public_figures_refresh)
     return report

@@ -30,6 +30,7 @@ from crossings.models import (
     Visit,
     YearlyTravellerSeen,
 )
+from crossings.selectors.figures import public_figures_refresh
 from horgos.statistics import advance_fill_state, days_between, days_to_fill, lock_until_commit
 
 # The advisory lock's first key: "statistics" as a number (any constant; only these runs take it).
@@ -221,6 +222,7 @@ def statistics_fill(*, now: datetime | None = None, progress: Callable[[Checkpoi
             filled += 1
             if progress is not None:
                 progress(checkpoint, day)
+    public_figures_refresh()
     return filled
 
 
@@ -233,6 +235,7 @@ def statistics_rebuild(*, first: date, last: date, progress: Callable[[Checkpoin
             days += 1
             if progress is not None:
                 progress(checkpoint, day)
+    public_figures_refresh()
     return days
 
 

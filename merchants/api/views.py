@@ -22,7 +22,7 @@ from merchants.api.serializers import (
 from merchants.filtersets import CatalogueFilterSet, ListingFilterSet, MerchantFilterSet, ShopFilterSet
 from merchants.models import Listing, Merchant, Shop
 from merchants.selectors import merchant_of
-from merchants.selectors.catalogue import catalogue_figures, catalogue_listings
+from merchants.selectors.catalogue import cached_catalogue_figures, catalogue_listings
 from merchants.services import listings as listing_services
 from merchants.services import registry as registry_services
 
@@ -203,4 +203,4 @@ class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=CatalogueFiguresSerializer)
     @action(detail=False, methods=["get"])
     def figures(self, request):
-        return Response(CatalogueFiguresSerializer(catalogue_figures()).data)
+        return Response(CatalogueFiguresSerializer(cached_catalogue_figures()).data)

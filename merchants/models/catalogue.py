@@ -1,7 +1,8 @@
 """What merchants sell: listings, classified by the Harmonized System (HS 2022) reference data."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q, Value
@@ -10,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from horgos.search import Fold
+from horgos.search import CjkGrams, Fold, is_short_cjk_query
 from merchants.choices import CatalogueSort, ListingState, MerchantState, ShopState, StockLevel
 from merchants.models.registry import Merchant, Shop, StateCountsQuerySet
 
@@ -37,8 +38,8 @@ FEW_LEFT = 5
 
 def catalogue_search_vector() -> SearchVector:
     """Titles and descriptions in every language, as written (the `simple` configuration) but folded
-    (`horgos.search.Fold`: ё→е, Kazakh letters to those typed without them): the same expression builds the GIN
-    index and answers the catalogue's word queries, which are folded the same way."""
+    (`horgos.search.Fold`: ё→е, Kazakh letters to those typed without them): stored as `Listing.search_vector`,
+    GIN-indexed, it answers the catalogue's word queries, which are folded the same way."""
     return SearchVector(*(Fold(field) for field in (*TITLE_FIELDS, *DESCRIPTION_FIELDS)), config="simple")
 
 
@@ -101,17 +102,21 @@ class ListingQuerySet(StateCountsQuerySet):
     def matching(self, words: str) -> "ListingQuerySet":
         """Listings whose titles or descriptions, in any language as written (full-text, `simple`), match the
         words; text without spaces between words (Chinese) also matches inside titles (trigram-indexed). Text and
-        words are folded alike ("мед" finds "мёд", "кант" finds "қант")."""
+        words are folded alike ("мед" finds "мёд", "кант" finds "қант"). One or two Chinese characters, too short
+        for trigrams, are looked up among the titles' CJK grams instead: the same rows, through an index."""
         words = words.strip()
         if not words:
             return self
         folded_words = Fold(Value(words))
+        by_words = Q(search_vector=SearchQuery(folded_words, config="simple", search_type="websearch"))
+        if is_short_cjk_query(words):  # folding and capitals leave CJK characters as they are
+            return self.filter(by_words | Q(title_cjk_grams__contains=[words]))
         titles = {f"folded_{field}": folded_title(field) for field in TITLE_FIELDS}
         in_titles = Q()
         for name in titles:
             in_titles |= Q(**{f"{name}__contains": Upper(folded_words)})
-        by_words = Q(search=SearchQuery(folded_words, config="simple", search_type="websearch"))
-        return self.annotate(search=catalogue_search_vector(), **titles).filter(by_words | in_titles)
+        # alias, not annotate: the texts are compared, never read back (each row would compute them again).
+        return self.alias(**titles).filter(by_words | in_titles)
 
     def sorted_by(self, sort: str) -> "ListingQuerySet":
         """In a `CatalogueSort` order; the name is the title a visitor reads (`Listing.title`: their language's,
@@ -167,6 +172,22 @@ class Listing(models.Model):
         blank=True,
         related_name="listings",
     )
+    # What word queries match (`catalogue_search_vector`), kept by PostgreSQL on every write: a row the indexes
+    # found is checked against the stored vector, never by folding and splitting eight texts again.
+    search_vector = models.GeneratedField(
+        expression=catalogue_search_vector(),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        verbose_name=_("search words"),
+    )
+    # The CJK characters and pairs of characters of every title (`horgos.search.CjkGrams`), kept by PostgreSQL
+    # itself on every write: GIN-indexed, it answers one- and two-character Chinese queries (`matching`).
+    title_cjk_grams = models.GeneratedField(
+        expression=CjkGrams(*TITLE_FIELDS),
+        output_field=ArrayField(models.TextField()),
+        db_persist=True,
+        verbose_name=_("CJK characters of the titles"),
+    )
     rejection_reason = models.CharField(_("rejection reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -203,7 +224,7 @@ class Listing(models.Model):
             models.Index(fields=["origin_country", "state"], name="listing_origin_idx"),
             models.Index(fields=["hs_code"], name="listing_hs_code_idx"),
             models.Index(fields=["price"], name="listing_price_idx"),
-            GinIndex(catalogue_search_vector(), name="listing_search_idx"),
+            GinIndex(fields=["search_vector"], name="listing_search_idx"),
             # Substring search on titles runs on trigrams: Chinese has no spaces between words, and a
             # partial word ("сапог") should find its longer forms. One index per title, so the OR of
             # the four becomes a bitmap OR of index scans, not a scan of every listing.
@@ -211,6 +232,8 @@ class Listing(models.Model):
             GinIndex(OpClass(folded_title("title_en"), name="gin_trgm_ops"), name="listing_title_en_trgm_idx"),
             GinIndex(OpClass(folded_title("title_kk"), name="gin_trgm_ops"), name="listing_title_kk_trgm_idx"),
             GinIndex(OpClass(folded_title("title_ru"), name="gin_trgm_ops"), name="listing_title_ru_trgm_idx"),
+            # One and two Chinese characters: trigrams cannot index them (horgos.search.CjkGrams).
+            GinIndex(fields=["title_cjk_grams"], name="listing_title_cjk_grams_idx"),
         ]
 
     def __str__(self) -> str:

@@ -142,6 +142,24 @@ def test_inside_excludes_people_who_left(signed_in, zone, inside, at):
     assert sorted(family_names(response)) == ["Schmidt", "Wang"]
 
 
+def test_the_inside_list_costs_the_same_queries_whatever_its_rows(signed_in, zone, inside, at):
+    # Given the list read with everyone inside (three rows)
+    path = "/crossings/inside/"
+    client = signed_in(zone.cn_officer)
+    client.get(path)  # the session and the officer's assignment read once
+    with CaptureQueriesContext(connection) as all_inside:
+        assert client.get(path).status_code == 200
+    # When one of them leaves and the list is read again
+    at(beijing(2026, 5, 12, 16, 0))
+    leave(zone, inside["abenova"])
+    client = signed_in(zone.cn_officer)  # signed in again at the later time
+    client.get(path)
+    with CaptureQueriesContext(connection) as fewer:
+        assert len(family_names(client.get(path))) == 2
+    # Then no query is made per row (names, nationalities, checkpoints come joined in)
+    assert len(fewer) == len(all_inside)
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [

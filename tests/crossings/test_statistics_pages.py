@@ -86,3 +86,40 @@ def test_the_figures_api_is_scoped_like_the_page(filled, api_client_for):
 def test_before_the_first_run_the_pages_say_so(zone, client, administrator_client):
     assert "first night's statistics" in client.get("/crossings/traffic/").content.decode()
     assert "first run has not happened" in administrator_client.get("/crossings/statistics/").content.decode()
+
+
+def test_the_public_figures_come_from_the_cache_the_nightly_run_refreshed(filled, client):
+    # Given the nightly run has filled the statistics (the fixture) and left the figures in the cache
+    expected = figures.public_figures(END)
+    # When anyone reads the public page and the public API
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/crossings/traffic/")
+        body = APIClient().get("/api/v1/figures/public/").json()
+    # Then the figures are the run's, read without a statistics table
+    assert page.status_code == 200 and body == expected
+    tables = ("crossings_dailycrossingcount", "crossings_statisticsfillstate", "crossings_historicalmonthlytotal")
+    assert not [query["sql"] for query in queries if any(table in query["sql"] for table in tables)]
+
+
+def test_the_next_nightly_run_replaces_the_cached_public_figures(filled, client):
+    # Given the figures cached as of the last filled day
+    before = APIClient().get("/api/v1/figures/public/").json()
+    assert before["as_of"] == END.isoformat()
+    # When the next night fills one more day (with no crossings)
+    statistics_fill(now=datetime(2026, 5, 2, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    # Then the public figures are as of that day at once, not after the cache expires
+    after = APIClient().get("/api/v1/figures/public/").json()
+    assert after["as_of"] == "2026-05-01"
+    assert after == figures.public_figures(date(2026, 5, 1))
+
+
+def test_an_empty_cache_means_the_public_figures_are_computed(filled, client):
+    # Given a cache emptied (restarted Redis)
+    from django.core.cache import cache
+
+    cache.clear()
+    # When the public API is read
+    body = APIClient().get("/api/v1/figures/public/").json()
+    # Then the figures are computed, and kept for the next request
+    assert body == figures.public_figures(END)
+    assert cache.get(figures.PUBLIC_FIGURES_KEY) == {"numbers": body}

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -184,11 +185,26 @@ def test_the_catalogue_page_reads_a_fixed_number_of_queries(market, anonymous, d
     other_shop = ShopFactory(merchant=market.b)
     for number in range(30):
         ListingFactory(shop=other_shop if number % 2 else market.shop_a, state=APPROVED, origin_country="KZ")
+    cache.clear()  # both requests count the figures
     with CaptureQueriesContext(connection) as many:
         assert len(card_links(html(anonymous.get(url("catalogue"))))) == 24
     assert len(many) == len(one)
     with django_assert_max_num_queries(5):  # chapters, figures, count, one page of rows
         anonymous.get(url("catalogue"), {"q": "tea", "page": 2})
+    with django_assert_max_num_queries(5):  # the same with one Chinese character (the grams index)
+        assert anonymous.get(url("catalogue"), {"q": "茶"}).status_code == 200
+
+
+def test_the_catalogue_figures_are_counted_once_a_minute(market, anonymous):
+    # Given a catalogue page read once (its figures counted)
+    ListingFactory(shop=market.shop_a, state=APPROVED)
+    assert "<strong>1</strong> product" in html(anonymous.get(url("catalogue")))
+    # When the page is read again
+    with CaptureQueriesContext(connection) as queries:
+        page = html(anonymous.get(url("catalogue")))
+    # Then the figures come from the cache: no query counts distinct shops
+    assert "<strong>1</strong> product" in page
+    assert not [query["sql"] for query in queries if "COUNT(DISTINCT" in query["sql"]]
 
 
 # --- one listing -------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from horgos.search import FOLDED_FROM, FOLDED_TO, fold
+from horgos.search import FOLDED_FROM, FOLDED_TO, cjk_grams, fold, is_short_cjk_query
 from merchants.choices import ListingState
 from merchants.models import Listing
 from tests.merchants.factories import ListingFactory
@@ -113,3 +113,63 @@ def test_name_order_follows_the_visitors_language(signed_in, honey_and_sugar):
 
 def test_an_unknown_sort_is_refused_by_the_api(api_client, honey_and_sugar):
     assert api_client.get("/api/v1/catalogue/", {"sort": "cheapest"}).status_code == 400
+
+
+@pytest.fixture
+def teas(market):
+    return {
+        "green": ListingFactory(shop=market.shop_a, state=APPROVED, title_en="", title_zh_hans="优质绿茶"),
+        "black": ListingFactory(shop=market.shop_a, state=APPROVED, title_en="Black tea", title_kk="红茶 қара шай"),
+        "honey": ListingFactory(shop=market.shop_a, state=APPROVED, title_en="", title_zh_hans="蜂蜜"),
+        # "绿" ends one title and "茶" starts the next: not "绿茶"
+        "apart": ListingFactory(shop=market.shop_a, state=APPROVED, title_en="Tea 绿", title_ru="茶 чай"),
+        # the words alone in a description: a full-text match
+        "described": ListingFactory(shop=market.shop_a, state=APPROVED, title_en="Cup", description_zh_hans="绿茶 杯"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("茶", {"green", "black", "apart"}),
+        ("绿茶", {"green", "described"}),
+        ("红茶", {"black"}),
+        ("蜂", {"honey"}),
+        ("质绿", {"green"}),
+        ("优质绿", {"green"}),  # three characters: trigrams, as before
+        ("茶杯", set()),
+    ],
+)
+def test_one_and_two_chinese_characters_find_what_a_substring_match_finds(teas, typed, expected):
+    # When a visitor searches for one or two Chinese characters
+    found = {name for name, listing in teas.items() if Listing.objects.matching(typed).filter(pk=listing.pk).exists()}
+    # Then the listings whose titles hold them side by side (or whose description has them as a word) are found
+    assert found == expected
+
+
+def test_the_titles_cjk_grams_are_kept_by_the_database(teas):
+    # Given a listing whose Chinese title is changed
+    listing = teas["honey"]
+    Listing.objects.filter(pk=listing.pk).update(title_zh_hans="蜂蜜 绿茶")
+    listing.refresh_from_db()
+    # Then its grams are those of its titles now, the same as horgos.search.cjk_grams computes
+    assert set(listing.title_cjk_grams) == cjk_grams("蜂蜜 绿茶") == {"蜂", "蜜", "蜂蜜", "绿", "茶", "绿茶"}
+    assert set(teas["apart"].title_cjk_grams) == {"绿", "茶"}  # never a pair across two titles
+    assert Listing.objects.matching("蜂蜜").filter(pk=listing.pk).exists()
+
+
+def test_short_chinese_searches_use_the_grams_index(teas):
+    # Given the planner told to avoid scanning the table when it can
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    # Then a one-character query runs on the grams index, not through every title
+    plan = Listing.objects.matching("茶").explain()
+    assert "listing_title_cjk_grams_idx" in plan
+    assert "trgm" not in plan
+
+
+@pytest.mark.parametrize(
+    ("text", "short"), [("茶", True), ("绿茶", True), ("优质绿", False), ("t茶", False), ("", False), ("ab", False)]
+)
+def test_only_one_or_two_cjk_characters_are_a_short_cjk_query(text, short):
+    assert is_short_cjk_query(text) is short

@@ -39,7 +39,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": filterset.form,
         "page": page,
-        "figures": selectors.catalogue_figures(),
+        "figures": selectors.cached_catalogue_figures(),
         "searching": filterset.is_bound,
     }
     return render_page(request, "merchants/public/catalogue.html", context)

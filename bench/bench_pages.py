@@ -1,0 +1,190 @@
+"""The pages at the zone's scale: p95 of 200 requests each, at a large history against a small one, in one run.
+
+How: in-process, Django's test client through the whole middleware stack, with `horgos.settings.test` (DEBUG off
+as in production, the same middleware, Redis cache and PostgreSQL; only password hashing, static file storage and
+HTTPS redirects differ, none of which a page request touches). One child process per database, so that each has
+its own settings; the parent compares.
+
+Databases: BENCH_DATABASE_URL_LARGE and BENCH_DATABASE_URL_SMALL (the benchmark databases `make bench` builds);
+without them, two scratch databases of modest size are built here (crossings_generate, statistics filled, the
+catalogue's listings) and dropped afterwards.
+
+Pages: the lane desk and its live panel (as an officer), inside the zone, overstays, the statistics page and the
+annual report (as an administrator), the public traffic page, and the catalogue searched with words in four
+languages and one- and two-character Chinese queries (anonymous). Target: p95 < 200 ms, large within 1.5x small.
+"""
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "horgos.settings.test")
+
+from bench.harness import report
+
+REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "200"))
+WARM_UP = 5
+TARGET_MS = 200
+TARGET_RATIO = 1.5
+CATALOGUE_QUERIES = {
+    "Russian word": "сапоги",
+    "Kazakh word": "кілем",
+    "English word": "carpet",
+    "Chinese word (3 characters)": "巧克力",
+    "Chinese, one character": "茶",
+    "Chinese, two characters": "绿茶",
+}
+# Fallback sizes: (travellers, days, daily visits, listings).
+SCRATCH_SIZES = {"large": (20_000, 365, 600, 50_000), "small": (2_000, 60, 150, 10_000)}
+
+
+def pages() -> list[tuple[str, str, str, dict]]:
+    """(name, who, path, query) of every page measured."""
+    rows = [
+        ("lane desk", "officer", "/crossings/desk/", {}),
+        ("live panel", "officer", "/crossings/desk/live/", {}),
+        ("inside the zone", "administrator", "/crossings/inside/", {}),
+        ("overstays", "administrator", "/crossings/overstays/", {}),
+        ("statistics page", "administrator", "/crossings/statistics/", {}),
+        ("annual report page", "administrator", "/crossings/reports/{year}/", {}),
+        ("public traffic page", "anonymous", "/crossings/traffic/", {}),
+    ]
+    rows += [(f"catalogue: {name}", "anonymous", "/catalogue/", {"q": q}) for name, q in CATALOGUE_QUERIES.items()]
+    return rows
+
+
+def build(size: str) -> None:
+    """Modest data in the (scratch) database DATABASE_URL names."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench import bench_catalogue
+    from crossings.services.statistics import statistics_fill
+
+    travellers, days, visits, listings = SCRATCH_SIZES[size]
+    call_command("migrate", verbosity=0)
+    call_command(
+        "crossings_generate",
+        travellers=travellers,
+        days=days,
+        daily_visits=visits,
+        seed=14,
+        verbosity=0,
+    )
+    statistics_fill()
+    bench_catalogue.LISTINGS = listings
+    bench_catalogue.build(random.Random(7))
+
+
+def users():
+    """An administrator and an officer assigned to a checkpoint with a lane chosen, created when missing."""
+    from crossings.models import Checkpoint, Lane, OfficerAssignment
+    from horgos.choices import Role
+    from horgos.models import User
+
+    administrator, _ = User.objects.get_or_create(
+        username="bench.pages.administrator", defaults={"role": Role.ADMINISTRATOR}
+    )
+    officer, _ = User.objects.get_or_create(username="bench.pages.officer", defaults={"role": Role.OFFICER})
+    checkpoint = Checkpoint.objects.order_by("code").first()
+    OfficerAssignment.objects.get_or_create(officer=officer, defaults={"checkpoint": checkpoint})
+    lane = Lane.objects.filter(checkpoint=checkpoint).order_by("pk").first()
+    return administrator, officer, lane
+
+
+def measure() -> dict:
+    """p50 and p95 in ms of every page, against the database DATABASE_URL names."""
+    import django
+
+    django.setup()
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from crossings.selectors.figures import last_filled_day
+
+    setup_test_environment()
+    administrator, officer, lane = users()
+    clients = {"anonymous": Client(), "administrator": Client(), "officer": Client()}
+    clients["administrator"].force_login(administrator)
+    clients["officer"].force_login(officer)
+    if lane is not None:
+        clients["officer"].post("/crossings/desk/lane/", {"lane": lane.pk})
+    last = last_filled_day()
+    year = last.year if last else time.gmtime().tm_year
+    results = {}
+    for name, who, path, query in pages():
+        client, url = clients[who], path.format(year=year)
+        for _ in range(WARM_UP):
+            client.get(url, query)
+        timings = []
+        for _ in range(REQUESTS):
+            started = time.perf_counter()
+            response = client.get(url, query)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code < 400, (name, response.status_code)
+        results[name] = {
+            "p50": statistics.median(timings),
+            "p95": statistics.quantiles(timings, n=20)[18],
+            "status": response.status_code,
+        }
+        print(f"  {name:<40} p95 {results[name]['p95']:7.1f} ms", file=sys.stderr, flush=True)
+    return results
+
+
+def measured_in_child(url: str) -> dict:
+    environment = {**os.environ, "DATABASE_URL": url}
+    print(f"pages: measuring {REQUESTS} requests each against {url.rsplit('/', 1)[-1]}", flush=True)
+    output = subprocess.run(
+        [sys.executable, __file__, "--measure"], env=environment, check=True, stdout=subprocess.PIPE, text=True
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def compare(large: dict, small: dict, label: str) -> None:
+    for name in large:
+        big, little = large[name], small[name]
+        ratio = big["p95"] / little["p95"] if little["p95"] else float("inf")
+        report(
+            measure=f"page: {name}",
+            figures=f"p95 {big['p95']:.0f} ms at {label} (p50 {big['p50']:.0f}) vs {little['p95']:.0f} ms small "
+            f"(p50 {little['p50']:.0f}); {REQUESTS} requests each, in-process test client",
+            ratio=f"{ratio:.2f}x small",
+            target=f"p95 < {TARGET_MS} ms; large within {TARGET_RATIO}x small",
+            met=big["p95"] < TARGET_MS and ratio <= TARGET_RATIO,
+        )
+
+
+def main() -> None:
+    if "--measure" in sys.argv:
+        print(json.dumps(measure()))
+        return
+    if "--build" in sys.argv:
+        build(sys.argv[sys.argv.index("--build") + 1])
+        return
+    large_url = os.environ.get("BENCH_DATABASE_URL_LARGE")
+    small_url = os.environ.get("BENCH_DATABASE_URL_SMALL")
+    if large_url and small_url:
+        compare(measured_in_child(large_url), measured_in_child(small_url), "large")
+        return
+    from bench.scratch import DEFAULT_DATABASE_URL, scratch_database
+
+    measured = {}
+    for size in ("large", "small"):
+        with scratch_database(f"horgos_bench_pages_{size}_{os.getpid()}"):
+            url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+            subprocess.run([sys.executable, __file__, "--build", size], check=True)
+            measured[size] = measured_in_child(url)
+    _, days, _, listings = SCRATCH_SIZES["large"]
+    compare(measured["large"], measured["small"], f"large ({days} days, {listings:,} listings)")
+
+
+if __name__ == "__main__":
+    main()
