@@ -117,7 +117,10 @@ def _name_new_version() -> None:
 def reference_data_changed() -> None:
     """Make every process reload the reference data: now, and once more when the current transaction commits."""
     _name_new_version()
-    transaction.on_commit(_name_new_version)
+    # Outside an atomic block the change is committed already (autocommit), or commits when its caller says so
+    # (manual transaction management, where Django can run nothing on commit): the version named now is the one.
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_name_new_version)
 
 
 def cached_lane(lane_id: int) -> Lane | None:

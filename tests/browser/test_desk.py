@@ -5,9 +5,10 @@ from mrz.generator.td3 import TD3CodeGenerator
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from crossings.choices import VisitState, WatchlistMatch
-from crossings.models import Alert, OfficerAssignment, Visit
+from crossings.models import Alert, Visit
 from crossings.selectors import travellers_search
 from crossings.services.crossings import crossing_record_entry
+from crossings.services.reference import officer_assign
 from crossings.services.watchlist import watchlist_add
 from tests.browser.conftest import sign_in
 from tests.crossings.conftest import beijing
@@ -283,8 +284,8 @@ def test_scan_field_has_the_focus_after_every_result(page, zone, kazakh, at):
     scan(page, f"{first}\n{second[:-1]}0" if second[-1] != "0" else f"{first}\n{second[:-1]}1")
     page.wait_for_selector(".decision-rescan")
     assert focused(page, "scan") == "scan"
-    # An error answer: the officer was moved to the other checkpoint meanwhile
-    OfficerAssignment.objects.filter(officer=zone.cn_officer).update(checkpoint=zone.kz)
+    # An error answer: an administrator moved the officer to the other checkpoint meanwhile
+    officer_assign(officer=zone.cn_officer, checkpoint=zone.kz, acting_user=zone.administrator)
     scan(page, "N1234567")
     page.wait_for_selector(".decision-rescan:has-text('Choose your lane first')")
     assert focused(page, "scan") == "scan"
