@@ -18,11 +18,12 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
-# Build-time only values: collectstatic and compilemessages need settings that load, not real secrets.
-RUN DEBUG=false SECRET_KEY=build-only FIELD_ENCRYPTION_KEYS=build-only BLIND_INDEX_KEY=build-only \
+# Build-time only values: collectstatic and compilemessages need settings that load, not real secrets (the personal
+# data keys are not needed to load them; the web process and the workers refuse to start without them).
+RUN DEBUG=false SECRET_KEY=build-only \
         DATABASE_URL=postgres://build@localhost/build \
         python manage.py collectstatic --no-input \
-    && DEBUG=false SECRET_KEY=build-only FIELD_ENCRYPTION_KEYS=build-only BLIND_INDEX_KEY=build-only \
+    && DEBUG=false SECRET_KEY=build-only \
         DATABASE_URL=postgres://build@localhost/build \
         python manage.py compilemessages --ignore ".venv/*" \
     && useradd --system --uid 1000 --home-dir /app horgos \

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +12,9 @@ class HorgosConfig(AppConfig):
         from PIL import Image
 
         from horgos import auth_events  # noqa: F401  (connects the sign-in log's receivers)
+        from horgos.encryption import keys_check
+
+        checks.register(keys_check)
 
         # Pillow refuses (DecompressionBombError) an image of more than twice this many pixels as it opens it,
         # before decoding, wherever the site opens one; listing photos have their own, lower limit

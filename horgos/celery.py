@@ -5,7 +5,7 @@ import os
 import resource
 
 from celery import Celery
-from celery.signals import setup_logging, worker_process_init
+from celery.signals import setup_logging, worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "horgos.settings.base")
 
@@ -55,3 +55,17 @@ def cap_worker_process_memory(**kwargs) -> None:
     from django.conf import settings
 
     cap_memory(settings.CELERY_WORKER_MEMORY_HEADROOM_MB * 1024 * 1024)
+
+
+@worker_init.connect
+def refuse_to_work_without_the_personal_data_keys(**kwargs) -> None:
+    """A worker without FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY stops at once, rather than failing each task that
+    reads a traveller. (Celery logs an exception a signal handler raises and goes on: only SystemExit stops it.)"""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from horgos.encryption import require_keys
+
+    try:
+        require_keys()
+    except ImproperlyConfigured as missing:
+        raise SystemExit(str(missing)) from None

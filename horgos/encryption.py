@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from encrypted_fields import fields as encrypted
@@ -27,6 +28,23 @@ from horgos.search import fold
 
 KEYS_MISSING = "FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY must both be set."
 UNREADABLE = "An encrypted value opens with none of FIELD_ENCRYPTION_KEYS: a key that encrypted it is missing."
+
+
+def require_keys() -> None:
+    """Raise ImproperlyConfigured unless FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY are both set: the web process
+    (horgos.wsgi), the Celery workers and the system checks call it, so nothing that reads personal data starts
+    without them."""
+    if not [key for key in settings.FIELD_ENCRYPTION_KEYS if key.strip()] or not settings.BLIND_INDEX_KEY:
+        raise ImproperlyConfigured(KEYS_MISSING)
+
+
+def keys_check(app_configs, **kwargs) -> list[checks.Error]:
+    """System check horgos.E001: the personal data keys are set (see `require_keys`)."""
+    try:
+        require_keys()
+    except ImproperlyConfigured:
+        return [checks.Error(KEYS_MISSING, hint="See .env.example.", id="horgos.E001")]
+    return []
 
 
 @lru_cache(maxsize=8)

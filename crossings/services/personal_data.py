@@ -21,16 +21,11 @@ from crossings.models import StayPolicy, TravelDocument, Traveller, Visit, Watch
 from crossings.selectors import stay_policy_on
 from horgos.audit import audit_record
 from horgos.choices import AuditAction
-from horgos.encryption import KEYS_MISSING, UNREADABLE, KeyedFernetMixin, field_fernet
+from horgos.encryption import UNREADABLE, KeyedFernetMixin, field_fernet, require_keys
 
 ROTATION_BATCH = 1000
 # What an anonymised traveller keeps in place of a birth date (the column is required); nobody is born on it.
 ANONYMISED_BIRTH_DATE = date(1900, 1, 1)
-
-
-def _require_keys() -> None:
-    if not [key for key in settings.FIELD_ENCRYPTION_KEYS if key.strip()] or not settings.BLIND_INDEX_KEY:
-        raise ImproperlyConfigured(KEYS_MISSING)
 
 
 def encrypted_columns() -> dict[type[models.Model], list[str]]:
@@ -66,7 +61,7 @@ def field_keys_rotate(*, batch_size: int = ROTATION_BATCH) -> dict[str, dict[str
     site keeps working meanwhile. Values already under the first key are left as they are: a second run (or a run
     resumed after an interruption) rewrites nothing. Returns {table: {"rotated": rows, "current": rows}}.
     """
-    _require_keys()
+    require_keys()
     primary = Fernet(settings.FIELD_ENCRYPTION_KEYS[0].strip().encode())
     counts = {}
     for model, columns in encrypted_columns().items():
@@ -113,7 +108,7 @@ def blind_indexes_rebuild(*, batch_size: int = ROTATION_BATCH) -> dict[str, dict
     changed). The old key is not needed: the indexes are derived from the values, never from one another.
     Batches in transactions, rows locked; an index already right is left alone, so a second run changes nothing.
     Returns {table: {"rebuilt": rows, "current": rows}}."""
-    _require_keys()
+    require_keys()
     counts = {}
     for model, fields in BLIND_INDEXED.items():
         table = model._meta.db_table

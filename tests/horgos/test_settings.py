@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from horgos.encryption import KEYS_MISSING
 from scripts.dev import development_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,10 +79,27 @@ def test_production_without_a_secret_key_is_refused():
 @pytest.mark.parametrize("missing", ["FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY"])
 def test_production_without_the_personal_data_keys_is_refused(missing):
     keys = {"FIELD_ENCRYPTION_KEYS": "aG9yZ29zLXRlc3Qtb25seS1maWVsZC1rZXktMDAwMDE=", "BLIND_INDEX_KEY": "k" * 40}
-    result = load_settings(DEBUG="false", SECRET_KEY="s" * 60, **{**keys, missing: ""})
-    assert result.returncode != 0
-    assert "FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY must be set when DEBUG is off" in result.stderr
-    assert load_settings(DEBUG="true", SECRET_KEY="s" * 60, **{**keys, missing: ""}).returncode == 0
+    production = {"DEBUG": "false", "SECRET_KEY": "s" * 60, **keys, missing: ""}
+    # The settings load, so that the image builds (collectstatic, compilemessages) without any secret
+    assert load_settings(**production).returncode == 0
+    # But the web process, a Celery worker and the system checks (migrate, runserver, check) refuse to start
+    web = run_python("import horgos.wsgi", **production)
+    assert web.returncode != 0 and KEYS_MISSING in web.stderr
+    worker = run_python(
+        "from horgos.celery import refuse_to_work_without_the_personal_data_keys as check; check()", **production
+    )
+    assert worker.returncode != 0 and KEYS_MISSING in worker.stderr
+    checks = run_python("import django; django.setup(); from django.core.management import call_command; "
+                        "call_command('check')", **production)  # fmt: skip
+    assert checks.returncode != 0 and "horgos.E001" in checks.stderr
+    # With DEBUG on, a developer's machine has fixed keys of its own
+    assert run_python("import horgos.wsgi", **{**production, "DEBUG": "true"}).returncode == 0
+
+
+def run_python(code: str, **variables: str) -> subprocess.CompletedProcess:
+    """`code` in a fresh interpreter with the base settings and `variables` on top of this process's environment."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "horgos.settings.base", **variables}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
 
 
 def test_private_uploads_inside_the_public_media_root_are_refused(tmp_path):
