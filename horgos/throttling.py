@@ -35,11 +35,13 @@ def throttle_posts(scope: str) -> Callable:
     """Page decorator: POSTs from one client address beyond the `scope` rate get a 429 page with Retry-After
     (a GET, which only shows the form, is not counted)."""
 
+    page_throttle = type("PageThrottle", (ClientAddressRateThrottle,), {"scope": scope})
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method == "POST":
-                throttle = type("PageThrottle", (ClientAddressRateThrottle,), {"scope": scope})()
+                throttle = page_throttle()
                 if not throttle.allow_request(request, None):
                     seconds = math.ceil(throttle.wait() or 1)
                     message = TOO_MANY_SUBMISSIONS % {"minutes": math.ceil(seconds / 60)}
