@@ -1,6 +1,7 @@
 """The main navigation: menus by task that open with the keyboard, one row at 1280 px, folded away on a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from tests.factories import TEST_PASSWORD, AdministratorFactory
@@ -32,18 +33,18 @@ def test_administrator_navigation_is_one_row_of_menus_that_work_with_the_keyboar
     page.goto("/home/")
     # And the menus are closed
     rates = nav.get_by_role("link", name="Exchange rates")
-    assert not rates.is_visible()
+    expect(rates).to_be_hidden()
     # When the Trade menu is opened from the keyboard
     nav.locator("summary", has_text="Trade").focus()
     page.keyboard.press("Enter")
     # Then its links show, and Tab reaches them
-    assert rates.is_visible()
+    expect(rates).to_be_visible()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Sales"
     # When another menu opens, the first one closes
     nav.locator("summary", has_text="Registry").click()
     assert nav.get_by_role("link", name="Moderation").is_visible()
-    assert not rates.is_visible()
+    expect(rates).to_be_hidden()
     # When Escape is pressed, the menu closes and its summary keeps the focus
     page.keyboard.press("Escape")
     assert not nav.get_by_role("link", name="Moderation").is_visible()
@@ -63,13 +64,13 @@ def test_on_a_phone_the_navigation_folds_behind_a_menu_button(phone_page, live_s
     toggle = nav.get_by_role("button", name="Menu")
     # Then the menu is folded away behind its button
     assert toggle.get_attribute("aria-expanded") == "false"
-    assert not nav.locator(".nav-menu").is_visible()
+    expect(nav.locator(".nav-menu")).to_be_hidden()
     # When the button is pressed, the menus show one under the other, and a menu opens in place
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "true"
     nav.locator("summary", has_text="Checkpoints").click()
     lanes = nav.get_by_role("link", name="Lanes")
-    assert lanes.is_visible()
+    expect(lanes).to_be_visible()
     for language in LANGUAGES:
         phone_page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url + "/"}])
         phone_page.goto("/home/")
