@@ -5,9 +5,9 @@ as in production, the same middleware, Redis cache and PostgreSQL; only password
 HTTPS redirects differ, none of which a page request touches). One child process per database, so that each has
 its own settings; the parent compares.
 
-Databases: BENCH_DATABASE_URL_LARGE and BENCH_DATABASE_URL_SMALL (the benchmark databases `make bench` builds);
-without them, two scratch databases of modest size are built here (crossings_generate, statistics filled, the
-catalogue's listings) and dropped afterwards.
+Databases: the benchmark databases of bench/data.py (10 million crossings against 100,000, statistics filled, 50,000
+listings in four languages each), built first when missing; BENCH_DATABASE_URL_LARGE and BENCH_DATABASE_URL_SMALL
+name others.
 
 Pages: the lane desk and its live panel (as an officer), inside the zone, overstays, the statistics page and the
 annual report (as an administrator), the public traffic page, and the catalogue searched with words in four
@@ -16,7 +16,6 @@ languages and one- and two-character Chinese queries (anonymous). Target: p95 < 
 
 import json
 import os
-import random
 import statistics
 import subprocess
 import sys
@@ -32,16 +31,15 @@ REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "200"))
 WARM_UP = 5
 TARGET_MS = 200
 TARGET_RATIO = 1.5
+# Words of the products both the benchmark databases (bench/trade_data.py) and bench_catalogue.py list.
 CATALOGUE_QUERIES = {
     "Russian word": "сапоги",
-    "Kazakh word": "кілем",
-    "English word": "carpet",
+    "Kazakh word": "етік",
+    "English word": "boots",
     "Chinese word (3 characters)": "巧克力",
     "Chinese, one character": "茶",
     "Chinese, two characters": "绿茶",
 }
-# Fallback sizes: (travellers, days, daily visits, listings).
-SCRATCH_SIZES = {"large": (20_000, 365, 600, 50_000), "small": (2_000, 60, 150, 10_000)}
 
 
 def pages() -> list[tuple[str, str, str, dict]]:
@@ -57,31 +55,6 @@ def pages() -> list[tuple[str, str, str, dict]]:
     ]
     rows += [(f"catalogue: {name}", "anonymous", "/catalogue/", {"q": q}) for name, q in CATALOGUE_QUERIES.items()]
     return rows
-
-
-def build(size: str) -> None:
-    """Modest data in the (scratch) database DATABASE_URL names."""
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from bench import bench_catalogue
-    from crossings.services.statistics import statistics_fill
-
-    travellers, days, visits, listings = SCRATCH_SIZES[size]
-    call_command("migrate", verbosity=0)
-    call_command(
-        "crossings_generate",
-        travellers=travellers,
-        days=days,
-        daily_visits=visits,
-        seed=14,
-        verbosity=0,
-    )
-    statistics_fill()
-    bench_catalogue.LISTINGS = listings
-    bench_catalogue.build(random.Random(7))
 
 
 def users():
@@ -166,24 +139,13 @@ def main() -> None:
     if "--measure" in sys.argv:
         print(json.dumps(measure()))
         return
-    if "--build" in sys.argv:
-        build(sys.argv[sys.argv.index("--build") + 1])
-        return
-    large_url = os.environ.get("BENCH_DATABASE_URL_LARGE")
-    small_url = os.environ.get("BENCH_DATABASE_URL_SMALL")
-    if large_url and small_url:
-        compare(measured_in_child(large_url), measured_in_child(small_url), "large")
-        return
-    from bench.scratch import DEFAULT_DATABASE_URL, scratch_database
+    from bench.data import bench_database, bench_database_description
 
-    measured = {}
-    for size in ("large", "small"):
-        with scratch_database(f"horgos_bench_pages_{size}_{os.getpid()}"):
-            url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-            subprocess.run([sys.executable, __file__, "--build", size], check=True)
-            measured[size] = measured_in_child(url)
-    _, days, _, listings = SCRATCH_SIZES["large"]
-    compare(measured["large"], measured["small"], f"large ({days} days, {listings:,} listings)")
+    large_url = os.environ.get("BENCH_DATABASE_URL_LARGE") or bench_database("large")
+    small_url = os.environ.get("BENCH_DATABASE_URL_SMALL") or bench_database("small")
+    described = bench_database_description("large") if "BENCH_DATABASE_URL_LARGE" not in os.environ else None
+    label = f"{described['counts']['crossings_crossing']:,} crossings" if described else "large"
+    compare(measured_in_child(large_url), measured_in_child(small_url), label)
 
 
 if __name__ == "__main__":
