@@ -2,7 +2,6 @@ import re
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.serializer_fields import CountryField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -14,6 +13,7 @@ from crossings.nationalities import nationalities
 from crossings.selectors import document_get
 from crossings.selectors.dashboard import crossing_exit_panels
 from crossings.selectors.reference import cached_lane
+from horgos.api.fields import CountryField
 from horgos.audit import REASON_MAX_LENGTH
 from horgos.masking import mask_document_number
 

@@ -1,6 +1,6 @@
-from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
+from horgos.api.fields import CountryField
 from merchants.choices import StockLevel
 from merchants.models import Listing, Merchant, Shop
 from merchants.models.catalogue import EDITABLE_FIELDS, FEW_LEFT

@@ -1,10 +1,10 @@
 from django.utils.translation import gettext_lazy as _
-from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from crossings.api.serializers import DocumentIdentitySerializer
 from crossings.selectors import document_get
 from crossings.selectors.lists import mask_document_number
+from horgos.api.fields import CountryField
 from merchants.models import Listing, Shop
 from trade.models import (
     FORWARD_STEPS,
