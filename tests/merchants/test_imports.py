@@ -743,7 +743,7 @@ def test_checking_and_importing_make_as_many_queries_for_200_rows_as_for_10(mark
             row(market.shop_a.unit_code, hs_code="999999")
         ]
         # When each is uploaded, checked and imported
-        with django_assert_max_num_queries(45) as captured:
+        with django_assert_max_num_queries(47) as captured:
             job = imported(market.owner_a, rows)
         assert (job.state, job.imported_rows, job.invalid_rows) == (ListingImportState.DONE, count - 1, 1)
         queries[count] = len(captured)
