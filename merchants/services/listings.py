@@ -99,29 +99,36 @@ def listing_validate_values(values: Mapping[str, object], *, exclude: Iterable[s
     evaluated by LISTING_CHECKS on the values and the model's defaults (a new draft), and, as `full_clean` does, only
     those on fields that were not excluded and had no error. Listing has no unique field to check.
     """
-    exclude = set(exclude)
     errors: dict[str, list] = {}
-    for model_field in _editable_model_fields():
-        name = model_field.name
+    for name, model_field, blank in _editable_model_fields():
         if name in exclude:
             continue
-        value = values.get(name, model_field.get_default())
-        if model_field.blank and value in model_field.empty_values:
+        value = values[name] if name in values else model_field.get_default()
+        if blank and value in model_field.empty_values:
             continue  # as `clean_fields`: an empty optional field is not validated
         try:
             _clean_field(model_field, value)
         except ValidationError as error:
             errors[name] = error.error_list
     checked = {**_listing_defaults(), **values}
-    skipped = exclude | errors.keys()
-    for constraint in Listing._meta.constraints:
-        if constraint.condition.referenced_base_fields & skipped:
+    skipped = errors.keys() | exclude
+    for constraint, fields, holds in _constraint_checks():
+        if not fields.isdisjoint(skipped):
             continue
-        if not LISTING_CHECKS[constraint.name](checked):
+        if not holds(checked):
             error = ValidationError(constraint.get_violation_error_message(), code=constraint.violation_error_code)
             errors.setdefault(NON_FIELD_ERRORS, []).append(error)
     if errors:
         raise ValidationError(errors)
+
+
+@functools.cache
+def _constraint_checks() -> tuple:
+    """(constraint, the fields it reads, its Python check) for each of Listing's constraints."""
+    return tuple(
+        (constraint, frozenset(constraint.condition.referenced_base_fields), LISTING_CHECKS[constraint.name])
+        for constraint in Listing._meta.constraints
+    )
 
 
 def _clean_field(model_field, value) -> None:
@@ -147,7 +154,8 @@ def country_code(value: object) -> str:
 
 @functools.cache
 def _editable_model_fields() -> tuple:
-    return tuple(Listing._meta.get_field(name) for name in EDITABLE_FIELDS)
+    """(name, model field, whether it may be blank) of each of EDITABLE_FIELDS."""
+    return tuple((name, Listing._meta.get_field(name), Listing._meta.get_field(name).blank) for name in EDITABLE_FIELDS)
 
 
 @functools.cache
