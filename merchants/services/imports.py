@@ -9,7 +9,7 @@ state it expects, under a row lock, so running a step again (a retried task) cha
 Checking writes nothing but the job: each row is checked once, in Python and without a query of its own, against
 what `listing_create` checks (the shop is one of the merchant's, the HS code names a heading, and every rule of
 `full_clean`: `listing_validate_values`), the shops and headings read once per file. Importing writes the rows
-the check found valid as drafts (each remembers its import) with one COPY, and their audit rows with one INSERT, in
+the check found valid as drafts (each remembers its import) with one COPY, and their audit rows with another, in
 one transaction, after checking once that the person may still edit the merchant's listings. A row whose shop or
 heading is gone by then fails the import with that row's message; a row the database refuses all the same (its
 constraints are the last word) fails it with the database's reason: either way nothing of the file is imported.
@@ -338,7 +338,7 @@ def listing_import_run(*, listing_import: ListingImport) -> ListingImport:
 
 def _create_listings(job: ListingImport) -> int:
     """Write the rows the check found valid as drafts of the import with one COPY (`horgos.copy`), and their audit
-    rows with one INSERT. The file is the one that was checked, so each row's values passed `listing_validate_values`
+    rows with another. The file is the one that was checked, so each row's values passed `listing_validate_values`
     then; what may have changed since is read again (the shops, the headings, whether the person may still edit the
     merchant's listings), and a row it refuses raises ValidationError with that row's message."""
     rows = stored_rows(job)
