@@ -102,8 +102,19 @@ def measure_rebuild() -> dict:
 
 
 def measure_import() -> dict:
-    """Seconds of `historical_totals_import` of a CSV file, and of COPY of the same rows into a table of the same
-    shape (rolled back: the database stays as it was)."""
+    """Seconds of `historical_totals_import` of a CSV file of HISTORY_YEARS years, and of COPY of the same rows into a
+    table of the same shape (rolled back: the database stays as it was); and the same for the largest file there can
+    be, every month since FIRST_YEAR up to last year ("all_*")."""
+    from django.utils import timezone
+
+    from crossings.services.history import FIRST_YEAR
+
+    figures = _import_against_copy(range(2000, 2000 + HISTORY_YEARS))
+    every_year = _import_against_copy(range(FIRST_YEAR, timezone.localdate().year))
+    return {**figures, **{f"all_{name}": value for name, value in every_year.items()}}
+
+
+def _import_against_copy(years: range) -> dict:
     import io
 
     from django.db import connection, transaction
@@ -112,7 +123,7 @@ def measure_import() -> dict:
 
     rows = [
         (year, month, checkpoint, direction, 9_000 + year + month, 4_000 + month)
-        for year in range(2000, 2000 + HISTORY_YEARS)
+        for year in years
         for month in range(1, 13)
         for checkpoint in ("CN", "KZ")
         for direction in ("entry", "exit")
@@ -196,13 +207,15 @@ def main() -> None:
     )
     history = measure_in(small, "import")
     ratio = history["copy"] / history["import"]
+    every_ratio = history["all_copy"] / history["all_import"]
     report(
         measure="historical import (statistics_import_history)",
         figures=f"{history['rows']:,} monthly totals: import {history['import'] * 1000:.0f} ms vs COPY "
-        f"{history['copy'] * 1000:.0f} ms",
+        f"{history['copy'] * 1000:.0f} ms; every month since 1990 ({history['all_rows']:,}): import "
+        f"{history['all_import'] * 1000:.0f} ms vs COPY {history['all_copy'] * 1000:.0f} ms ({every_ratio:.2f}×)",
         ratio=f"{ratio:.2f}× COPY speed",
         target=f"≥ {IMPORT_TARGET}× COPY",
-        met=ratio >= IMPORT_TARGET,
+        met=ratio >= IMPORT_TARGET and every_ratio >= IMPORT_TARGET,
     )
 
 

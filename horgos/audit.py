@@ -10,12 +10,13 @@ from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.transaction import TransactionManagementError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
 from horgos.choices import AuditAction
+from horgos.copy import copy_rows, take_ids
 from horgos.models import AuditEntry, User
 
 AUDIT_OUTSIDE_TRANSACTION = "audit_record must be called inside the transaction of the change it records."
@@ -151,13 +152,28 @@ def audit_record(
 def audit_record_many(
     *, actor: User | None, action: AuditAction, targets: Iterable[tuple[models.Model, dict[str, Any] | None]]
 ) -> list[AuditEntry]:
-    """As `audit_record`, for many targets of one action at once (target, changes), in one INSERT: what a bulk
-    import writes, at the speed of the import rather than one round trip per row."""
+    """As `audit_record`, for many targets of one action at once (target, changes), with one COPY (`horgos.copy`):
+    what a bulk import writes, at the speed of the import rather than one round trip per row (Django's bulk_create
+    spent more time preparing the rows than PostgreSQL storing them). The entries come back with their ids."""
     entries = [
         _audit_entry(actor=actor, action=action, target=target, changes=changes, reason="")
         for target, changes in targets
     ]
-    return AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    now = timezone.now()
+    for entry, entry_id in zip(entries, take_ids(AuditEntry._meta.db_table, len(entries)), strict=True):
+        entry.pk, entry.occurred_at = entry_id, now
+    encoder = DjangoJSONEncoder()  # as the changes field stores them; `plain` made them plain already
+    copy_rows(
+        AuditEntry._meta.db_table,
+        ("id", "occurred_at", "actor_id", "actor_username", "action", "target_type", "target_id", "target_repr",
+         "changes", "reason"),
+        (
+            (entry.pk, now, entry.actor_id, entry.actor_username, entry.action, entry.target_type, entry.target_id,
+             entry.target_repr, encoder.encode(entry.changes), entry.reason)
+            for entry in entries
+        ),
+    )  # fmt: skip
+    return entries
 
 
 def _audit_entry(

@@ -8,7 +8,7 @@ import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -20,8 +20,15 @@ from merchants.choices import ListingImportState, ListingState, MemberRole
 from merchants.models import HsHeading, Listing, ListingImport
 from merchants.services import import_jobs
 from merchants.services import imports as import_services
-from merchants.services.imports import ALREADY_IMPORTED, NOT_YOUR_SHOP_CODE, SYNC_ROWS, TOO_LARGE, WRONG_TYPE
-from merchants.services.listings import UNKNOWN_HS
+from merchants.services.imports import (
+    ALREADY_IMPORTED,
+    NOT_YOUR_SHOP_CODE,
+    ROW_REFUSED,
+    SYNC_ROWS,
+    TOO_LARGE,
+    WRONG_TYPE,
+)
+from merchants.services.listings import MERCHANT_NOT_ACTIVE, UNKNOWN_HS
 from merchants.spreadsheets import (
     COLUMNS,
     MISSING_COLUMNS,
@@ -383,18 +390,17 @@ def test_import_whose_worker_died_midway_is_requeued_and_imports_each_row_once(
     with django_capture_on_commit_callbacks(execute=False):
         client.post(reverse("merchants:listing-import-confirm", args=[job.pk]))
     before = Listing.objects.count()
-    # and a worker that dies after creating 50 of its listings
-    create_listing, created = import_services.listing_create, []
+    # and a worker that dies once the listings are written, before their audit rows
+    written = []
 
-    def create_then_die(**kwargs):
-        if len(created) == 50:
-            raise SystemExit("worker killed")
-        created.append(create_listing(**kwargs))
-        return created[-1]
+    def write_then_die(**kwargs):
+        written.append(Listing.objects.count() - before)
+        raise SystemExit("worker killed")
 
-    monkeypatch.setattr(import_services, "listing_create", create_then_die)
+    monkeypatch.setattr(import_services, "audit_record_many", write_then_die)
     with pytest.raises(SystemExit):
         process_listing_import.delay(job.pk)
+    assert written == [SYNC_ROWS + 3]
     monkeypatch.undo()
     job.refresh_from_db()
     assert (job.state, Listing.objects.count()) == (ListingImportState.IMPORTING, before)
@@ -482,14 +488,12 @@ def test_import_past_its_time_limit_fails_and_writes_nothing(market, monkeypatch
     job = import_services.listing_import_upload(acting_user=market.owner_a, upload=large_file(market, 3))
     ListingImport.objects.filter(pk=job.pk).update(state=ListingImportState.IMPORTING, confirmed_by=market.owner_a)
     before = Listing.objects.count()
-    create_listing = import_services.listing_create
 
-    def create_until_the_time_is_up(**kwargs):
-        if Listing.objects.count() > before:
-            raise SoftTimeLimitExceeded()
-        return create_listing(**kwargs)
+    def time_is_up(**kwargs):  # the listings are written by then, their audit rows not yet
+        assert Listing.objects.count() == before + 3
+        raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(import_services, "listing_create", create_until_the_time_is_up)
+    monkeypatch.setattr(import_services, "audit_record_many", time_is_up)
     # When the task runs
     assert process_listing_import.delay(job.pk).get() == ListingImportState.FAILED
     # Then the job failed with a reason the merchant can act on, and no listing of it was written
@@ -720,3 +724,98 @@ def test_every_export_keeps_formula_like_text_as_text_and_reads_it_back(text):
 def test_numbers_keep_their_sign_in_exports():
     assert formula_safe("-5") == "-5"
     assert formula_safe("+3.5") == "+3.5"
+
+
+# --- Every row checked once without a query of its own, imported with one COPY ------------------------------
+
+
+def imported(owner, rows: list[dict]) -> ListingImport:
+    """Upload, check and import a file of `rows` (at most SYNC_ROWS: all in the request)."""
+    job = import_services.listing_import_upload(acting_user=owner, upload=csv_upload(rows))
+    return import_services.listing_import_confirm(listing_import=job, acting_user=owner)
+
+
+def test_checking_and_importing_make_as_many_queries_for_200_rows_as_for_10(market, django_assert_max_num_queries):
+    # Given files of 10 and of 200 rows (the most checked in the request), each with one bad HS code to be reported
+    queries = {}
+    for count in (10, SYNC_ROWS):
+        rows = [row(market.shop_a.unit_code, title_en=f"T-shirt {n}") for n in range(count - 1)] + [
+            row(market.shop_a.unit_code, hs_code="999999")
+        ]
+        # When each is uploaded, checked and imported
+        with django_assert_max_num_queries(47) as captured:
+            job = imported(market.owner_a, rows)
+        assert (job.state, job.imported_rows, job.invalid_rows) == (ListingImportState.DONE, count - 1, 1)
+        queries[count] = len(captured)
+    # Then the number of queries does not grow with the rows
+    assert queries[SYNC_ROWS] == queries[10]
+
+
+def test_every_imported_listing_has_its_audit_row(market):
+    # When a file of five rows is imported
+    job = imported(market.owner_a, [row(market.shop_a.unit_code, title_en=f"Scarf {n}") for n in range(5)])
+
+    # Then each listing has exactly one creation audit row, by the person who confirmed, naming it by its title
+    listings = {str(listing.pk): listing for listing in job.listings.all()}
+    entries = AuditEntry.objects.filter(action="listing.create", target_type="merchants.listing")
+    audited = [(entry.target_id, entry.actor, entry.target_repr, entry.changes) for entry in entries]
+    assert sorted(audited) == sorted(
+        (pk, market.owner_a, listing.title, {"state": ListingState.DRAFT}) for pk, listing in listings.items()
+    )
+    assert sorted(listing.title_en for listing in listings.values()) == [f"Scarf {n}" for n in range(5)]
+    assert all(listing.search_vector and listing.hs_heading.code == "6109" for listing in listings.values())
+
+
+def test_a_rule_only_the_database_knows_fails_the_import_and_writes_nothing(market):
+    # Given the database refuses listings over 1,000 yuan, a rule the check in Python does not know
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the fixtures' pending checks first: ALTER TABLE needs none
+        cursor.execute("ALTER TABLE merchants_listing ADD CONSTRAINT test_price_cap CHECK (price <= 1000)")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    listings, audited = Listing.objects.count(), AuditEntry.objects.filter(action="listing.create").count()
+
+    # When a file with one listing over the cap among good ones is imported
+    job = imported(market.owner_a, [row(market.shop_a.unit_code), row(market.shop_a.unit_code, price="1500")])
+
+    # Then the check passed both rows, the import failed saying why, and not even the good row was written
+    assert job.valid_rows == 2
+    job.refresh_from_db()
+    assert job.state == ListingImportState.FAILED
+    assert job.failure.startswith("The database refused a listing of this file: ") and "test_price_cap" in job.failure
+    assert job.failure.endswith("Nothing was imported; upload the file again.")
+    assert Listing.objects.count() == listings
+    assert AuditEntry.objects.filter(action="listing.create").count() == audited
+
+
+def test_a_model_constraint_the_database_enforces_is_named_by_its_message(market, monkeypatch):
+    # Given a check that lets a listing without a title through (as a bug would)
+    monkeypatch.setattr(import_services, "listing_validate_values", lambda values, exclude: None)
+    before = Listing.objects.count()
+
+    # When such a file is imported
+    job = imported(market.owner_a, [row(market.shop_a.unit_code, title_en="", title_ru="", title_zh_hans="")])
+
+    # Then the database refuses it, with the model's own message, and nothing is written
+    job.refresh_from_db()
+    assert job.state == ListingImportState.FAILED
+    assert job.failure == str(import_services.REFUSED_BY_DATABASE % {"message": TITLE_REQUIRED})
+    assert Listing.objects.count() == before
+
+
+def test_a_merchant_suspended_after_the_check_imports_nothing(market):
+    # Given a checked file, and the merchant suspended before the person confirms
+    code_a = market.shop_a.unit_code
+    job = import_services.listing_import_upload(acting_user=market.owner_a, upload=csv_upload([row(code_a)] * 2))
+    ListingImport.objects.filter(pk=job.pk).update(state=ListingImportState.IMPORTING, confirmed_by=market.owner_a)
+    market.a.state, market.a.state_reason = "suspended", "Audit"
+    market.a.save()
+    before = Listing.objects.count()
+
+    # When the import runs
+    job = import_services.listing_import_run(listing_import=job)
+
+    # Then it fails on its first row with the reason, and nothing is written
+    assert job.state == ListingImportState.FAILED
+    refusal = MERCHANT_NOT_ACTIVE % {"state": market.a.get_state_display()}
+    assert job.failure == str(ROW_REFUSED % {"row": 2, "message": refusal})
+    assert Listing.objects.count() == before
