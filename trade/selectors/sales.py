@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from crossings.choices import VisitState
 from crossings.models import TravelDocument, Traveller, Visit
 from crossings.mrz import MrzError, looks_like_mrz, parse_mrz
 from crossings.selectors import document_find, document_get
@@ -50,6 +51,31 @@ def buyer_for_merchant(document: TravelDocument, *, at: datetime | None = None) 
     visit = Visit.objects.open().select_related("checkpoint").filter(traveller_id=document.traveller_id).first()
     use = allowance_use(traveller=document.traveller, side=visit.checkpoint.code, at=at) if visit else None
     return BuyerForMerchant(document=document, masked_number=mask_document_number(document.number), use=use)
+
+
+def buyer_document_get(*, document_type: str, issuing_country: str, number: str) -> TravelDocument | None:
+    """The buyer's document with its traveller, as `document_get` finds it, and in the same query the traveller's
+    open visit: `document.open_visit`, None when they are not inside the zone (a Visit holding its id, traveller
+    and checkpoint id, which is what `sale_record` reads of it)."""
+    open_visit = Visit.objects.open().filter(traveller_id=OuterRef("traveller_id"))
+    document = (
+        document_find(number=number, document_type=document_type, issuing_country=issuing_country)
+        .annotate(
+            open_visit_id=Subquery(open_visit.values("pk")[:1]),
+            open_visit_checkpoint_id=Subquery(open_visit.values("checkpoint_id")[:1]),
+        )
+        .first()
+    )
+    if document is not None:
+        document.open_visit = None
+        if document.open_visit_id is not None:
+            document.open_visit = Visit(
+                pk=document.open_visit_id,
+                traveller_id=document.traveller_id,
+                checkpoint_id=document.open_visit_checkpoint_id,
+                state=VisitState.OPEN,
+            )
+    return document
 
 
 def allowance_at_exit(*, traveller: Traveller, side: str, at: datetime | None = None) -> AllowanceUse:
