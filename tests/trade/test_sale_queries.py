@@ -18,14 +18,15 @@ from tests.crossings.test_entry_queries import statements, transactions
 from tests.trade.conftest import enter, sell
 from tests.trade.test_sales_api import body
 from trade.api.serializers import SaleSerializer, recorded_sale_data
-from trade.models import Sale
+from trade.models import AllowanceLedger, Sale
+from trade.services import sales as sale_services
 from trade.services.policy import allowance_policy_add, exchange_rate_set
 
 SALES = "/api/v1/sales/"
 # What one recorded sale costs through the API, reference data cached, counting every statement but the savepoints:
 # the token, the key's claim (lock and insert in one statement), the document with the buyer's open visit, the
 # listings of all the lines, the shop with its merchant and the clerk's place on its staff, the ledger of the period,
-# the sale, its lines, the stock of all the listings, the audit row, the allowance charged, and the stored response.
+# the sale, its lines, the stock of all the listings, the audit row, the stored response, and the allowance charged.
 SALE_QUERIES = 12
 # The same with the transaction's BEGIN and COMMIT and the service's savepoint and its release, as
 # django_assert_num_queries counts them in a transactional test.
@@ -59,8 +60,10 @@ def test_an_api_sale_is_one_transaction_with_a_fixed_query_count_whatever_its_li
         assert response.status_code == 201, response.json()
         assert transactions(queries) == 1, statements(queries)
         assert len(statements(queries)) == SALE_QUERIES, "\n".join(statements(queries))
-        # And the allowance is charged by the sale's last write, just before the stored response
-        assert statements(queries)[-2].startswith('UPDATE "trade_allowanceledger"')
+        # And the allowance is charged by the last statement, after the answer is stored: the ledger row's lock is held
+        # only until the commit
+        assert statements(queries)[-2].startswith('UPDATE "horgos_idempotencykey"')
+        assert statements(queries)[-1].startswith('UPDATE "trade_allowanceledger"')
 
 
 @pytest.mark.django_db(transaction=True)
@@ -131,3 +134,19 @@ def test_a_rate_another_process_announced_is_reloaded(trade, at, clerk):
     reference.cache.set(reference.VERSION_KEY, "another-process-version", None)
     # Then the next read reloads
     assert cached_exchange_rate_on(currency="EUR", day=date(2026, 5, 12)).rate_to_cny == Decimal("9.000000")
+
+
+def test_a_sale_refused_at_the_charge_answers_409_and_its_key_replays_that(trade, clerk, monkeypatch):
+    # Given a till that read the buyer's ledger before another till's sale left only CNY 500
+    ledger = AllowanceLedger.objects.get()
+    read_before = AllowanceLedger.objects.get(pk=ledger.pk)
+    AllowanceLedger.objects.filter(pk=ledger.pk).update(value_used=Decimal("7500.00"))
+    monkeypatch.setattr(sale_services, "_ledger_of_period", lambda **_: read_before)
+    # When it sells a CNY 1,000 kettle with an Idempotency-Key (its answer stored before the charge refuses it)
+    first = clerk.post(SALES, body(trade, receipt="LATE-1"), format="json", HTTP_IDEMPOTENCY_KEY="late-1")
+    # Then the answer is 409 saying what remains, and the retry replays that answer, not the sale's
+    assert first.status_code == 409
+    assert first.json()["error"]["fields"]["remaining"]["remaining_cny"] == "500.00"
+    retry = clerk.post(SALES, body(trade, receipt="LATE-1"), format="json", HTTP_IDEMPOTENCY_KEY="late-1")
+    assert (retry.status_code, retry.json(), retry["Idempotent-Replayed"]) == (409, first.json(), "true")
+    assert list(Sale.objects.values_list("receipt_number", flat=True)) == ["WARM-1"]

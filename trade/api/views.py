@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from horgos.api.exceptions import error_body
-from horgos.api.idempotency import idempotent
+from horgos.api.idempotency import idempotency_store_now, idempotent
 from horgos.roles import IsAdministrator, IsMerchantOrAdministrator
 from merchants.models import Shop
 from trade.api.serializers import (
@@ -88,13 +88,21 @@ class SaleViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = SaleCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        answer = []
+
+        def answer_before_charge(sale):
+            # Stored for the Idempotency-Key before the allowance is charged: the buyer's ledger row, which every
+            # till selling to them waits for, is then locked only from the charge to the commit.
+            answer.append(idempotency_store_now(request, Response(recorded_sale_data(sale), status.HTTP_201_CREATED)))
+
         try:
-            sale = sale_services.sale_record(
+            sale_services.sale_record(
                 shop=Shop(pk=data["shop"]),  # read by the service, with its merchant and the clerk's place on its staff
                 document=data["document"],
                 receipt_number=data["receipt_number"],
                 lines=[sale_services.SaleLineInput(**line) for line in data["lines"]],
                 acting_user=request.user,
+                before_charge=answer_before_charge,
             )
         except PermissionDenied:
             # Another merchant's shop is simply not a valid choice (400, as a shop that does not exist), never a hint
@@ -104,7 +112,7 @@ class SaleViewSet(viewsets.ReadOnlyModelViewSet):
             remaining = AllowanceRemainingSerializer(refused.remaining).data
             body = error_body(code="allowance_exceeded", message=refused.messages[0], fields={"remaining": remaining})
             return Response(body, status=status.HTTP_409_CONFLICT)
-        return Response(recorded_sale_data(sale), status=status.HTTP_201_CREATED)
+        return answer[0]
 
     @extend_schema(request=SaleVoidSerializer, responses={200: SaleSerializer})
     @action(detail=True, methods=["post"])

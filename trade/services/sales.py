@@ -1,6 +1,7 @@
 """Recording and voiding duty-free sales, each against the buyer's allowance ledger (locked, CHECK-backed) and the
 stock of the listings sold (taken off in the sale's transaction, given back when it is voided)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -144,18 +145,23 @@ def _open_visit(document: TravelDocument) -> Visit | None:
     return Visit.objects.open().filter(traveller_id=document.traveller_id).first()
 
 
-def _holding_lines(sale: Sale, lines: list[SaleLine]) -> Sale:
+def _holding_lines(sale: Sale, lines: list[SaleLine]) -> None:
     """`sale` with `lines` as its prefetched lines, as `prefetch_related("lines")` leaves them: its answer (and
     anything else reading `sale.lines.all()`) needs no query."""
     recorded = SaleLine.objects.filter(sale=sale)
     recorded._result_cache, recorded._prefetch_done = lines, True
     sale._prefetched_objects_cache = {"lines": recorded}
-    return sale
 
 
 @transaction.atomic
 def sale_record(
-    *, shop: Shop, document: TravelDocument, receipt_number: str, lines: list[SaleLineInput], acting_user: User
+    *,
+    shop: Shop,
+    document: TravelDocument,
+    receipt_number: str,
+    lines: list[SaleLineInput],
+    acting_user: User,
+    before_charge: Callable[[Sale], object] | None = None,
 ) -> Sale:
     """Record a duty-free sale now, counted against the allowance of the side the buyer will leave by (the
     checkpoint of their open visit), in that checkpoint's period. Refused with AllowanceExceeded, saying what
@@ -163,7 +169,12 @@ def sale_record(
 
     A fixed number of statements whatever the lines (the shop, the ledger, the sale, its lines, the stock, the audit
     row, the charge): the listings come read by the caller, the policy and rate from the cache
-    (trade.selectors.reference)."""
+    (trade.selectors.reference).
+
+    `before_charge`, if given, is called with the sale (holding its lines) just before the allowance is charged, in
+    the sale's transaction: what it writes commits with the sale, or is undone with it when the charge refuses the
+    sale. The API stores its answer for the Idempotency-Key there, so that the ledger row's lock, which the charge
+    takes, is held only until the commit."""
     shop = _shop_for_sale(shop, acting_user)
     _require_trading(shop)
     receipt_number = receipt_number.strip()
@@ -215,8 +226,11 @@ def sale_record(
         target=sale,
         changes={"total_cny": total_cny, "weight_kg": total_weight, "side": side},
     )
+    _holding_lines(sale, priced)
+    if before_charge is not None:
+        before_charge(sale)
     _ledger_charge(ledger, rate=rate, total_cny=total_cny, charged=charged, weight=total_weight)
-    return _holding_lines(sale, priced)
+    return sale
 
 
 def _ledger_charge(ledger: AllowanceLedger, *, rate, total_cny: Decimal, charged: Decimal, weight: Decimal) -> None:
