@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,7 @@ from horgos.choices import AuditAction, Role
 from horgos.errors import constraint_messages
 from horgos.models import User
 from merchants.choices import ListingState, MerchantState, ShopState
-from merchants.models import Listing, MerchantMember, Shop
+from merchants.models import Listing, Shop
 from trade import rules
 from trade.choices import SaleState
 from trade.models import AllowanceLedger, Sale, SaleLine
@@ -79,11 +79,13 @@ def _require_may_sell(acting_user: User, shop: Shop) -> None:
 
 
 def _shop_for_sale(shop: Shop, acting_user: User) -> Shop:
-    """The shop as it is now with its merchant, and whether `acting_user` is on that merchant's staff, in one query;
+    """The shop as it is now with its merchant, read in one query only if `acting_user` is on that merchant's staff;
     PermissionDenied unless they may sell there (as `_require_may_sell`)."""
-    on_staff = MerchantMember.objects.filter(merchant_id=OuterRef("merchant_id"), user_id=acting_user.pk)
-    shop = Shop.objects.select_related("merchant").annotate(seller_on_staff=Exists(on_staff)).filter(pk=shop.pk).first()
-    if shop is None or not shop.seller_on_staff or acting_user.role != Role.MERCHANT or not acting_user.is_active:
+    if acting_user.role != Role.MERCHANT or not acting_user.is_active:
+        raise PermissionDenied(NOT_YOUR_SHOP)
+    shops = Shop.objects.select_related("merchant").filter(merchant__members__user=acting_user)
+    shop = shops.filter(pk=shop.pk).first()
+    if shop is None:
         raise PermissionDenied(NOT_YOUR_SHOP)
     return shop
 
