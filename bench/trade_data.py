@@ -187,6 +187,7 @@ def generate_trade(sizes: dict) -> dict[str, int]:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from crossings.selectors.reference import reference_data_changed
     from horgos.choices import Role
     from horgos.models import User
 
@@ -200,6 +201,8 @@ def generate_trade(sizes: dict) -> dict[str, int]:
             started = time.perf_counter()
             cursor.execute(statement, parameters)
             print(f"    {time.perf_counter() - started:6.1f} s  {' '.join(statement.split()[:4])}", flush=True)
+        # Rates written by SQL send no signals: processes caching them (trade.selectors.reference) reload
+        reference_data_changed()
         counts = {}
         for table in ("merchants_merchant", "merchants_shop", "merchants_listing", "trade_sale", "trade_saleline"):
             cursor.execute(f"SELECT count(*) FROM {table}")

@@ -17,3 +17,9 @@ class TradeConfig(AppConfig):
         register_exit_panel(trade_exit_panel)
         register_statistics_panel(trade_statistics_panel)
         register_price_conversion(tenge_price_conversion)
+        # A sale reads the allowance policies and exchange rates from a per-process cache (trade.selectors.reference)
+        # kept under the zone's reference version: every change of either names a new one.
+        from crossings.selectors.reference import follow_changes_of
+        from trade.models import AllowancePolicy, ExchangeRate
+
+        follow_changes_of(AllowancePolicy, ExchangeRate)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from crossings.choices import VisitState
 from crossings.models import Checkpoint, Visit
+from crossings.selectors.reference import reference_data_changed
 from horgos.choices import Role
 from merchants.choices import ListingState, MerchantState, ShopState
 from merchants.models import Listing
@@ -47,6 +48,7 @@ def _daily_rates(rng: random.Random, first_day, last_day) -> None:
             rates.append(ExchangeRate(currency=currency, day=day, rate_to_cny=rate))
             day += timedelta(days=1)
     ExchangeRate.objects.bulk_create(rates, ignore_conflicts=True)
+    reference_data_changed()  # a bulk write sends no signals: the cached rates (trade.selectors.reference) reload
 
 
 def _stock() -> list[tuple[list[Listing], object]]:

@@ -12,8 +12,10 @@ cache is out of reach, nothing is cached: the data are read from the database ea
 import copy
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -86,8 +88,9 @@ def _request_finished(**kwargs) -> None:
     _request.__dict__.pop("version", None)
 
 
-def reference_data() -> ReferenceData:
-    """This process's copy of the reference data, reloaded when its version is no longer the shared one."""
+def reference_version() -> str | None:
+    """The shared version of the reference data (asked of the shared cache once per request); None when the shared
+    cache is out of reach, and then nothing cached may be trusted."""
     memo = getattr(_request, "version", None)
     version = memo if memo is not UNCHECKED else None
     if version is None:
@@ -95,16 +98,33 @@ def reference_data() -> ReferenceData:
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(VERSION_KEY)
-        if version is None:  # the shared cache is out of reach: no version to trust, read afresh
-            return _load()
+        if version is None:
+            return None
     if memo is UNCHECKED:
         _request.version = version
-    data = _loaded.get(version)
+    return version
+
+
+T = TypeVar("T")
+
+
+def kept_under_version(loaded: dict, load: Callable[[], T]) -> T:
+    """What `load()` returns, kept in `loaded` (a process's copy) under the shared reference version and loaded again
+    when that version is no longer the current one; read afresh each time when there is no version to trust."""
+    version = reference_version()
+    if version is None:  # the shared cache is out of reach
+        return load()
+    data = loaded.get(version)
     if data is None:
-        data = _load()
-        _loaded.clear()
-        _loaded[version] = data
+        data = load()
+        loaded.clear()
+        loaded[version] = data
     return data
+
+
+def reference_data() -> ReferenceData:
+    """This process's copy of the reference data, reloaded when its version is no longer the shared one."""
+    return kept_under_version(_loaded, _load)
 
 
 def _name_new_version() -> None:
@@ -127,6 +147,14 @@ def cached_lane(lane_id: int) -> Lane | None:
     """The lane with its checkpoint (a copy: the caller may change it freely), or None."""
     lane = reference_data().lanes.get(lane_id)
     return copy.copy(lane) if lane is not None else None
+
+
+def cached_checkpoint(checkpoint_id: int) -> Checkpoint:
+    """The checkpoint of this id (a copy); Checkpoint.DoesNotExist when there is none, as `objects.get` raises."""
+    checkpoint = reference_data().checkpoints.get(checkpoint_id)
+    if checkpoint is None:
+        raise Checkpoint.DoesNotExist(checkpoint_id)
+    return copy.copy(checkpoint)
 
 
 def cached_officer_checkpoint(officer_id: int) -> Checkpoint | None:
@@ -166,14 +194,22 @@ def connect_reference_signals() -> None:
     """Every save or delete of a reference row (a service, the admin, a factory) names a new version; a request asks
     for the version once."""
     from django.core.signals import request_finished, request_started
-    from django.db.models.signals import post_delete, post_save
 
     request_started.connect(_request_started, dispatch_uid="reference-request-started")
     request_finished.connect(_request_finished, dispatch_uid="reference-request-finished")
 
-    for model in REFERENCE_MODELS:
-        post_save.connect(_changed_by_signal, sender=model, dispatch_uid=f"reference-changed-save-{model.__name__}")
-        post_delete.connect(_changed_by_signal, sender=model, dispatch_uid=f"reference-changed-delete-{model.__name__}")
+    follow_changes_of(*REFERENCE_MODELS)
+
+
+def follow_changes_of(*models) -> None:
+    """Every save or delete of a row of `models` names a new version of the reference data (other apps' cached data
+    kept under it, such as trade's allowance policies and exchange rates, follow it too)."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        label = model._meta.label
+        post_save.connect(_changed_by_signal, sender=model, dispatch_uid=f"reference-changed-save-{label}")
+        post_delete.connect(_changed_by_signal, sender=model, dispatch_uid=f"reference-changed-delete-{label}")
 
 
 def cached_checkpoint_by_code(code: str) -> Checkpoint:

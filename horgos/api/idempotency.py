@@ -19,7 +19,11 @@ Nothing is left half-done by a fault, and a request is ONE transaction:
 3. A view that raises or answers 5xx is rolled back, its claim with it, so the client's retry runs
    again; so is a request whose process or database dies (PostgreSQL rolls the transaction back
    and frees the lock): nothing of the lost attempt, claim included, was written.
-4. A committed claim without a response (left by an earlier version, which committed claims on
+4. A view whose last write holds a hot row's lock until the commit (a sale charging the buyer's allowance ledger)
+   may store its answer before that write, with `idempotency_store_now`, and must then return that very response:
+   the lock is then not held while the answer is rendered and stored. Stored inside a savepoint that is rolled back
+   (the write refused), it is undone with it, and the answer the view then returns is stored as usual.
+5. A committed claim without a response (left by an earlier version, which committed claims on
    their own) answers 409 until IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS old, then a retry takes it over
    (a conditional UPDATE). A request whose claim was taken over cannot store its response: its
    writes roll back and it answers 409, so the key still stands for exactly one write.
@@ -152,6 +156,16 @@ def idempotency_complete(*, record: IdempotencyKey, response: Response) -> None:
         raise IdempotencyKeyInUse(KEY_IN_USE)
 
 
+def idempotency_store_now(request, response: Response) -> Response:
+    """Store `response` now as the answer to the request's Idempotency-Key (see point 4 of the module docstring), and
+    return it; the view must return this very response. Without a key, does nothing."""
+    record = getattr(request, "idempotency_record", None)
+    if record is not None:
+        idempotency_complete(record=record, response=response)
+        request.idempotency_stored = response
+    return response
+
+
 def idempotent(view_method):
     """Make a DRF view method honour the Idempotency-Key header (see the module docstring)."""
 
@@ -171,11 +185,12 @@ def idempotent(view_method):
             )
             if record.is_complete:
                 return Response(record.response_body, status=record.response_status, headers={REPLAYED_HEADER: "true"})
+            request.idempotency_record = record
             response = view_method(self, request, *args, **kwargs)
             if response.status_code >= 500:
                 # An error answer is not replayed: undo what the view wrote, the claim with it.
                 transaction.set_rollback(True)
-            else:
+            elif response is not getattr(request, "idempotency_stored", None):
                 idempotency_complete(record=record, response=response)
         return response
 

@@ -31,10 +31,11 @@ EXIT = "/api/v1/crossings/exit/"
 # What one recorded crossing costs through the API, reference data cached, counting every statement but the savepoints
 # of nested atomic blocks: the token, the key's claim (lock and insert in one statement), the document, the
 # traveller locked, the traveller's visits, (entry) the watchlist, the crossing, (entry) the visit or (exit) its
-# closing, the audit row, (exit) trade's panel: the shuttle-trader flag and the allowance policy, and the stored
-# response. (Savepoints aside: the service's atomic block and, on an admitted entry, the visit's add two pairs.)
+# closing, the audit row, (exit) trade's panel: the shuttle-trader flag (the allowance policy comes from trade's
+# cache, trade.selectors.reference; here no policy is in force, so no ledger is read), and the stored response.
+# (Savepoints aside: the service's atomic block and, on an admitted entry, the visit's add two pairs.)
 ENTRY_QUERIES = 10
-EXIT_QUERIES = 11
+EXIT_QUERIES = 10
 TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 

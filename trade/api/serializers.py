@@ -5,7 +5,7 @@ from crossings.api.serializers import DocumentIdentitySerializer
 from crossings.selectors import document_get
 from crossings.selectors.lists import mask_document_number
 from horgos.api.fields import CountryField
-from merchants.models import Listing, Shop
+from merchants.models import Listing
 from trade.models import (
     FORWARD_STEPS,
     AllowancePolicy,
@@ -16,14 +16,20 @@ from trade.models import (
     ShipmentEvent,
     ShipmentLine,
 )
+from trade.selectors.sales import buyer_document_get
 from trade.selectors.shipments import listings_to_ship
 from trade.services.shipments import ShipmentLineInput
 
 UNKNOWN_DOCUMENT = _("No such document is registered.")
 
 
+# As a related field answers an id it does not find.
+DOES_NOT_EXIST = serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"]
+
+
 class SaleLineInputSerializer(serializers.Serializer):
-    listing = serializers.PrimaryKeyRelatedField(queryset=Listing.objects.select_related("shop"))
+    # An id here: SaleCreateSerializer reads the listings of all the lines in one query.
+    listing = serializers.IntegerField()
     quantity = serializers.IntegerField(min_value=1, max_value=100000)
     unit_price_cny = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, help_text=_("The listing's price if left out.")
@@ -41,14 +47,30 @@ class BuyerSerializer(serializers.Serializer):
 
 
 class SaleCreateSerializer(BuyerSerializer):
-    shop = serializers.PrimaryKeyRelatedField(queryset=Shop.objects.none(), help_text=_("One of your shops."))
+    """A sale as the API takes it. The shop stays an id: `sale_record` reads it with its merchant and the clerk's
+    place on its staff in one query, and the view answers a shop not theirs as a related field answers one it does
+    not find. The document is read with its holder's open visit (`buyer_document_get`), the listings of all the
+    lines in one query."""
+
+    shop = serializers.IntegerField(help_text=_("One of your shops."))
     receipt_number = serializers.CharField(max_length=40)
     lines = SaleLineInputSerializer(many=True, allow_empty=False)
 
-    def __init__(self, *args, shops=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if shops is not None:
-            self.fields["shop"].queryset = shops
+    def validate_document(self, identity):
+        document = buyer_document_get(**identity)
+        if document is None:
+            raise serializers.ValidationError(UNKNOWN_DOCUMENT)
+        return document
+
+    def validate_lines(self, lines):
+        listings = Listing.objects.select_related("shop").in_bulk({line["listing"] for line in lines})
+        errors = [
+            {} if line["listing"] in listings else {"listing": [DOES_NOT_EXIST.format(pk_value=line["listing"])]}
+            for line in lines
+        ]
+        if any(errors):
+            raise serializers.ValidationError(errors)
+        return [{**line, "listing": listings[line["listing"]]} for line in lines]
 
 
 class SaleLineSerializer(serializers.ModelSerializer):
@@ -91,6 +113,17 @@ class SaleSerializer(serializers.ModelSerializer):
 
     def get_buyer_document(self, sale: Sale) -> str:
         return mask_document_number(sale.document.number)
+
+
+# One instance made once: recording a sale answers with `recorded_sale_data`, which uses its fields directly.
+_RECORDED_SALE = SaleSerializer()
+
+
+def recorded_sale_data(sale: Sale) -> dict:
+    """The answer to recording a sale: exactly what SaleSerializer gives (a test holds the two equal), from what the
+    sale holds in memory (its shop, document and lines, see `sale_record`), without instantiating a serializer,
+    which copies its declared fields and its nested lines' serializer at each use."""
+    return _RECORDED_SALE.to_representation(sale)
 
 
 class AllowanceRemainingSerializer(serializers.Serializer):

@@ -6,10 +6,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from horgos.api.exceptions import error_body
-from horgos.api.idempotency import idempotent
+from horgos.api.idempotency import idempotency_store_now, idempotent
 from horgos.roles import IsAdministrator, IsMerchantOrAdministrator
 from merchants.models import Shop
 from trade.api.serializers import (
+    DOES_NOT_EXIST,
     AllowancePolicySerializer,
     AllowanceRemainingSerializer,
     AllowanceUseSerializer,
@@ -22,6 +23,7 @@ from trade.api.serializers import (
     ShipmentHoldSerializer,
     ShipmentReleaseSerializer,
     ShipmentSerializer,
+    recorded_sale_data,
 )
 from trade.declarations import PDF_CONTENT_TYPE, XLSX_CONTENT_TYPE, declaration_response
 from trade.filtersets import SaleFilterSet, ShipmentFilterSet
@@ -57,10 +59,6 @@ EXCEEDED_EXAMPLE = OpenApiExample(
 )
 
 
-def _shops_of(user):
-    return Shop.objects.filter(merchant__members__user=user)
-
-
 class SaleViewSet(viewsets.ReadOnlyModelViewSet):
     """Duty-free sales: merchant staff record and void their shops' sales; administrators see all.
 
@@ -87,22 +85,34 @@ class SaleViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @idempotent
     def create(self, request):
-        serializer = SaleCreateSerializer(data=request.data, shops=_shops_of(request.user))
+        serializer = SaleCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        answer = []
+
+        def answer_before_charge(sale):
+            # Stored for the Idempotency-Key before the allowance is charged: the buyer's ledger row, which every
+            # till selling to them waits for, is then locked only from the charge to the commit.
+            answer.append(idempotency_store_now(request, Response(recorded_sale_data(sale), status.HTTP_201_CREATED)))
+
         try:
-            sale = sale_services.sale_record(
-                shop=data["shop"],
+            sale_services.sale_record(
+                shop=Shop(pk=data["shop"]),  # read by the service, with its merchant and the clerk's place on its staff
                 document=data["document"],
                 receipt_number=data["receipt_number"],
                 lines=[sale_services.SaleLineInput(**line) for line in data["lines"]],
                 acting_user=request.user,
+                before_charge=answer_before_charge,
             )
+        except PermissionDenied:
+            # Another merchant's shop is simply not a valid choice (400, as a shop that does not exist), never a hint
+            # that it exists.
+            raise ValidationError({"shop": [DOES_NOT_EXIST.format(pk_value=data["shop"])]}) from None
         except sale_services.AllowanceExceeded as refused:
             remaining = AllowanceRemainingSerializer(refused.remaining).data
             body = error_body(code="allowance_exceeded", message=refused.messages[0], fields={"remaining": remaining})
             return Response(body, status=status.HTTP_409_CONFLICT)
-        return Response(SaleSerializer(sale).data, status=status.HTTP_201_CREATED)
+        return answer[0]
 
     @extend_schema(request=SaleVoidSerializer, responses={200: SaleSerializer})
     @action(detail=True, methods=["post"])

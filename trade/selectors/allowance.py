@@ -11,6 +11,7 @@ from crossings.selectors.reference import cached_checkpoint_by_code
 from trade import rules
 from trade.models import AllowanceLedger, AllowancePolicy, ExchangeRate
 from trade.rules import ZERO, AllowanceUse
+from trade.selectors.reference import cached_allowance_policy_on, cached_exchange_rate_on
 
 NO_POLICY = _("No allowance policy for the %(side)s side is in force on %(day)s; an administrator must add one.")
 MISSING_RATE = _(
@@ -19,7 +20,7 @@ MISSING_RATE = _(
 
 
 def allowance_policy_on(*, side: str, day: date) -> AllowancePolicy:
-    policy = AllowancePolicy.objects.in_force_on(side=side, day=day)
+    policy = cached_allowance_policy_on(side=side, day=day)
     if policy is None:
         raise ValidationError(NO_POLICY, code="no_policy", params={"side": side, "day": day.isoformat()})
     return policy
@@ -29,7 +30,7 @@ def exchange_rate_for(policy: AllowancePolicy, *, day: date) -> ExchangeRate | N
     """The rate that turns CNY into the policy's currency on `day`; None for a policy in CNY. Never a silent 1:1."""
     if not rules.needs_rate(policy):
         return None
-    rate = ExchangeRate.objects.in_force_on(currency=policy.currency, day=day)
+    rate = cached_exchange_rate_on(currency=policy.currency, day=day)
     if rate is None:
         raise ValidationError(
             MISSING_RATE, code="missing_rate", params={"currency": policy.currency, "day": day.isoformat()}

@@ -1,17 +1,19 @@
 """Recording and voiding duty-free sales, each against the buyer's allowance ledger (locked, CHECK-backed) and the
 stock of the listings sold (taken off in the sale's transaction, given back when it is voided)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from crossings.models import TravelDocument, Visit
+from crossings.selectors.reference import cached_checkpoint
 from horgos.audit import audit_record
 from horgos.choices import AuditAction, Role
 from horgos.errors import constraint_messages
@@ -76,6 +78,18 @@ def _require_may_sell(acting_user: User, shop: Shop) -> None:
         raise PermissionDenied(NOT_YOUR_SHOP)
 
 
+def _shop_for_sale(shop: Shop, acting_user: User) -> Shop:
+    """The shop as it is now with its merchant, read in one query only if `acting_user` is on that merchant's staff;
+    PermissionDenied unless they may sell there (as `_require_may_sell`)."""
+    if acting_user.role != Role.MERCHANT or not acting_user.is_active:
+        raise PermissionDenied(NOT_YOUR_SHOP)
+    shops = Shop.objects.select_related("merchant").filter(merchant__members__user=acting_user)
+    shop = shops.filter(pk=shop.pk).first()
+    if shop is None:
+        raise PermissionDenied(NOT_YOUR_SHOP)
+    return shop
+
+
 def _require_trading(shop: Shop) -> None:
     if shop.merchant.state != MerchantState.APPROVED:
         raise ValidationError(
@@ -105,6 +119,10 @@ def _priced_lines(shop: Shop, lines: list[SaleLineInput]) -> list[SaleLine]:
 def _ledger_of_period(*, visit: Visit, side: str, policy, start) -> AllowanceLedger:
     """The buyer's ledger row of the period, created at zero if need be (INSERT ... ON CONFLICT DO NOTHING: two first
     sales of a period at the same moment create one row), read without a lock: `_ledger_charge` takes it last."""
+    ledgers = AllowanceLedger.objects.filter(traveller_id=visit.traveller_id, side=side, period_start=start)
+    ledger = ledgers.first()  # every sale of the period but the first finds it
+    if ledger is not None:
+        return ledger
     AllowanceLedger.objects.bulk_create(
         [
             AllowanceLedger(
@@ -119,29 +137,59 @@ def _ledger_of_period(*, visit: Visit, side: str, policy, start) -> AllowanceLed
         ],
         ignore_conflicts=True,
     )
-    return AllowanceLedger.objects.get(traveller_id=visit.traveller_id, side=side, period_start=start)
+    return ledgers.get()
+
+
+def _open_visit(document: TravelDocument) -> Visit | None:
+    """The buyer's open visit: as read with the document (`trade.selectors.sales.buyer_document_get`), else now."""
+    if hasattr(document, "open_visit"):
+        return document.open_visit
+    return Visit.objects.open().filter(traveller_id=document.traveller_id).first()
+
+
+def _holding_lines(sale: Sale, lines: list[SaleLine]) -> None:
+    """`sale` with `lines` as its prefetched lines, as `prefetch_related("lines")` leaves them: its answer (and
+    anything else reading `sale.lines.all()`) needs no query."""
+    recorded = SaleLine.objects.filter(sale=sale)
+    recorded._result_cache, recorded._prefetch_done = lines, True
+    sale._prefetched_objects_cache = {"lines": recorded}
 
 
 @transaction.atomic
 def sale_record(
-    *, shop: Shop, document: TravelDocument, receipt_number: str, lines: list[SaleLineInput], acting_user: User
+    *,
+    shop: Shop,
+    document: TravelDocument,
+    receipt_number: str,
+    lines: list[SaleLineInput],
+    acting_user: User,
+    before_charge: Callable[[Sale], object] | None = None,
 ) -> Sale:
     """Record a duty-free sale now, counted against the allowance of the side the buyer will leave by (the
     checkpoint of their open visit), in that checkpoint's period. Refused with AllowanceExceeded, saying what
-    remains, when it does not fit."""
-    shop = Shop.objects.select_related("merchant").get(pk=shop.pk)
-    _require_may_sell(acting_user, shop)
+    remains, when it does not fit. The sale comes back holding its lines (`sale.lines.all()` needs no query).
+
+    A fixed number of statements whatever the lines (the shop, the ledger, the sale, its lines, the stock, the audit
+    row, the charge): the listings come read by the caller, the policy and rate from the cache
+    (trade.selectors.reference).
+
+    `before_charge`, if given, is called with the sale (holding its lines) just before the allowance is charged, in
+    the sale's transaction: what it writes commits with the sale, or is undone with it when the charge refuses the
+    sale. The API stores its answer for the Idempotency-Key there, so that the ledger row's lock, which the charge
+    takes, is held only until the commit."""
+    shop = _shop_for_sale(shop, acting_user)
     _require_trading(shop)
     receipt_number = receipt_number.strip()
     if not receipt_number:
         raise ValidationError({"receipt_number": ValidationError(RECEIPT_REQUIRED, code="required")})
     priced = _priced_lines(shop, lines)
-    visit = Visit.objects.open().select_related("checkpoint").filter(traveller_id=document.traveller_id).first()
+    visit = _open_visit(document)
     if visit is None:
         raise ValidationError({"buyer": ValidationError(BUYER_NOT_INSIDE, code="not_inside")})
     sold_at = timezone.now()
-    side = visit.checkpoint.code
-    local_day = visit.checkpoint.local_date(sold_at)
+    checkpoint = cached_checkpoint(visit.checkpoint_id)
+    side = checkpoint.code
+    local_day = checkpoint.local_date(sold_at)
     policy = allowance_policy_on(side=side, day=local_day)
     rate = exchange_rate_for(policy, day=local_day)
     ledger = _ledger_of_period(
@@ -180,6 +228,9 @@ def sale_record(
         target=sale,
         changes={"total_cny": total_cny, "weight_kg": total_weight, "side": side},
     )
+    _holding_lines(sale, priced)
+    if before_charge is not None:
+        before_charge(sale)
     _ledger_charge(ledger, rate=rate, total_cny=total_cny, charged=charged, weight=total_weight)
     return sale
 
@@ -217,21 +268,43 @@ def _quantities_by_listing(lines) -> list[tuple[Listing, int]]:
     return [quantities[pk] for pk in sorted(quantities)]
 
 
-def _stock_take(lines: list[SaleLine]) -> None:
-    """Take each line's quantity off its listing's stock, or refuse the sale naming the listing short of stock.
+# One statement takes every listing's quantity: the listings' rows are locked in id order first (`locked`), so two
+# sales of the same listings never wait on each other's rows, then each row is taken from only if enough is left.
+STOCK_TAKE_SQL = """
+WITH wanted (id, quantity) AS (VALUES {values}),
+locked AS MATERIALIZED (
+    SELECT listing.id FROM merchants_listing AS listing JOIN wanted USING (id) ORDER BY listing.id
+    FOR NO KEY UPDATE OF listing
+)
+UPDATE merchants_listing AS listing SET stock_quantity = listing.stock_quantity - wanted.quantity
+FROM wanted
+WHERE listing.id = wanted.id AND listing.id IN (SELECT id FROM locked) AND listing.stock_quantity >= wanted.quantity
+RETURNING listing.id
+"""
 
-    One conditional UPDATE per listing: PostgreSQL checks `stock_quantity >= quantity` again on the row as the
-    sale that held its lock left it, so of two sales racing for the last unit exactly one updates it; the other
-    updates nothing and is refused. The CHECK constraint listing_stock_not_negative is the last word.
+
+def _stock_take(lines: list[SaleLine]) -> None:
+    """Take each line's quantity off its listing's stock, or refuse the sale naming a listing short of stock.
+
+    One UPDATE for all the listings (STOCK_TAKE_SQL), conditional per row: PostgreSQL checks `stock_quantity >=
+    quantity` again on the row as the sale that held its lock left it, so of two sales racing for the last unit
+    exactly one takes it; the other's row is not updated and it is refused (its other rows roll back with it). The
+    CHECK constraint listing_stock_not_negative is the last word.
     """
-    for listing, quantity in _quantities_by_listing(lines):
-        taken = Listing.objects.filter(pk=listing.pk, stock_quantity__gte=quantity).update(
-            stock_quantity=F("stock_quantity") - quantity
+    quantities = _quantities_by_listing(lines)
+    values = ", ".join(["(%s::bigint, %s::integer)"] * len(quantities))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            STOCK_TAKE_SQL.format(values=values),
+            [number for listing, quantity in quantities for number in (listing.pk, quantity)],
         )
-        if not taken:
-            stock = Listing.objects.filter(pk=listing.pk).values_list("stock_quantity", flat=True).get()
-            params = {"listing": listing.title, "stock": stock, "quantity": quantity}
-            raise ValidationError({"lines": ValidationError(BEYOND_STOCK, code="beyond_stock", params=params)})
+        taken = {row[0] for row in cursor.fetchall()}
+    short = [(listing, quantity) for listing, quantity in quantities if listing.pk not in taken]
+    if short:
+        listing, quantity = short[0]
+        stock = Listing.objects.filter(pk=listing.pk).values_list("stock_quantity", flat=True).get()
+        params = {"listing": listing.title, "stock": stock, "quantity": quantity}
+        raise ValidationError({"lines": ValidationError(BEYOND_STOCK, code="beyond_stock", params=params)})
 
 
 def _stock_give_back(lines) -> None:
