@@ -13,13 +13,16 @@ counts already are).
 """
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Min
+from django.utils import timezone
 
 from crossings.choices import CrossingKind, NationalityGroup, Outcome, VisitState
 from crossings.models import (
     Checkpoint,
+    Crossing,
     DailyCrossingCount,
     DailyRefusalCount,
     DailyTravellerCount,
@@ -31,7 +34,7 @@ from crossings.models import (
     YearlyTravellerSeen,
 )
 from crossings.selectors.figures import public_figures_refresh
-from crossings.services.statistics import STATISTICS_LOCK
+from crossings.services.statistics import STATISTICS_LOCK, statistics_fill
 from horgos.statistics import advance_fill_state, lock_until_commit
 
 # `Crossing.objects.counted()` written out (records no reversal cancelled), as NOT EXISTS so that PostgreSQL plans an
@@ -288,3 +291,19 @@ def statistics_rebuild(
                 advance_fill_state(StatisticsFillState, last, checkpoint=checkpoint)
     public_figures_refresh()
     return max(0, (last - first).days + 1) * len(checkpoints)
+
+
+def statistics_fill_history(*, now: datetime | None = None) -> int:
+    """Fill the statistics of a database never filled (or refilled whole) with its history: set-based from the first
+    crossing up to the last local day every checkpoint has finished, each checkpoint then counting as filled up to
+    it, and the nightly `statistics_fill` from there (the day a checkpoint further east has finished as well).
+    Returns how many checkpoint-days were filled."""
+    now = now or timezone.now()
+    first = Crossing.objects.aggregate(first=Min("local_date"))["first"]
+    checkpoints = Checkpoint.objects.all()
+    filled = 0
+    if first is not None and checkpoints:
+        last = min(checkpoint.local_date(now) for checkpoint in checkpoints) - timedelta(days=1)
+        if first <= last:
+            filled = statistics_rebuild(first=first, last=last, advance=True)
+    return filled + statistics_fill(now=now)

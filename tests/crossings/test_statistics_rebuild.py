@@ -22,7 +22,7 @@ from crossings.models import (
 )
 from crossings.services.crossings import crossing_correct, crossing_record_entry, crossing_record_exit
 from crossings.services.statistics import DAILY_TABLES, statistics_fill, statistics_fill_day
-from crossings.services.statistics_rebuild import statistics_rebuild
+from crossings.services.statistics_rebuild import statistics_fill_history, statistics_rebuild
 from crossings.services.watchlist import watchlist_add
 from horgos.statistics import days_between
 from tests.crossings.conftest import almaty, beijing
@@ -81,6 +81,8 @@ def history(zone, kazakh, chinese, at):
                           at=beijing(2026, 1, 11, 23, 59, 59))  # fmt: skip
     crossing_record_exit(document=chinese, lane=zone.lane("CN", "X-C01"), acting_user=zone.cn_officer,
                          at=beijing(2026, 1, 12, 0, 0))  # fmt: skip
+    at(almaty(2026, 1, 12, 10, 0))  # refused again: the watchlist holds her back
+    crossing_record_entry(document=kazakh, lane=zone.lane("KZ", "E-C01"), acting_user=zone.kz_officer)
     return zone
 
 
@@ -89,21 +91,25 @@ def test_a_rebuild_from_nothing_writes_the_rows_of_the_day_by_day_fill(history):
     # The edge cases are all there to compare
     assert len(written["DailyCrossingCount"]) > 200
     assert {row[-1] for row in written["DailyRefusalCount"]}, "no refusal generated"
-    assert DailyWatchlistHitCount.objects.get().local_date == date(2026, 1, 11)
+    assert set(DailyWatchlistHitCount.objects.values_list("local_date", "hits")) == {
+        (date(2026, 1, 11), 1),
+        (date(2026, 1, 12), 1),
+    }
     assert DailyVisitCount.objects.filter(overstays_open__gt=0).exists()
     assert DailyVisitCount.objects.filter(visits_closed=0).exists()  # a day with overstays and no exit
     assert Visit.objects.filter(entered_at__lt=beijing(2026, 1, 1), exited_at__gte=beijing(2026, 1, 1)).exists()
     assert YearlyTravellerSeen.objects.filter(year=2025).exists()
     assert YearlyTravellerSeen.objects.filter(year=2026).exists()
     assert not StatisticsFillState.objects.exists()  # without `advance`, the nightly run still starts from scratch
+    assert not StatisticsDirtyDay.objects.exists()
 
 
-def test_a_rebuild_of_part_of_the_history_after_reversals_writes_the_rows_of_the_day_by_day_fill(history, at):
-    # Given statistics filled up to 12 January, then records reversed: a refusal, and the entry of a visit still
-    # open that was its traveller's first crossing of 2026 (their first day of the year is gone with it)
+def test_a_rebuild_of_part_of_the_history_after_reversals_writes_the_rows_of_the_day_by_day_fill(history, kazakh, at):
+    # Given statistics filled up to 12 January, then records reversed: a generated refusal, and the entry of a visit
+    # still open that was its traveller's first crossing of 2026 (their first day of the year is gone with it)
     statistics_fill(now=AFTER)
     at(AFTER)
-    refused = Crossing.objects.counted().filter(outcome="refused", local_date__gte=date(2026, 1, 1)).first()
+    refused = Crossing.objects.counted().filter(outcome="refused").exclude(traveller=kazakh.traveller).first()
     crossing_correct(crossing=refused, reason="Wrong traveller", acting_user=history.administrator)
     firsts = YearlyTravellerSeen.objects.filter(year=2026)
     visit = next(
@@ -113,8 +119,15 @@ def test_a_rebuild_of_part_of_the_history_after_reversals_writes_the_rows_of_the
     )
     entry_day = visit.entry_crossing.local_date
     crossing_correct(crossing=visit.entry_crossing, reason="Typed in error", acting_user=history.administrator)
+    # and the Kazakh traveller's refusal of 11 January, her first crossing of 2026 (her next one is on the 12th)
+    kazakh_first = Crossing.objects.get(lane__checkpoint=history.kz, traveller=kazakh.traveller,
+                                        local_date=date(2026, 1, 11))  # fmt: skip
+    crossing_correct(crossing=kazakh_first, reason="Wrong traveller", acting_user=history.administrator)
     assert StatisticsDirtyDay.objects.exists()
-    # When a range over the new year up to that day is rebuilt, then single days, then everything
+    # When only 11 January is rebuilt, her first day of 2026 moves to the 12th
+    rebuilt_as_day_by_day(date(2026, 1, 11), date(2026, 1, 11))
+    assert YearlyTravellerSeen.objects.get(year=2026, traveller=kazakh.traveller).first_local_date == date(2026, 1, 12)
+    # When a range over the new year up to the reversed entry's day is rebuilt, then single days, then everything
     rebuilt_as_day_by_day(date(2025, 12, 30), entry_day)
     # Then both ways agree each time, and the traveller's first day of 2026 moved on or is gone
     assert not firsts.filter(traveller=visit.traveller_id, first_local_date=entry_day).exists()
@@ -123,10 +136,17 @@ def test_a_rebuild_of_part_of_the_history_after_reversals_writes_the_rows_of_the
     rebuilt_as_day_by_day(FIRST, LAST)
 
 
-def test_a_rebuild_with_advance_moves_the_fill_state_so_the_nightly_run_goes_on_from_there(history):
-    statistics_rebuild(first=FIRST, last=date(2026, 1, 11), advance=True)
+def test_the_history_is_filled_set_based_and_the_nightly_run_goes_on_from_there(history):
+    # At 01:00 in Beijing, 22:00 of the day before in Almaty: the Chinese checkpoint has finished one day more
+    now = beijing(2026, 1, 13, 1, 0)
+    savepoint = transaction.savepoint()
+    statistics_fill(now=now)
+    expected = rows()
+    transaction.savepoint_rollback(savepoint)
+    assert statistics_fill_history(now=now) > 100
+    assert rows() == expected
     assert set(StatisticsFillState.objects.values_list("checkpoint__code", "last_filled")) == {
-        ("CN", date(2026, 1, 11)),
+        ("CN", date(2026, 1, 12)),
         ("KZ", date(2026, 1, 11)),
     }
-    assert statistics_fill(now=AFTER) == 2  # 12 January at each checkpoint
+    assert statistics_fill(now=now) == 0
