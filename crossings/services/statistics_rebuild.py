@@ -2,10 +2,10 @@
 the whole range, in one transaction.
 
 It writes the rows `statistics_fill_day` writes for each (checkpoint, local day) of the range (a test holds them
-equal), but reads the range's crossings twice (once for the daily counts, once for the travellers' first days of the
-year) and its visits once, instead of some thirty queries per checkpoint-day: a day-by-day rebuild of three years
-took over an hour, most of it per-query overhead (bench/RESULTS.md). The nightly run and the dirty days keep
-`statistics_fill_day`, which reads one day.
+equal), but reads the range's crossings three times (the daily counts sorted, the hourly ones hashed, the travellers'
+first days of the year hashed) and its visits once, instead of some thirty queries per checkpoint-day: a day-by-day
+rebuild of three years took over an hour, most of it per-query overhead (bench/RESULTS.md). The nightly run and the
+dirty days keep `statistics_fill_day`, which reads one day.
 
 Days are the checkpoints' own local days: a crossing's `local_date` is its lane's checkpoint's, and the visits' and
 the hours' local times are taken in the checkpoint's `time_zone` by PostgreSQL (as the day-by-day fill's hourly
@@ -51,20 +51,24 @@ COUNTED_SQL = """
 """
 GROUP_SQL = "CASE WHEN t.nationality IN (%(china)s, %(kazakhstan)s) THEN t.nationality ELSE %(other)s END"
 
-# One pass over the counted crossings of the range, sorted once: the finest cells (lane, direction, outcome, refusal
-# reason and local hour: grouping_set 0) roll up into the crossing counts (1) and the checkpoint's distinct travellers
-# (3), each of a local day, checkpoint and nationality group. The hourly and refusal counts add up the finest cells.
-# CREATE TABLE AS, unlike INSERT, may run its SELECT in parallel, as the bare GROUP BY does.
+# The counted crossings of the range, sorted once: the cells of a local day, checkpoint and nationality group by lane,
+# direction and outcome (grouping_set 0) roll up into the checkpoint's distinct travellers (1). Then, without DISTINCT
+# so by a hash aggregate, the cells by local hour, direction, outcome and refusal reason, which the hourly and refusal
+# counts add up (one rollup level more with these cost more than this second pass: EXPLAIN ANALYZE, a million
+# crossings). CREATE TABLE AS, unlike INSERT, may run its SELECT in parallel, as the bare GROUP BY does.
 CELLS_SQL = f"""
 CREATE TEMP TABLE statistics_rebuild_cells ON COMMIT DROP AS
 SELECT c.local_date, l.checkpoint_id, {GROUP_SQL} AS nationality_group, c.lane_id, c.direction, c.outcome,
-    c.refusal_reason, EXTRACT(HOUR FROM c.occurred_at AT TIME ZONE k.time_zone)::int AS hour,
-    GROUPING(c.lane_id, c.refusal_reason) AS grouping_set,
-    count(*) AS crossings, count(DISTINCT c.traveller_id) AS travellers
+    GROUPING(c.lane_id) AS grouping_set, count(*) AS crossings, count(DISTINCT c.traveller_id) AS travellers
 {COUNTED_SQL}
-GROUP BY c.local_date, l.checkpoint_id, 3, ROLLUP((c.lane_id, c.direction, c.outcome), (c.refusal_reason, 8))
+GROUP BY c.local_date, l.checkpoint_id, 3, ROLLUP((c.lane_id, c.direction, c.outcome));
+CREATE TEMP TABLE statistics_rebuild_hours ON COMMIT DROP AS
+SELECT c.local_date, l.checkpoint_id, EXTRACT(HOUR FROM c.occurred_at AT TIME ZONE k.time_zone)::int AS hour,
+    c.direction, c.outcome, c.refusal_reason, count(*) AS crossings
+{COUNTED_SQL}
+GROUP BY 1, 2, 3, 4, 5, 6;
 """
-# What each table holds, from the cells: (table, its columns, the SELECT giving them in that order).
+# What each table holds, from the cells and the hours: (table, its columns, the SELECT giving them in that order).
 FROM_CELLS = (
     (
         DailyCrossingCount,
@@ -79,25 +83,25 @@ FROM_CELLS = (
             "travellers",
         ],
         "SELECT local_date, checkpoint_id, lane_id, direction, nationality_group, outcome, crossings, travellers "
-        "FROM statistics_rebuild_cells WHERE grouping_set = 1",
+        "FROM statistics_rebuild_cells WHERE grouping_set = 0",
     ),
     (
         DailyTravellerCount,
         ["local_date", "checkpoint_id", "nationality_group", "travellers"],
         "SELECT local_date, checkpoint_id, nationality_group, travellers "
-        "FROM statistics_rebuild_cells WHERE grouping_set = 3",
+        "FROM statistics_rebuild_cells WHERE grouping_set = 1",
     ),
     (
         HourlyCrossingCount,
         ["local_date", "checkpoint_id", "hour", "direction", "crossings"],
         "SELECT local_date, checkpoint_id, hour, direction, sum(crossings) "
-        "FROM statistics_rebuild_cells WHERE grouping_set = 0 AND outcome = %(admitted)s GROUP BY 1, 2, 3, 4",
+        "FROM statistics_rebuild_hours WHERE outcome = %(admitted)s GROUP BY 1, 2, 3, 4",
     ),
     (
         DailyRefusalCount,
         ["local_date", "checkpoint_id", "reason", "refusals"],
         "SELECT local_date, checkpoint_id, refusal_reason, sum(crossings) "
-        "FROM statistics_rebuild_cells WHERE grouping_set = 0 AND outcome = %(refused)s GROUP BY 1, 2, 3",
+        "FROM statistics_rebuild_hours WHERE outcome = %(refused)s GROUP BY 1, 2, 3",
     ),
 )
 
@@ -140,12 +144,12 @@ def _parameters(first: date, last: date) -> dict:
 
 
 def _rebuild_crossings(first: date, last: date) -> None:
-    """The crossing, traveller, hourly and refusal counts, from one pass over the range's crossings."""
+    """The crossing, traveller, hourly and refusal counts, from two passes over the range's crossings."""
     with connection.cursor() as cursor:
         cursor.execute(CELLS_SQL, _parameters(first, last))
         for model, columns, select in FROM_CELLS:
             _replace(cursor, model, columns, select, _parameters(first, last))
-        cursor.execute("DROP TABLE statistics_rebuild_cells")
+        cursor.execute("DROP TABLE statistics_rebuild_cells, statistics_rebuild_hours")
 
 
 # Watchlist hits: from the alerts (few) to their crossings, of which only counted ones count, on their local day.
