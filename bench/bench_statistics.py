@@ -89,7 +89,7 @@ def measure_rebuild() -> dict:
     from django.db.models import Max, Min
 
     from crossings.models import Crossing
-    from crossings.services.statistics import statistics_rebuild
+    from crossings.services.statistics_rebuild import statistics_rebuild
 
     span = Crossing.objects.aggregate(first=Min("local_date"), last=Max("local_date"))
     with connection.cursor() as cursor:

@@ -20,7 +20,8 @@ def parse_day(value: str) -> date:
 class DayRangeCommand(BaseCommand):
     """`--from` and `--to` (local days, both included), and `rebuild` run over them with a progress bar on a
     terminal. Subclasses set `rebuild` (a service called as `rebuild(first=, last=, progress=)` whose progress gets a
-    label and a day), what one step is called (`step_name`) and how many steps a day takes (`steps_per_day`)."""
+    label and a day, once per step), what `rebuild` returns a count of (`step_name`) and how many progress steps the
+    range takes (`progress_steps`: by default `steps_per_day` a day)."""
 
     step_name = "days"
     rebuild: Callable[..., int]
@@ -32,16 +33,19 @@ class DayRangeCommand(BaseCommand):
     def steps_per_day(self) -> int:
         return 1
 
+    def progress_steps(self, first: date, last: date) -> int:
+        return ((last - first).days + 1) * self.steps_per_day()
+
     def handle(self, *args, first: str, last: str, **options):
         first_day, last_day = parse_day(first), parse_day(last)
         if last_day < first_day:
             raise CommandError("--to is before --from")
-        total = ((last_day - first_day).days + 1) * self.steps_per_day()
+        total = self.progress_steps(first_day, last_day)
         done = {"steps": 0}
 
         def progress(label: str, day: date) -> None:
             done["steps"] += 1
-            if options["verbosity"] > 0 and (day == last_day or done["steps"] % 10 == 0):
+            if options["verbosity"] > 0 and (done["steps"] == total or done["steps"] % 10 == 0):
                 bar = "#" * int(done["steps"] / total * BAR_WIDTH)
                 self.stdout.write(f"\r[{bar:<{BAR_WIDTH}}] {label} {day}", ending="")
                 self.stdout.flush()

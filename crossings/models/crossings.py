@@ -188,7 +188,11 @@ class CrossingQuerySet(models.QuerySet):
     def counted(self) -> "CrossingQuerySet":
         """The crossings every figure counts: records that no reversal cancelled. A reversed record and its reversal
         count nowhere, on the day of the record and on the day of the reversal alike."""
-        return self.filter(kind=CrossingKind.RECORD, reversal__isnull=True)
+        # NOT EXISTS, not `reversal__isnull=True`: PostgreSQL plans that LEFT JOIN … IS NULL as a join expected to
+        # keep one row, and so joins the rest by nested loops (19 s instead of 8 s over a million crossings); NOT
+        # EXISTS is an anti join it estimates right.
+        reversals = Crossing.objects.filter(corrects=models.OuterRef("pk"))
+        return self.filter(~models.Exists(reversals), kind=CrossingKind.RECORD)
 
 
 class Crossing(models.Model):

@@ -1,4 +1,5 @@
-"""Filling the traffic statistics: one (checkpoint, local day) at a time, each replaced in one transaction.
+"""Filling the traffic statistics: one (checkpoint, local day) at a time, each replaced in one transaction (a range
+of days at once: crossings.services.statistics_rebuild).
 
 The counts come from the counted crossings (`Crossing.objects.counted()`: a reversed record and its reversal count
 nowhere), in the checkpoint's own zone. `statistics_fill` fills every day from the last filled one up to yesterday
@@ -224,19 +225,6 @@ def statistics_fill(*, now: datetime | None = None, progress: Callable[[Checkpoi
                 progress(checkpoint, day)
     public_figures_refresh()
     return filled
-
-
-def statistics_rebuild(*, first: date, last: date, progress: Callable[[Checkpoint, date], None] | None = None) -> int:
-    """Recompute every day from `first` to `last` (local days) at every checkpoint."""
-    days = 0
-    for checkpoint in Checkpoint.objects.order_by("code"):
-        for day in days_between(first, last):
-            statistics_fill_day(checkpoint=checkpoint, day=day)
-            days += 1
-            if progress is not None:
-                progress(checkpoint, day)
-    public_figures_refresh()
-    return days
 
 
 def visit_overstay_days(visit: Visit, *, until: date) -> list[date]:

@@ -12,7 +12,7 @@ from crossings.selectors import document_find, travellers_search, travellers_sim
 from crossings.selectors.figures import year_to_date, year_to_date_by
 from crossings.services.crossings import crossing_record_entry, crossing_record_exit
 from crossings.services.personal_data import ANONYMISED_BIRTH_DATE
-from crossings.services.statistics import statistics_rebuild
+from crossings.services.statistics_rebuild import statistics_rebuild
 from crossings.tasks import anonymise_expired_travellers
 from horgos.choices import AuditAction
 from horgos.models import AuditEntry

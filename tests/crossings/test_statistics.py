@@ -2,6 +2,7 @@
 filled again, and follow late records and reversals on the next run."""
 
 from datetime import date, datetime
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -171,8 +172,12 @@ def test_local_days_end_at_midnight_in_each_checkpoints_zone(zone, kazakh, chine
 
 def test_the_rebuild_command_recomputes_a_range_and_refuses_bad_days(history):
     DailyCrossingCount.objects.filter(local_date=date(2026, 4, 10)).delete()
-    call_command("statistics_rebuild", "--from", "2026-04-10", "--to", "2026-04-11", verbosity=0)
+    output = StringIO()
+    call_command("statistics_rebuild", "--from", "2026-04-10", "--to", "2026-04-11", stdout=output)
     assert DailyCrossingCount.objects.filter(local_date=date(2026, 4, 10)).exists()
+    # The bar fills table by table, the last one named; two days at two checkpoints are four checkpoint-days
+    assert f"[{'#' * 30}] travellers seen in a year 2026-04-11" in output.getvalue()
+    assert output.getvalue().endswith("\n4 checkpoint days recomputed\n")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("statistics_rebuild", "--from", "10 April", "--to", "2026-04-11")
     with pytest.raises(CommandError, match="before"):
