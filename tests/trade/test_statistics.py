@@ -183,6 +183,21 @@ def test_filling_a_day_again_changes_nothing_and_each_side_is_filled_to_its_yest
     assert stored(TradeStatisticsFillState, "side", "last_filled") == {("CN", END), ("KZ", END)}
 
 
+def test_each_side_filled_on_its_own_gives_the_tables_of_both_filled_together(history):
+    # Given the tables filled for both sides at once, then emptied
+    before = every_table()
+    for model in (DailySaleCount, DailyShopSaleCount, DailyAllowanceUse, DailyShipmentCount, TradeStatisticsFillState):
+        model.objects.all().delete()
+    # When only the Chinese side is filled, then the Kazakh side (as two processes may, side by side)
+    assert trade_statistics_fill(sides=["CN"]) > 0
+    # Then the first fills the Chinese side alone, and the second completes the same tables
+    assert {row[1] for row in every_table()["shops"]} == {"CN"}
+    assert stored(TradeStatisticsFillState, "side", "last_filled") == {("CN", END)}
+    assert trade_statistics_fill(sides=["KZ"]) > 0
+    assert every_table() == before
+    assert stored(TradeStatisticsFillState, "side", "last_filled") == {("CN", END), ("KZ", END)}
+
+
 def test_a_listing_edited_after_its_sales_changes_no_past_figure(history):
     # Given filled days with sales of a listing
     line = SaleLine.objects.filter(sale__state="recorded").select_related("listing").order_by("id").first()

@@ -189,12 +189,18 @@ def _days_to_fill(checkpoint: Checkpoint, until: date) -> list[date]:
     return days_to_fill(last_filled=state.last_filled if state else None, earliest=earliest, until=until, dirty=dirty)
 
 
-def trade_statistics_fill(*, now: datetime | None = None, progress: Callable[[str, date], None] | None = None) -> int:
-    """Fill every side from its last filled local day up to its yesterday, and its dirty days; returns how many days
-    were filled."""
+def trade_statistics_fill(
+    *,
+    now: datetime | None = None,
+    progress: Callable[[str, date], None] | None = None,
+    sides: Iterable[str] | None = None,
+) -> int:
+    """Fill every side (or those of `sides`) from its last filled local day up to its yesterday, and its dirty days;
+    returns how many days were filled. Sides are filled independently: each under its own lock."""
     now = now or timezone.now()
     filled = 0
-    for checkpoint in Checkpoint.objects.order_by("code"):
+    checkpoints = Checkpoint.objects.order_by("code")
+    for checkpoint in checkpoints if sides is None else checkpoints.filter(code__in=sides):
         yesterday = checkpoint.local_date(now) - timedelta(days=1)
         for day in _days_to_fill(checkpoint, yesterday):
             trade_statistics_fill_day(side=checkpoint.code, day=day, advance=True)
