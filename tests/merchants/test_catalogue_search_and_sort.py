@@ -9,6 +9,7 @@ from django.db import connection
 from horgos.search import FOLDED_FROM, FOLDED_TO, cjk_grams, fold, is_short_cjk_query
 from merchants.choices import ListingState
 from merchants.models import Listing
+from merchants.selectors.catalogue import catalogue_listings
 from tests.merchants.factories import ListingFactory
 from tests.merchants.test_catalogue_pages import card_links
 
@@ -81,6 +82,16 @@ def test_folded_searches_use_the_indexes(honey_and_sugar):
     # Then the word query and the substring query both run on the folded indexes
     assert "listing_search_idx" in plan
     assert "listing_title_ru_trgm_idx" in plan
+
+
+def test_the_default_order_reads_the_catalogue_index(honey_and_sugar):
+    # Given the planner told to avoid sorting when it can
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+    # Then the newest listings come in the order of the partial index on approved listings, no sort of every row
+    plan = catalogue_listings()[:24].explain()
+    assert "listing_catalogue_newest_idx" in plan
+    assert "Sort" not in plan
 
 
 @pytest.mark.parametrize(
