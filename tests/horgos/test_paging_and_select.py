@@ -45,11 +45,13 @@ CHOICES = [
     ("a&b", "A & <b>"),
     ("KZ", "Казахстан"),
     ("Group", [("x", "X"), ("y", mark_safe("<i>Y</i>"))]),
+    ("Group", [("KZ", "Kazakhstan again")]),  # the same group twice, and a value again: only its first is selected
     (1, "one"),
+    (None, "none"),
 ]
 
 
-@pytest.mark.parametrize("value", [None, "", "KZ", "x", 1, "missing"])
+@pytest.mark.parametrize("value", [None, "", "KZ", "x", 1, "1", "missing"])
 def test_many_options_select_writes_what_select_writes(value):
     attrs = {"id": "id_field", "required": True, "data-x": '1"2', "hidden": False}
     # Given the same choices, attributes and value
