@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin, Table
@@ -110,8 +111,34 @@ def show_error(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
-def paginate(request: HttpRequest, rows: QuerySet | list, *, size: int | None = None) -> Page:
-    return Paginator(rows, size or PAGE_SIZE).get_page(request.GET.get("page"))
+class CappedPaginator(Paginator):
+    """Pages of at most the first `cap` rows. Counting every row a broad search matches reads every one of them
+    (thousands at the catalogue's scale); this count stops at `cap` + 1 rows, and when there are more than `cap`,
+    `more_than_cap` says so and the pages end at row `cap`: a page can say "more than 1,000 found" and be right."""
+
+    def __init__(self, object_list, per_page, *, cap: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def counted(self) -> int:
+        """The rows, counted up to one more than `cap`."""
+        rows = self.object_list[: self.cap + 1]
+        return rows.count() if isinstance(rows, QuerySet) else len(rows)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.cap)
+
+    @property
+    def more_than_cap(self) -> bool:
+        return self.counted > self.cap
+
+
+def paginate(request: HttpRequest, rows: QuerySet | list, *, size: int | None = None, cap: int | None = None) -> Page:
+    """The request's `page` of `rows`; with `cap`, of the first `cap` rows only (`CappedPaginator`)."""
+    paginator = Paginator(rows, size or PAGE_SIZE) if cap is None else CappedPaginator(rows, size or PAGE_SIZE, cap=cap)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def paged_table(request: HttpRequest, table: Table, *, size: int | None = None, paginate: bool = True) -> Table:

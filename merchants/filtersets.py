@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from horgos.forms import ManyOptionsSelect
 from merchants.choices import CatalogueSort, ListingState, MerchantState, ShopState, UnitState, YesNo, ZoneSide
 from merchants.forms import ShopChoiceField
 from merchants.models import Listing, Merchant, Shop
@@ -38,6 +39,8 @@ YES_NO_ALIASES = {"true": YesNo.YES, "1": YesNo.YES, "false": YesNo.NO, "0": Yes
 
 class CountryCodeField(django_filters.fields.ChoiceField):
     """A country as its two-letter code, in either case, or its three-letter one ("kz", "KAZ": KZ)."""
+
+    widget = ManyOptionsSelect  # some 250 countries
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -214,7 +217,11 @@ class CatalogueFilterSet(django_filters.FilterSet):
         widget=search_input(),
     )
     hs_chapter = django_filters.ChoiceFilter(
-        label=_("Product group (HS chapter)"), field_name="hs_code", lookup_expr="startswith", empty_label=ANY
+        label=_("Product group (HS chapter)"),
+        field_name="hs_code",
+        lookup_expr="startswith",
+        empty_label=ANY,
+        widget=ManyOptionsSelect,  # 97 chapters
     )
     origin_country = CountryCodeFilter(label=_("Country of origin"), choices=countries, empty_label=ANY)
     price_min = price_filter(_("Lowest price (CNY)"), "gte")
@@ -263,7 +270,11 @@ class ModerationFilterSet(django_filters.FilterSet):
         label=_("Merchant"), field_name="shop__merchant", queryset=visible_merchants, empty_label=ALL
     )
     hs_chapter = django_filters.ChoiceFilter(
-        label=_("Product group (HS chapter)"), field_name="hs_code", lookup_expr="startswith", empty_label=ANY
+        label=_("Product group (HS chapter)"),
+        field_name="hs_code",
+        lookup_expr="startswith",
+        empty_label=ANY,
+        widget=ManyOptionsSelect,  # 97 chapters
     )
     origin_country = CountryCodeFilter(label=_("Country of origin"), choices=countries, empty_label=ANY)
     waiting = django_filters.ChoiceFilter(

@@ -78,9 +78,26 @@ def test_folded_searches_use_the_indexes(honey_and_sugar):
         cursor.execute("SET LOCAL enable_seqscan = off")
     words = Listing.objects.matching("мед")
     plan = words.explain()
-    # Then the word query and the substring query both run on the folded indexes
+    # Then the word query and the substring query both run on the folded indexes, the titles' one trigram index
     assert "listing_search_idx" in plan
-    assert "listing_title_ru_trgm_idx" in plan
+    assert "listing_folded_titles_trgm_idx" in plan
+
+
+def test_a_substring_is_found_within_one_title_never_across_two(market):
+    # Given a listing whose English title ends "zor" and whose Kazakh title begins "bulak"
+    listing = ListingFactory(shop=market.shop_a, state=APPROVED, title_en="Plush zor", title_kk="bulak")
+    listing.refresh_from_db()
+    assert listing.folded_titles == "PLUSH ZOR\x1f\x1fBULAK\x1f"  # en, zh-Hans, kk, ru: joined, folded, capitals
+
+    def found(words: str) -> bool:
+        return Listing.objects.matching(words).filter(pk=listing.pk).exists()
+
+    # Then "zorbulak" is not found (it lies across two titles), "lush" and "bula" are (within one)
+    assert not found("zorbulak")
+    assert found("lush") and found("bula")
+    # And a query holding the joiner is matched by its words alone
+    assert found("plush\x1fzor")
+    assert not found("lush\x1fzor")
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,8 @@ from merchants.selectors import catalogue as selectors
 PAGE_SIZE = 24
 
 
-def _page(request: HttpRequest, listings: QuerySet[Listing]) -> Page:
-    page = paginate(request, listings, size=PAGE_SIZE)
+def _page(request: HttpRequest, listings: QuerySet[Listing], *, cap: int | None = None) -> Page:
+    page = paginate(request, listings, size=PAGE_SIZE, cap=cap)
     page.object_list = [with_languages(listing) for listing in page.object_list]
     with_approximate_prices(page.object_list)
     return page
@@ -35,7 +35,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if filterset.is_bound and not filterset.is_valid():
         page = None  # the filters are shown with their errors; no results for filters that mean nothing
     else:
-        page = _page(request, filterset.qs)
+        page = _page(request, filterset.qs, cap=selectors.CATALOGUE_COUNT_CAP)
     context = {
         "form": filterset.form,
         "page": page,
