@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from crossings.choices import CheckpointCode, CrossingKind, Direction, LaneGroup, Outcome, RefusalReason, VisitState
 from crossings.models import Alert, Crossing, Lane, Visit, WatchlistEntry
 from crossings.nationalities import nationalities
+from horgos.forms import ManyOptionsSelect
 
 # Far beyond any stay limit, and small enough that "today + N days" stays a valid date.
 DAYS_LEFT_MAX = 3660
@@ -114,6 +115,8 @@ class IntegerFilter(django_filters.NumberFilter):
 
 class CountryCodeField(django_filters.fields.ChoiceField):
     """A country code in either case, as API clients send it ("kz" is KZ)."""
+
+    widget = ManyOptionsSelect  # some 250 nationalities: Django's Select renders two templates per option
 
     def to_python(self, value):
         return super().to_python(value).upper()
