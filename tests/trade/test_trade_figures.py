@@ -14,7 +14,7 @@ from tests.crossings.test_statistics import sql
 from tests.factories import AdministratorFactory
 from trade.demo import demo_sales_generate
 from trade.selectors import figures
-from trade.services.statistics import trade_statistics_fill
+from trade.services.statistics import trade_statistics_fill, trade_statistics_fill_day
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -67,3 +67,33 @@ def test_the_statistics_page_shows_the_trade_beside_the_traffic(trade_history, s
     assert body["more"]["trade"]["sales"] == sales
     # a checkpoint's page has no trade panel (sales belong to the zone's sides)
     assert "Duty-free trade" not in admin.get("/crossings/statistics/", {"checkpoint": "KZ"}).content.decode()
+
+
+def change_cells(statement: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+        assert cursor.rowcount > 0
+
+
+def test_an_overview_is_read_from_the_cache_until_a_day_of_the_statistics_is_filled_again(
+    trade_history, django_capture_on_commit_callbacks
+):
+    as_of = date(2026, 4, 30)
+    # Given an overview computed once
+    first = figures.trade_overview(as_of)
+    # Then the next read makes no query
+    with CaptureQueriesContext(connection) as queries:
+        assert figures.trade_overview(as_of) == first
+    assert queries.captured_queries == []
+    # When the statistics change under it (a day's cells doubled by hand) and that day is filled again
+    change_cells("UPDATE trade_dailyshopsalecount SET sales = sales * 2 WHERE local_date = '2026-04-30'")
+    assert figures.trade_overview(as_of) == first  # not yet: nothing said the statistics changed
+    with django_capture_on_commit_callbacks(execute=True):
+        trade_statistics_fill_day(side="CN", day=as_of)
+        trade_statistics_fill_day(side="KZ", day=as_of)
+    # Then the overview is computed again, from the refilled day: the figures a recount gives
+    assert figures.trade_overview(as_of) == figures._trade_overview(as_of) == first
+    change_cells("UPDATE trade_dailyshopsalecount SET sales = sales + 1 WHERE local_date = '2026-04-30'")
+    with django_capture_on_commit_callbacks(execute=True):
+        figures.trade_statistics_changed()
+    assert figures.trade_overview(as_of)["ytd"]["current"]["sales"] > first["ytd"]["current"]["sales"]

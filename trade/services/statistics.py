@@ -28,6 +28,7 @@ from trade.models import (
     TradeStatisticsDirtyDay,
     TradeStatisticsFillState,
 )
+from trade.selectors.figures import trade_statistics_changed
 
 # The advisory lock's first key: "trade statistics" as a number (any constant other than the traffic statistics'
 # 0x5747; only these runs take it). The second key is the side's checkpoint id.
@@ -166,6 +167,7 @@ def trade_statistics_fill_day(*, side: str, day: date, advance: bool = False) ->
         TradeStatisticsDirtyDay.objects.filter(side=side, local_date=day).delete()
         if advance:
             advance_fill_state(TradeStatisticsFillState, day, side=side)
+        transaction.on_commit(trade_statistics_changed)
 
 
 def _first_moment(side: str) -> datetime | None:
