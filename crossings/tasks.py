@@ -5,7 +5,7 @@ from django.db import DatabaseError
 from crossings.services.crossings import visit_mark_overstays
 from crossings.services.personal_data import travellers_anonymise_expired
 from crossings.services.reports import TOO_SLOW, annual_report_generate, annual_report_give_up, annual_report_sweep
-from crossings.services.statistics import statistics_fill
+from crossings.services.statistics import statistics_figures_warm, statistics_fill
 
 # A report reads a few hundred statistics rows and renders one PDF: seconds. The limit stays well below the broker's
 # visibility timeout (CELERY_BROKER_TRANSPORT_OPTIONS, 20 minutes by default), so a running report is never handed
@@ -22,8 +22,11 @@ def mark_overstays() -> int:
 @shared_task(autoretry_for=(DatabaseError,), retry_backoff=60, retry_backoff_max=900, max_retries=8)
 def fill_statistics() -> int:
     """Nightly, after midnight in each checkpoint's zone: fill the statistics up to yesterday and every day marked
-    dirty. Safe to run twice (each day is replaced whole), and retried while the database is away."""
-    return statistics_fill()
+    dirty, then compute the day's figures into the cache. Safe to run twice (each day is replaced whole), and retried
+    while the database is away."""
+    filled = statistics_fill()
+    statistics_figures_warm()
+    return filled
 
 
 @shared_task(autoretry_for=(DatabaseError,), retry_backoff=60, retry_backoff_max=900, max_retries=8)

@@ -1,6 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
@@ -17,6 +18,19 @@ hypothesis_settings.load_profile("horgos")
 def empty_cache():
     """Each test starts with an empty cache: counts cached by one test never show in the next."""
     cache.clear()
+
+
+# Nothing listens on port 1: every connection is refused at once.
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def redis_down():
+    """The shared cache (Redis) refusing every connection."""
+    default = settings.CACHES["default"]
+    options = {**default.get("OPTIONS", {}), "socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    with override_settings(CACHES={"default": {**default, "LOCATION": UNREACHABLE_REDIS, "OPTIONS": options}}):
+        yield
 
 
 @pytest.fixture

@@ -7,11 +7,14 @@ before has nothing to compare with.
 """
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Min, QuerySet, Sum
 
 from crossings.choices import Direction, NationalityGroup, Outcome
@@ -25,7 +28,11 @@ from crossings.models import (
     YearlyTravellerSeen,
 )
 from crossings.selectors import statistics
+from crossings.selectors.reference import VERSION_KEY as REFERENCE_VERSION_KEY
 from horgos.extensions import statistics_panels
+from horgos.versioned_cache import kept_under_versions, version_rename
+
+T = TypeVar("T")
 
 TENTH = Decimal("0.1")
 
@@ -86,6 +93,43 @@ def people_of_year_until(as_of: date, *, checkpoint: Checkpoint | None = None, g
     return seen.aggregate(people=Count("traveller_id", distinct=True))["people"]
 
 
+# Distinct travellers zone-wide, by checkpoint, by nationality group and by both, in one reading of the year's rows:
+# a page of figures shows all of them, and a count of distinct travellers reads every row of the year (over a
+# million at ten million crossings), each time.
+PEOPLE_OF_YEAR_SQL = """
+    SELECT checkpoint_id, nationality_group, COUNT(DISTINCT traveller_id)
+    FROM crossings_yearlytravellerseen
+    WHERE year = %s AND first_local_date <= %s
+    GROUP BY GROUPING SETS ((), (checkpoint_id), (nationality_group), (checkpoint_id, nationality_group))
+"""
+
+
+def people_of_year_until_by(as_of: date) -> dict[tuple[int | None, str], int]:
+    """`people_of_year_until` for the zone and every checkpoint, nationality group and both at once, keyed by
+    (checkpoint id or None for the zone, group or "" for every group); a key missing counts no one."""
+    with connection.cursor() as cursor:
+        cursor.execute(PEOPLE_OF_YEAR_SQL, [as_of.year, as_of])
+        # A column left out of a grouping set reads NULL; neither column holds NULL otherwise.
+        return {(checkpoint_id, group or ""): people for checkpoint_id, group, people in cursor.fetchall()}
+
+
+@dataclass(frozen=True)
+class PeopleOfYear:
+    """The distinct travellers of a day's year up to it and of the same period a year before, every breakdown read
+    at once (`people_of_year_until_by`) for the pages that show several."""
+
+    now: dict[tuple[int | None, str], int]
+    before: dict[tuple[int | None, str], int]
+
+    @classmethod
+    def read(cls, as_of: date) -> "PeopleOfYear":
+        return cls(now=people_of_year_until_by(as_of), before=people_of_year_until_by(same_day_a_year_before(as_of)))
+
+    def of(self, checkpoint: Checkpoint | None, group: str) -> tuple[int, int]:
+        key = (checkpoint.pk if checkpoint is not None else None, group)
+        return self.now.get(key, 0), self.before.get(key, 0)
+
+
 @dataclass(frozen=True)
 class YearToDate:
     """So far this year against the same period of the year before."""
@@ -132,15 +176,24 @@ def crossings_of_year_until(
     return total
 
 
-def year_to_date(as_of: date, *, checkpoint: Checkpoint | None = None, group: str = "") -> YearToDate:
+def year_to_date(
+    as_of: date, *, checkpoint: Checkpoint | None = None, group: str = "", people: PeopleOfYear | None = None
+) -> YearToDate:
+    """The year to date of the zone or `checkpoint` (of one nationality group or all); its people from `people` when
+    given (read for `as_of`), else counted."""
     previous = same_day_a_year_before(as_of)
+    if people is not None:
+        people_now, people_before = people.of(checkpoint, group)
+    else:
+        people_now = people_of_year_until(as_of, checkpoint=checkpoint, group=group)
+        people_before = people_of_year_until(previous, checkpoint=checkpoint, group=group)
     return YearToDate(
         as_of=as_of,
         crossings=crossings_of_year_until(as_of, checkpoint=checkpoint, group=group),
-        people=people_of_year_until(as_of, checkpoint=checkpoint, group=group),
+        people=people_now,
         previous_as_of=previous,
         previous_crossings=crossings_of_year_until(previous, checkpoint=checkpoint, group=group),
-        previous_people=people_of_year_until(previous, checkpoint=checkpoint, group=group),
+        previous_people=people_before,
     )
 
 
@@ -152,12 +205,15 @@ def crossings_of_year_by_direction(as_of: date, *, checkpoint: Checkpoint | None
     }
 
 
-def year_to_date_by(as_of: date) -> dict[str, dict]:
+def year_to_date_by(as_of: date, *, people: PeopleOfYear | None = None) -> dict[str, dict]:
     """The year-to-date figures by checkpoint and by nationality group."""
+    people = people or PeopleOfYear.read(as_of)
     checkpoints = Checkpoint.objects.order_by("code")
     return {
-        "checkpoints": {checkpoint: year_to_date(as_of, checkpoint=checkpoint) for checkpoint in checkpoints},
-        "groups": {group: year_to_date(as_of, group=group) for group in NationalityGroup},
+        "checkpoints": {
+            checkpoint: year_to_date(as_of, checkpoint=checkpoint, people=people) for checkpoint in checkpoints
+        },
+        "groups": {group: year_to_date(as_of, group=group, people=people) for group in NationalityGroup},
     }
 
 
@@ -229,14 +285,49 @@ def last_filled_day() -> date | None:
     return StatisticsFillState.objects.aggregate(last=Min("last_filled"))["last"]
 
 
+# The crossing figures change only when the statistics do: whatever writes them (a filled day, a rebuild, an import
+# of historical totals) renames this version on commit (`statistics_changed`), and the pages' figures are kept under
+# it and the reference data's version (they name checkpoints). Computing them counts distinct travellers over every
+# row of two years: seconds per page at ten million crossings.
+STATISTICS_VERSION_KEY = "crossings:statistics-version"
+FIGURES_SECONDS = 26 * 60 * 60
+
+
+def statistics_changed() -> None:
+    """The crossing statistics changed (and committed): figures kept before are no longer read."""
+    version_rename(STATISTICS_VERSION_KEY)
+
+
+def kept_until_statistics_change(key: str, compute: Callable[[], T]) -> T:
+    """What `compute()` returns, from the cache while neither the statistics nor the reference data have changed."""
+    return kept_under_versions([STATISTICS_VERSION_KEY, REFERENCE_VERSION_KEY], key, compute, seconds=FIGURES_SECONDS)
+
+
+def scope_key(checkpoint: Checkpoint | None) -> str:
+    """The part of a cache key that says whose figures: a checkpoint's, or the zone's."""
+    return checkpoint.code if checkpoint is not None else "zone"
+
+
 def statistics_overview(*, as_of: date, checkpoint: Checkpoint | None = None) -> dict:
     """Everything the statistics page shows for the year of `as_of` up to that day (one checkpoint, or the zone)."""
+    overview = kept_until_statistics_change(
+        f"crossings:overview:{scope_key(checkpoint)}:{as_of.isoformat()}",
+        lambda: _crossings_overview(as_of=as_of, checkpoint=checkpoint),
+    )
+    # What later apps add (trade: the duty-free sales), without crossings importing them; kept by those apps.
+    return {**overview, "panels": statistics_panels(as_of=as_of, checkpoint=checkpoint)}
+
+
+def _crossings_overview(*, as_of: date, checkpoint: Checkpoint | None) -> dict:
     first = date(as_of.year, 1, 1)
+    people = PeopleOfYear.read(as_of)
     return {
         "as_of": as_of,
-        "ytd": year_to_date(as_of, checkpoint=checkpoint),
-        "by_checkpoint": year_to_date_by(as_of)["checkpoints"] if checkpoint is None else {},
-        "by_group": {group: year_to_date(as_of, checkpoint=checkpoint, group=group) for group in NationalityGroup},
+        "ytd": year_to_date(as_of, checkpoint=checkpoint, people=people),
+        "by_checkpoint": year_to_date_by(as_of, people=people)["checkpoints"] if checkpoint is None else {},
+        "by_group": {
+            group: year_to_date(as_of, checkpoint=checkpoint, group=group, people=people) for group in NationalityGroup
+        },
         "monthly": {
             "this_year": monthly_crossings(as_of.year, checkpoint=checkpoint),
             "last_year": monthly_crossings(as_of.year - 1, checkpoint=checkpoint),
@@ -246,8 +337,6 @@ def statistics_overview(*, as_of: date, checkpoint: Checkpoint | None = None) ->
         "peak_day": peak_day(as_of.year, checkpoint=checkpoint, until=as_of),
         "peak_hour": peak_hour(as_of.year, checkpoint=checkpoint, until=as_of),
         "overstays": overstays_open_on(as_of, checkpoint=checkpoint),
-        # What later apps add (trade: the duty-free sales), without crossings importing them.
-        "panels": statistics_panels(as_of=as_of, checkpoint=checkpoint),
     }
 
 

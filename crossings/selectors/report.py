@@ -95,10 +95,19 @@ def _months_until(as_of: date, *, checkpoint: Checkpoint | None) -> list[int | N
 
 def annual_report(year: int, *, checkpoint: Checkpoint | None = None, today: date | None = None) -> AnnualReportFigures:
     """The report of `year` up to its last day filled for every checkpoint, zone-wide or of one checkpoint, read from
-    the statistics tables only."""
+    the statistics tables only (from the cache while they have not changed)."""
     as_of = annual_report_as_of(year, checkpoint=checkpoint, today=today)
+    return figures.kept_until_statistics_change(
+        f"crossings:annual-report:{figures.scope_key(checkpoint)}:{as_of.isoformat()}",
+        lambda: _annual_report(as_of, checkpoint=checkpoint),
+    )
+
+
+def _annual_report(as_of: date, *, checkpoint: Checkpoint | None) -> AnnualReportFigures:
+    year = as_of.year
     first = date(year, 1, 1)
-    total = figures.year_to_date(as_of, checkpoint=checkpoint)
+    people = figures.PeopleOfYear.read(as_of)
+    total = figures.year_to_date(as_of, checkpoint=checkpoint, people=people)
     previous_first, previous_as_of = date(year - 1, 1, 1), total.previous_as_of
     this_year = _months_until(as_of, checkpoint=checkpoint)
     last_year = figures.monthly_crossings(year - 1, checkpoint=checkpoint)
@@ -110,13 +119,16 @@ def annual_report(year: int, *, checkpoint: Checkpoint | None = None, today: dat
         checkpoint=checkpoint,
         total=total,
         months=[(month, last_year[month - 1], this_year[month - 1]) for month in range(1, 13)],
-        by_checkpoint=list(figures.year_to_date_by(as_of)["checkpoints"].items()) if checkpoint is None else [],
+        by_checkpoint=(
+            list(figures.year_to_date_by(as_of, people=people)["checkpoints"].items()) if checkpoint is None else []
+        ),
         by_direction=[
             DirectionRow(direction, directions[direction], previous_directions[direction])
             for direction in Direction.values
         ],
         by_group=[
-            (group, figures.year_to_date(as_of, checkpoint=checkpoint, group=group)) for group in NationalityGroup
+            (group, figures.year_to_date(as_of, checkpoint=checkpoint, group=group, people=people))
+            for group in NationalityGroup
         ],
         refusals=figures.refusals_by_reason(first, as_of, checkpoint=checkpoint),
         hours_in_zone=figures.average_hours_in_zone(first, as_of, checkpoint=checkpoint),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crossings.choices import CheckpointCode, Direction
 from crossings.models import HistoricalMonthlyTotal
-from crossings.selectors.figures import public_figures_refresh
+from crossings.selectors.figures import public_figures_refresh, statistics_changed
 from horgos.audit import audit_record_many, changes_between
 from horgos.choices import AuditAction, Role
 from horgos.models import User
@@ -295,5 +295,6 @@ def historical_totals_import(*, content: bytes, filename: str, acting_user: User
             audited.append((total, changes))
         audit_record_many(actor=acting_user, action=AuditAction.HISTORICAL_TOTALS_IMPORT, targets=audited)
         # Months before go-live count in this year's and last year's public figures.
+        transaction.on_commit(statistics_changed)
         transaction.on_commit(public_figures_refresh)
     return report

@@ -10,6 +10,7 @@ rows, because a day is deleted and written again under a transaction-level advis
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, CharField, Count, DurationField, ExpressionWrapper, F, Min, Q, Sum, Value, When
 from django.db.models.functions import ExtractHour
@@ -31,7 +32,8 @@ from crossings.models import (
     Visit,
     YearlyTravellerSeen,
 )
-from crossings.selectors.figures import public_figures_refresh
+from crossings.selectors.figures import last_filled_day, public_figures_refresh, statistics_changed, statistics_overview
+from crossings.selectors.report import annual_report
 from horgos.statistics import advance_fill_state, days_between, days_to_fill, lock_until_commit
 
 # The advisory lock's first key: "statistics" as a number (any constant; only these runs take it).
@@ -200,6 +202,7 @@ def statistics_fill_day(*, checkpoint: Checkpoint, day: date, advance: bool = Fa
         StatisticsDirtyDay.objects.filter(checkpoint=checkpoint, local_date=day).delete()
         if advance:
             advance_fill_state(StatisticsFillState, day, checkpoint=checkpoint)
+        transaction.on_commit(statistics_changed)
 
 
 def _days_to_fill(checkpoint: Checkpoint, until: date) -> list[date]:
@@ -225,6 +228,25 @@ def statistics_fill(*, now: datetime | None = None, progress: Callable[[Checkpoi
                 progress(checkpoint, day)
     public_figures_refresh()
     return filled
+
+
+def statistics_figures_warm() -> int:
+    """After the nightly run: compute into the cache the figures of the statistics page and of this year's annual
+    report, the zone's and each checkpoint's, so the first administrator of the day does not wait seconds for them.
+    Returns how many were computed."""
+    as_of = last_filled_day()
+    if as_of is None:
+        return 0
+    warmed = 0
+    for checkpoint in [None, *Checkpoint.objects.order_by("code")]:
+        statistics_overview(as_of=as_of, checkpoint=checkpoint)
+        warmed += 1
+        try:
+            annual_report(as_of.year, checkpoint=checkpoint)
+            warmed += 1
+        except ValidationError:  # a checkpoint with no crossing this year has no report to show
+            pass
+    return warmed
 
 
 def visit_overstay_days(visit: Visit, *, until: date) -> list[date]:

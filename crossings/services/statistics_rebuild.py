@@ -33,7 +33,7 @@ from crossings.models import (
     StatisticsFillState,
     YearlyTravellerSeen,
 )
-from crossings.selectors.figures import public_figures_refresh
+from crossings.selectors.figures import public_figures_refresh, statistics_changed
 from crossings.services.statistics import STATISTICS_LOCK, statistics_fill
 from horgos.statistics import advance_fill_state, lock_until_commit
 
@@ -293,6 +293,7 @@ def statistics_rebuild(
         if advance:
             for checkpoint in checkpoints:
                 advance_fill_state(StatisticsFillState, last, checkpoint=checkpoint)
+        transaction.on_commit(statistics_changed)
     public_figures_refresh()
     return max(0, (last - first).days + 1) * len(checkpoints)
 

@@ -19,6 +19,8 @@ from crossings.models import AnnualReport, DailyCrossingCount, HourlyCrossingCou
 from crossings.report_files import count_text
 from crossings.selectors import figures
 from crossings.selectors.report import annual_report
+from crossings.services.reference import checkpoint_update
+from crossings.services.statistics import statistics_figures_warm, statistics_fill_day
 from horgos.choices import AuditAction
 from horgos.models import AuditEntry
 from tests.crossings.conftest import generated_history
@@ -195,3 +197,73 @@ def test_a_requested_report_is_written_as_csv_xlsx_and_pdf_in_its_language(
         chinese_total, kazakhstan = count_text(total), str(NationalityGroup.KAZAKHSTAN.label)
     assert kazakhstan != "Kazakhstan" and kazakhstan in text
     assert chinese_total in text
+
+
+def test_people_counted_at_once_equal_each_count_on_its_own(long_history):
+    # The distinct travellers of every breakdown read at once (the pages' way) against one count per breakdown, for
+    # a year under way, a whole year and a day of the year before
+    for as_of in (END, date(2025, 12, 31), date(2025, 4, 30)):
+        at_once = figures.people_of_year_until_by(as_of)
+        for checkpoint in (None, long_history.cn, long_history.kz):
+            for group in ("", *NationalityGroup.values):
+                key = (checkpoint.pk if checkpoint else None, group)
+                alone = figures.people_of_year_until(as_of, checkpoint=checkpoint, group=group)
+                assert at_once.get(key, 0) == alone, (as_of, key)
+        # Travellers who crossed at both checkpoints are one person for the zone
+        assert at_once[(None, "")] < at_once[(long_history.cn.pk, "")] + at_once[(long_history.kz.pk, "")]
+    # And the statistics page and the report count their people in two readings each (the year and the one before),
+    # not one per breakdown
+    for read in (lambda: figures.statistics_overview(as_of=END), lambda: annual_report(2025)):
+        with CaptureQueriesContext(connection) as queries:
+            read()
+        assert len([query for query in queries if "crossings_yearlytravellerseen" in query["sql"]]) == 2
+
+
+def figures_reading(queries) -> list[str]:
+    """The statements that computed figures: those reading the people seen in a year or the daily hours."""
+    return [
+        query["sql"] for query in queries if "crossings_yearlytravellerseen" in query["sql"] or "hourly" in query["sql"]
+    ]
+
+
+def test_the_report_and_the_statistics_page_are_kept_until_the_statistics_or_the_checkpoints_change(
+    long_history, django_capture_on_commit_callbacks
+):
+    # Given the report of 2025 and the statistics page's figures, read once
+    report = annual_report(2025)
+    overview = figures.statistics_overview(as_of=END)
+    # Then reading them again computes nothing: they come from the cache
+    with CaptureQueriesContext(connection) as queries:
+        assert annual_report(2025) == report
+        assert {key: value for key, value in figures.statistics_overview(as_of=END).items() if key != "panels"} == {
+            key: value for key, value in overview.items() if key != "panels"
+        }
+    assert figures_reading(queries) == []
+    # When the statistics change and the change commits (a day filled again), they are computed afresh
+    cells = DailyCrossingCount.objects.filter(local_date=date(2025, 6, 2), outcome="admitted")
+    cells.update(crossings=F("crossings") + 1_000)
+    assert annual_report(2025).total.crossings == report.total.crossings  # not yet: nothing said they changed
+    with django_capture_on_commit_callbacks(execute=True):
+        statistics_fill_day(checkpoint=long_history.cn, day=date(2025, 6, 2))
+    cells.update(crossings=F("crossings") + 1_000)  # after the fill: only a computation afresh sees it
+    with CaptureQueriesContext(connection) as queries:
+        assert annual_report(2025).total.crossings > report.total.crossings
+    assert figures_reading(queries)
+    # When a checkpoint is renamed, the report names it by its new name
+    with django_capture_on_commit_callbacks(execute=True):
+        checkpoint_update(checkpoint=long_history.cn, acting_user=long_history.administrator, name_en="Horgos East")
+    assert [checkpoint.name_en for checkpoint, _ytd in annual_report(2025).by_checkpoint] == [
+        "Horgos East",
+        "Horgos checkpoint (Kazakh side)",
+    ]
+
+
+def test_the_nightly_run_leaves_the_days_figures_in_the_cache(long_history):
+    # Given the statistics filled (the nightly run), when its last step computes the day's figures
+    assert statistics_figures_warm() == 6  # the statistics page and the report: the zone's and each checkpoint's
+    # Then the statistics page and this year's report, the zone's and each checkpoint's, compute nothing
+    with CaptureQueriesContext(connection) as queries:
+        for checkpoint in (None, long_history.cn, long_history.kz):
+            figures.statistics_overview(as_of=END, checkpoint=checkpoint)
+            annual_report(2026, checkpoint=checkpoint, today=date(2026, 5, 1))
+    assert figures_reading(queries) == []

@@ -3,25 +3,12 @@
 import logging
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
-from django.test import override_settings
 
 from merchants.choices import ListingState
 from tests.merchants.factories import APPLICATION
 
 pytestmark = pytest.mark.django_db
-
-# Nothing listens on port 1: every connection is refused at once.
-UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
-
-
-@pytest.fixture
-def redis_down():
-    default = settings.CACHES["default"]
-    options = {**default.get("OPTIONS", {}), "socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-    with override_settings(CACHES={"default": {**default, "LOCATION": UNREACHABLE_REDIS, "OPTIONS": options}}):
-        yield
 
 
 @pytest.fixture

@@ -2,14 +2,13 @@
 period before, by side and merchant country, the top origins and HS chapters, allowance use by side, and shipments
 with their average clearance time."""
 
-import uuid
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.cache import cache
 from django.db.models import Sum
 
 from crossings.selectors.figures import growth_percent, same_day_a_year_before
+from horgos.versioned_cache import kept_under_versions, version_rename
 from trade.models import (
     DailyAllowanceUse,
     DailySaleCount,
@@ -91,22 +90,18 @@ OVERVIEW_SECONDS = 26 * 60 * 60
 
 def trade_statistics_changed() -> None:
     """The trade statistics tables changed: overviews computed before are no longer read."""
-    cache.set(OVERVIEW_VERSION_KEY, uuid.uuid4().hex, None)
+    version_rename(OVERVIEW_VERSION_KEY)
 
 
 def trade_overview(as_of: date) -> dict:
     """Everything the trade statistics page shows for the year of `as_of` up to that day, from the cache when the
     statistics have not changed since it was computed (computed each time when the cache is out of reach)."""
-    cache.add(OVERVIEW_VERSION_KEY, uuid.uuid4().hex, None)  # the first reader names a version if none is named
-    version = cache.get(OVERVIEW_VERSION_KEY)
-    if version is None:
-        return _trade_overview(as_of)
-    key = f"trade:overview:{version}:{as_of.isoformat()}"
-    overview = cache.get(key)
-    if overview is None:
-        overview = _trade_overview(as_of)
-        cache.set(key, overview, OVERVIEW_SECONDS)
-    return overview
+    return kept_under_versions(
+        [OVERVIEW_VERSION_KEY],
+        f"trade:overview:{as_of.isoformat()}",
+        lambda: _trade_overview(as_of),
+        seconds=OVERVIEW_SECONDS,
+    )
 
 
 def _trade_overview(as_of: date) -> dict:

@@ -28,7 +28,7 @@ from trade.models import (
     TradeStatisticsDirtyDay,
     TradeStatisticsFillState,
 )
-from trade.selectors.figures import trade_statistics_changed
+from trade.selectors.figures import trade_last_filled_day, trade_overview, trade_statistics_changed
 
 # The advisory lock's first key: "trade statistics" as a number (any constant other than the traffic statistics'
 # 0x5747; only these runs take it). The second key is the side's checkpoint id.
@@ -210,6 +210,16 @@ def trade_statistics_fill(
             if progress is not None:
                 progress(checkpoint.code, day)
     return filled
+
+
+def trade_figures_warm() -> bool:
+    """After the nightly run: compute the trade overview as of the last filled day into the cache, so the first
+    administrator of the day does not wait seconds for it. False before the first night's statistics."""
+    as_of = trade_last_filled_day()
+    if as_of is None:
+        return False
+    trade_overview(as_of)
+    return True
 
 
 def trade_statistics_rebuild(*, first: date, last: date, progress: Callable[[str, date], None] | None = None) -> int:
