@@ -155,6 +155,13 @@ class Visit(models.Model):
                 condition=models.Q(exited_at__gt=models.F("must_leave_by")),
                 name="visit_late_exit_idx",
             ),
+            # The nightly count of the visits closed on a day (statistics' _fill_visits): without it, every visit the
+            # checkpoint ever had was read for each day filled (0.6 s at two million visits a checkpoint).
+            models.Index(
+                fields=["checkpoint", "exited_at"],
+                condition=models.Q(state=VisitState.CLOSED),
+                name="visit_closed_exit_idx",
+            ),
         ]
 
     def __str__(self) -> str:
