@@ -146,7 +146,8 @@ def _fill_yearly_travellers(checkpoint: Checkpoint, day: date) -> None:
     """Keep the first day of the year each traveller crossed here right for those who crossed that day, and for
     those whose first day it was (a reversal may have moved it)."""
     year = day.year
-    crossed = set(_counted_of_day(checkpoint, day).values_list("traveller_id", flat=True).distinct())
+    # Without the model's ordering, which DISTINCT would otherwise take in: every crossing of the day, not each person.
+    crossed = set(_counted_of_day(checkpoint, day).order_by().values_list("traveller_id", flat=True).distinct())
     first_that_day = set(
         YearlyTravellerSeen.objects.filter(year=year, checkpoint=checkpoint, first_local_date=day).values_list(
             "traveller_id", flat=True
