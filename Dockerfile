@@ -18,14 +18,10 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
-# Build-time only values: collectstatic and compilemessages need settings that load, not real secrets (the personal
-# data keys are not needed to load them; the web process and the workers refuse to start without them).
-RUN DEBUG=false SECRET_KEY=build-only \
-        DATABASE_URL=postgres://build@localhost/build \
-        python manage.py collectstatic --no-input \
-    && DEBUG=false SECRET_KEY=build-only \
-        DATABASE_URL=postgres://build@localhost/build \
-        python manage.py compilemessages --ignore ".venv/*" \
+# No secret goes into a layer: the production settings load without any, and only the web process and the workers
+# need them (they refuse to start without them: horgos/secrets.py).
+RUN DEBUG=false python manage.py collectstatic --no-input \
+    && DEBUG=false python manage.py compilemessages --ignore ".venv/*" \
     && useradd --system --uid 1000 --home-dir /app horgos \
     && mkdir -p /app/var/media /app/var/private \
     && chown -R horgos:horgos /app/var \

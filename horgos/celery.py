@@ -58,14 +58,15 @@ def cap_worker_process_memory(**kwargs) -> None:
 
 
 @worker_init.connect
-def refuse_to_work_without_the_personal_data_keys(**kwargs) -> None:
-    """A worker without FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY stops at once, rather than failing each task that
-    reads a traveller. (Celery logs an exception a signal handler raises and goes on: only SystemExit stops it.)"""
+def refuse_to_work_without_the_secrets(**kwargs) -> None:
+    """A worker without SECRET_KEY, FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY stops at once, rather than failing each
+    task that reads a traveller. (Celery logs an exception a signal handler raises and goes on: only SystemExit stops
+    it.)"""
     from django.core.exceptions import ImproperlyConfigured
 
-    from horgos.encryption import require_keys
+    from horgos.secrets import require_secrets
 
     try:
-        require_keys()
+        require_secrets()
     except ImproperlyConfigured as missing:
         raise SystemExit(str(missing)) from None

@@ -21,9 +21,7 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # --- Core -------------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+if DEBUG and not SECRET_KEY:
     # A fixed key is fine for a developer's own machine: nothing signed with it leaves that machine.
     SECRET_KEY = "horgos-development-only-key-never-used-in-production-0123456789"
 # Personal data at rest (horgos/encryption.py): Fernet keys, comma-separated, the first one encrypts and every one
@@ -31,9 +29,9 @@ if not SECRET_KEY:
 # indexes that exact and trigram lookups go through. Like SECRET_KEY, fixed keys only for a developer's machine.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
-# Without them (DEBUG off) the settings still load, so that building the image (collectstatic, compilemessages)
-# needs no secret; the web process, the workers and every command that runs the system checks refuse to start
-# (horgos.encryption.require_keys).
+# Without them or SECRET_KEY (DEBUG off) the settings still load, so that building the image (collectstatic,
+# compilemessages) needs no secret; the web process, the workers and every command that runs the system checks refuse
+# to start (horgos.secrets.require_secrets).
 if DEBUG:
     FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or ["aG9yZ29zLWRldmVsb3BtZW50LW9ubHktZmllbGQta2U="]
     BLIND_INDEX_KEY = BLIND_INDEX_KEY or "horgos-development-only-blind-index-key"

@@ -51,8 +51,8 @@ def collected_static(tmp_path_factory) -> Path:
     """`manage.py collectstatic` with production settings into a temporary STATIC_ROOT, as the Dockerfile runs it."""
     static_root = tmp_path_factory.mktemp("static")
     env = deploy_env(dict(os.environ))
-    # The image is built without the personal data keys (no secret goes into a layer)
-    del env["FIELD_ENCRYPTION_KEYS"], env["BLIND_INDEX_KEY"]
+    # The image is built without any secret (none goes into a layer)
+    del env["SECRET_KEY"], env["FIELD_ENCRYPTION_KEYS"], env["BLIND_INDEX_KEY"]
     env["STATIC_ROOT"] = str(static_root)
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input"],
