@@ -21,17 +21,20 @@ def version_rename(name: str) -> None:
     cache.set(name, uuid.uuid4().hex, None)
 
 
+def current_version(name: str) -> str | None:
+    """The version `name` stands at (the first reader names one when none is named); None when the shared cache is
+    out of reach, and then nothing kept under it may be trusted."""
+    version = cache.get(name)
+    if version is None:
+        cache.add(name, uuid.uuid4().hex, None)
+        version = cache.get(name)
+    return version
+
+
 def _current_versions(names: Sequence[str]) -> list[str] | None:
-    found = cache.get_many(names)
-    versions = []
-    for name in names:
-        if name not in found:
-            cache.add(name, uuid.uuid4().hex, None)  # the first reader names a version if none is named
-            found[name] = cache.get(name)
-            if found[name] is None:  # the shared cache is out of reach
-                return None
-        versions.append(found[name])
-    return versions
+    found = cache.get_many(names)  # one round trip for all of them, as a rule
+    versions = [found.get(name) or current_version(name) for name in names]
+    return None if None in versions else versions
 
 
 def kept_under_versions(names: Sequence[str], key: str, compute: Callable[[], T], *, seconds: int) -> T:

@@ -11,14 +11,12 @@ cache is out of reach, nothing is cached: the data are read from the database ea
 
 import copy
 import threading
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,6 +29,7 @@ from crossings.models import (
     OpeningHours,
     StayPolicy,
 )
+from horgos.versioned_cache import current_version, version_rename
 
 VERSION_KEY = "crossings:reference-version"
 # Closures that ended this long before the data were loaded are left out: no crossing can be recorded that long
@@ -94,10 +93,7 @@ def reference_version() -> str | None:
     memo = getattr(_request, "version", None)
     version = memo if memo is not UNCHECKED else None
     if version is None:
-        version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
+        version = current_version(VERSION_KEY)
         if version is None:
             return None
     if memo is UNCHECKED:
@@ -128,7 +124,7 @@ def reference_data() -> ReferenceData:
 
 
 def _name_new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    version_rename(VERSION_KEY)
     _loaded.clear()
     if hasattr(_request, "version"):
         _request.version = UNCHECKED

@@ -166,7 +166,7 @@ def test_a_change_another_process_announced_is_reloaded(zone):
 
 
 def test_without_the_shared_cache_the_data_are_read_each_time(zone, monkeypatch):
-    monkeypatch.setattr(reference.cache, "get", lambda *args, **kwargs: None)
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: None)
     reference.reference_data()
     Checkpoint.objects.filter(pk=zone.cn.pk).update(name_en="Khorgos East")
     assert reference.reference_data().checkpoints[zone.cn.pk].name_en == "Khorgos East"
@@ -200,8 +200,8 @@ def test_the_recorded_crossing_answer_equals_the_serializers(zone, kazakh, chine
 def test_a_request_asks_the_shared_cache_for_the_version_once(zone, kazakh, cn_client, monkeypatch):
     # Given the shared cache, its reads of the reference version counted
     asked = []
-    get = reference.cache.get
-    monkeypatch.setattr(reference.cache, "get", lambda key, *args: asked.append(key) or get(key, *args))
+    get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *args: asked.append(key) or get(key, *args))
     # When an entry is recorded (its rules read the reference data several times)
     assert enter(zone, cn_client, kazakh).status_code == 201
     # Then the version was asked once; and outside a request, each read asks again

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.renderers import JSONRenderer
@@ -131,7 +132,7 @@ def test_a_rate_another_process_announced_is_reloaded(trade, at, clerk):
     assert cached_exchange_rate_on(currency="EUR", day=date(2026, 5, 12)).rate_to_cny == Decimal("7.800000")
     # When another process enters the day's rate without this process's signals, and names a new version
     ExchangeRate.objects.bulk_create([ExchangeRate(currency="EUR", day=date(2026, 5, 12), rate_to_cny=Decimal("9"))])
-    reference.cache.set(reference.VERSION_KEY, "another-process-version", None)
+    cache.set(reference.VERSION_KEY, "another-process-version", None)
     # Then the next read reloads
     assert cached_exchange_rate_on(currency="EUR", day=date(2026, 5, 12)).rate_to_cny == Decimal("9.000000")
 
