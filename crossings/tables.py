@@ -106,7 +106,9 @@ class InsideTable(VisitTable):
     days_left = tables.Column(
         verbose_name=_("Days left"), order_by=("days_left", "must_leave_by", "id"), attrs={"td": {"class": "num"}}
     )
-    status = tables.Column(verbose_name=_("Status"), accessor="state", orderable=False)
+    # Computed from the record (empty_values=() has it rendered though the visit has no `status`), not through
+    # `state`, a field with choices: django-tables2 would call get_state_display() for every row first.
+    status = tables.Column(verbose_name=_("Status"), empty_values=(), orderable=False)
 
     class Meta(VisitTable.Meta):
         empty_text = _("Nobody inside the zone matches these filters.")

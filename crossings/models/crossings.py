@@ -143,6 +143,13 @@ class Visit(models.Model):
                 condition=models.Q(state=VisitState.OPEN),
                 name="visit_open_idx",
             ),
+            # The inside-the-zone list, in its default order (earliest deadline first): its page of 50 read from
+            # this index, instead of every open visit joined to its traveller and sorted (14 ms at 2,500 inside).
+            models.Index(
+                fields=["must_leave_by", "id"],
+                condition=models.Q(state=VisitState.OPEN),
+                name="visit_open_deadline_idx",
+            ),
             # The nightly overstay count (statistics' _fill_visits): visits not exited, and visits exited after
             # their deadline. Both are few, so the count reads two small indexes, not every visit in history.
             models.Index(

@@ -9,7 +9,7 @@ from django.template import RequestContext, Template
 from django.test import RequestFactory
 
 from horgos import pages
-from horgos.tables import ActionColumn, StackedListTable
+from horgos.tables import ActionColumn, ListTable, StackedListTable
 
 
 class UnitTable(StackedListTable):
@@ -84,3 +84,29 @@ def test_stacked_table_without_rows_is_its_empty_text():
     html = rendered(UnitTable([]))
     assert "<table" not in html
     assert "<p>No units match.</p>" in html
+
+
+class LevelTable(ListTable):
+    """A plain table whose cells carry attributes worked out once a page (fixed) and per row (callables)."""
+
+    unit = tables.Column(verbose_name="Unit", attrs={"td": {"class": "unit"}})
+    area = tables.Column(
+        verbose_name="Area",
+        attrs={"td": {"class": "num", "data-size": lambda value: "large" if value >= 20 else "small"}},
+    )
+
+    class Meta(ListTable.Meta):
+        orderable = True
+        row_attrs = {"id": lambda record: f"unit-{record['unit']}"}
+
+
+def test_cell_attributes_fixed_for_a_page_and_those_of_each_row_both_reach_the_cells():
+    # Given a table sorted by area, one of its columns with a cell attribute computed from each cell's value
+    html = rendered(LevelTable(UNITS), {"sort": "-area"})
+    # Then each row has its own attributes, and every cell its column's, with those computed from its own value
+    rows = re.findall(r'<tr id="unit-([^"]+)"[^>]*>\s*<td class="unit">([^<]+)</td><td ([^>]+)>(\d+)</td>', html)
+    assert rows == [
+        ("B2-1-003", "B2-1-003", 'class="num" data-size="large"', "30"),
+        ("B2-1-002", "B2-1-002", 'class="num" data-size="large"', "20"),
+        ("B2-1-001", "B2-1-001", 'class="num" data-size="small"', "10"),
+    ]
