@@ -8,7 +8,7 @@ import time_machine
 from django.core.management import call_command
 
 from crossings.models import Checkpoint, Lane, OfficerAssignment
-from crossings.services.statistics import statistics_fill
+from crossings.services.statistics_rebuild import statistics_fill_history
 from crossings.views.officer.desk import SESSION_LANE
 from tests.crossings.factories import DocumentFactory, TravellerFactory
 from tests.factories import AdministratorFactory, MerchantUserFactory, OfficerFactory
@@ -60,14 +60,15 @@ def generated_history(
     """The zone with generated traffic (`crossings_generate` with these options), filled as of `fill_at`: made once
     for the tests of a module, outside their transactions, and flushed after the last of them.
 
-    Generating a year and more of traffic takes most of a minute; each test still runs in its own transaction,
-    so what one test writes is gone before the next.
+    The statistics are filled set-based (`statistics_fill_history`, whose rows a test of its own holds equal to the
+    day-by-day fill's): day by day, a year and a half took most of a minute. Each test still runs in its own
+    transaction, so what one test writes is gone before the next.
     """
     with django_db_blocker.unblock():
         zone = zone_of_reference()
         call_command("crossings_generate", "--travellers", str(travellers), "--days", str(days), "--daily-visits",
                      str(daily_visits), "--seed", str(seed), "--end", end.isoformat(), verbosity=0)  # fmt: skip
-        statistics_fill(now=fill_at)
+        statistics_fill_history(now=fill_at)
     try:
         yield zone
     finally:

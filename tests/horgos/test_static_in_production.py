@@ -105,6 +105,9 @@ def test_collectstatic_with_production_settings_writes_the_manifest(collected_st
     # Given the files collected as the Docker build collects them, then the manifest is there
     assert (collected_static / "staticfiles.json").is_file()
     assert list((collected_static / "css").glob("horgos.*.css"))
+    # and only the hashed names are kept, source maps uncompressed (the build step and the image stay small)
+    assert not (collected_static / "css" / "horgos.css").exists()
+    assert list(collected_static.rglob("*.map")) and not list(collected_static.rglob("*.map.*"))
 
 
 def test_vendored_files_name_no_missing_source_map():
