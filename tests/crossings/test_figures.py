@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from crossings.models import HistoricalMonthlyTotal
 from crossings.selectors import figures
-from crossings.services.statistics import statistics_fill
+from crossings.services.statistics_rebuild import statistics_fill_history
 from tests.crossings.test_statistics import COUNTED, sql
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_imported_history_gives_growth_for_a_year_with_no_recorded_data(zone):
     # Given recorded traffic in April 2026 only, and 2025 known from imported monthly totals
     call_command("crossings_generate", "--travellers", "100", "--days", "30", "--daily-visits", "10", "--seed", "4",
                  "--end", END.isoformat(), verbosity=0)  # fmt: skip
-    statistics_fill(now=AFTER_END)
+    statistics_fill_history(now=AFTER_END)
     for month in range(1, 13):
         for checkpoint, crossings in (("CN", 300), ("KZ", 150)):
             HistoricalMonthlyTotal.objects.create(

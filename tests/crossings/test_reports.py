@@ -27,7 +27,7 @@ from crossings.selectors import figures
 from crossings.selectors.report import YEAR_NOT_BEGUN, YEAR_WITHOUT_STATISTICS, annual_report
 from crossings.services import reports as report_services
 from crossings.services.reports import ALREADY_UNDER_WAY, OWN_CHECKPOINT_ONLY, annual_report_request
-from crossings.services.statistics import statistics_fill
+from crossings.services.statistics_rebuild import statistics_fill_history
 from horgos.choices import AuditAction
 from horgos.models import AuditEntry
 from tests.crossings.test_statistics import COUNTED, sql
@@ -48,7 +48,7 @@ def one(query: str, params=()):
 def generate(days: int, *, travellers: int = 200, daily_visits: int = 8) -> None:
     call_command("crossings_generate", "--travellers", str(travellers), "--days", str(days), "--daily-visits",
                  str(daily_visits), "--seed", "17", "--end", END.isoformat(), verbosity=0)  # fmt: skip
-    statistics_fill(now=AFTER_END)
+    statistics_fill_history(now=AFTER_END)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from crossings.choices import RefusalReason
 from crossings.selectors import figures
 from crossings.services.statistics import statistics_fill
+from crossings.services.statistics_rebuild import statistics_fill_history
 from tests.factories import MerchantUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ END = date(2026, 4, 30)
 def filled(zone):
     call_command("crossings_generate", "--travellers", "200", "--days", "30", "--daily-visits", "15", "--seed", "5",
                  "--end", END.isoformat(), verbosity=0)  # fmt: skip
-    statistics_fill(now=datetime(2026, 5, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    statistics_fill_history(now=datetime(2026, 5, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     return zone
 
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from crossings.models import AnnualReport, Checkpoint
 from crossings.services.reports import annual_report_generate
-from crossings.services.statistics import statistics_fill
+from crossings.services.statistics_rebuild import statistics_fill_history
 from horgos.db_routers import ReadReplicaRouter, reads_from_replica
 from tests.crossings.conftest import zone_of_reference
 from trade.services.statistics import trade_statistics_fill
@@ -35,7 +35,7 @@ def filled():
     zone = zone_of_reference()
     call_command("crossings_generate", "--travellers", "60", "--days", "20", "--daily-visits", "5", "--seed", "3",
                  "--end", END.isoformat(), verbosity=0)  # fmt: skip
-    statistics_fill(now=AFTER_END)
+    statistics_fill_history(now=AFTER_END)
     trade_statistics_fill(now=AFTER_END)
     return zone
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from crossings.services.statistics import statistics_fill
+from crossings.services.statistics_rebuild import statistics_fill_history
 from tests.crossings.test_statistics import sql
 from tests.factories import AdministratorFactory
 from trade.demo import demo_sales_generate
@@ -57,7 +57,7 @@ def test_the_trade_statistics_page_and_its_csv(trade_history, signed_in):
 
 
 def test_the_statistics_page_shows_the_trade_beside_the_traffic(trade_history, signed_in):
-    statistics_fill(now=NOW)
+    statistics_fill_history(now=NOW)
     admin = signed_in(AdministratorFactory())
     html = admin.get("/crossings/statistics/", {"as_of": "2026-04-30"}).content.decode()
     sales = figures.trade_overview(date(2026, 4, 30))["ytd"]["current"]["sales"]
