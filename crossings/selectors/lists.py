@@ -38,8 +38,13 @@ HOURS_OF_DAY = list(range(24))
 
 
 def overstay_visits(*, now: datetime | None = None) -> QuerySet[Visit]:
-    """Open visits past must_leave_by, with `days_over` (local days after the last allowed day), longest first."""
-    return visits_overstaying(now=now).annotate(days_over=-F("days_left")).order_by("-days_over", "must_leave_by", "id")
+    """Open visits past must_leave_by, with `days_over` (local days after the last allowed day), longest first.
+
+    Longest first is earliest deadline first: every deadline ends a local day of its checkpoint, so the earlier it
+    is, the more local days have ended since, whichever the zone (a test holds the two orders equal). Ordered by the
+    deadline itself, the page is read from the index of open visits by deadline; ordered by `days_over`, computed
+    in each checkpoint's zone, every overstay was read and sorted first (92 ms at 5,000 overstays)."""
+    return visits_overstaying(now=now).annotate(days_over=-F("days_left")).order_by("must_leave_by", "id")
 
 
 def latest_visits(traveller_ids) -> dict[int, Visit]:

@@ -296,6 +296,31 @@ def test_overstays_show_days_over_longest_first(signed_in, zone, inside, at):
     assert family_names(ascending) == ["Late", "Schmidt"]
 
 
+def test_overstays_of_both_zones_come_longest_first_when_their_days_differ(signed_in, zone, at):
+    # Given overstayers of both checkpoints, whose deadlines (the end of a local day) interleave in time
+    # (recorded in another order than the list's, which their ids follow)
+    entries = [("Claus", "CN", beijing(2026, 4, 2, 10, 0)), ("Adler", "CN", beijing(2026, 4, 1, 10, 0)),
+               ("Bekova", "KZ", almaty(2026, 4, 1, 10, 0)), ("Dauletov", "KZ", almaty(2026, 3, 31, 10, 0))]  # fmt: skip
+    for number, (name, checkpoint, moment) in enumerate(entries):
+        at(moment)
+        if checkpoint == "CN":
+            enter(zone, person(name, "DE", f"D{number:07d}"))
+        else:
+            enter(zone, person(name, "KZ", f"N{number:07d}"), "KZ", "E-C01")
+    # When the list is read at 01:00 in Beijing, still the day before in Almaty
+    at(beijing(2026, 5, 12, 1, 0))
+    response = signed_in(zone.administrator).get("/crossings/overstays/")
+    records = [row.record for row in response.context["table"].paginated_rows]
+    # Then the longest overstays come first (each counted in its own zone), the earlier deadline first among equals
+    assert [(visit.traveller.family_name, visit.days_over) for visit in records] == [
+        ("Dauletov", 12),
+        ("Adler", 12),
+        ("Bekova", 11),
+        ("Claus", 11),
+    ]
+    assert records == sorted(records, key=lambda visit: (-visit.days_over, visit.must_leave_by, visit.pk))
+
+
 def test_overstay_days_count_in_the_entry_checkpoints_zone(signed_in, zone, at):
     # Entered KZ on 1 March: the last day is 30 March in Almaty. At 21:30 on 31 March in Almaty it is already
     # 1 April in Beijing, but the visit is 1 day over, not 2.
