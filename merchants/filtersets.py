@@ -131,7 +131,12 @@ class ShopMapFilterSet(ShopFilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), field_name="unit_state", choices=UnitState.choices, empty_label=ALL
     )
-    merchant = django_filters.ModelChoiceFilter(label=_("Merchant"), queryset=visible_merchants, empty_label=ALL)
+    merchant = django_filters.ModelChoiceFilter(
+        label=_("Merchant"),
+        queryset=visible_merchants,
+        empty_label=ALL,
+        widget=ManyOptionsSelect,  # every merchant of the zone, some 1,200
+    )
 
     class Meta(ShopFilterSet.Meta):
         fields = ["side", "building", "floor", "state", "merchant"]
@@ -139,7 +144,8 @@ class ShopMapFilterSet(ShopFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.form.fields["floor"].choices = [(str(floor), floor) for floor in shop_floors()]
-        self.form.fields["merchant"].queryset = visible_merchants(self.request).order_by("trade_name")
+        merchants = visible_merchants(self.request).order_by("trade_name")
+        self.form.fields["merchant"].queryset = merchants.only("trade_name")
         self.form.fields["merchant"].label_from_instance = lambda merchant: merchant.trade_name
 
     def filter_floor(self, queryset, name, value: str):
@@ -267,7 +273,11 @@ class ModerationFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Words"), max_length=200, method="filter_words", widget=search_input())
     merchant = django_filters.ModelChoiceFilter(
-        label=_("Merchant"), field_name="shop__merchant", queryset=visible_merchants, empty_label=ALL
+        label=_("Merchant"),
+        field_name="shop__merchant",
+        queryset=visible_merchants,
+        empty_label=ALL,
+        widget=ManyOptionsSelect,  # every merchant of the zone, some 1,200
     )
     hs_chapter = django_filters.ChoiceFilter(
         label=_("Product group (HS chapter)"),
@@ -287,7 +297,8 @@ class ModerationFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["merchant"].queryset = visible_merchants(self.request).order_by("trade_name")
+        merchants = visible_merchants(self.request).order_by("trade_name")
+        self.form.fields["merchant"].queryset = merchants.only("trade_name")
         self.form.fields["merchant"].label_from_instance = lambda merchant: merchant.trade_name
         self.form.fields["hs_chapter"].choices = [
             (chapter.code, f"{chapter.code} · {chapter.name}") for chapter in hs_chapters()

@@ -204,7 +204,7 @@ class ShopQuerySet(StateCountsQuerySet):
 
     def floors(self) -> list[int]:
         """The floors that have a shop among these, lowest first."""
-        return sorted(set(self.with_unit_parts().values_list("unit_floor", flat=True)))
+        return list(self.with_unit_parts().order_by("unit_floor").values_list("unit_floor", flat=True).distinct())
 
     def in_unit_order(self) -> "ShopQuerySet":
         """By building, floor and unit, each part in the order of its number: B2 before B10, floor 2 before 10."""

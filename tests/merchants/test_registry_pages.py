@@ -4,6 +4,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -605,6 +607,19 @@ def test_shop_map_shows_units_by_building_and_floor(zone_units, administrator_cl
     # The table below lists the same units
     table = page[page.index('id="shop-table"') :]
     assert all(code in table for code in ("B2-2-001", "B2-1-900", "C1-3-010", "B10-1-001"))
+
+
+def test_shop_map_reads_as_many_statements_for_a_whole_building_as_for_a_few_units(zone_units, administrator_client):
+    # Given the map of a few units, read once
+    with CaptureQueriesContext(connection) as few:
+        administrator_client.get(url("registry-shops"))
+    # When a building of forty units of other merchants opens, then the map reads no more statements
+    for number in range(40):
+        ShopFactory(unit_code=f"B7-{1 + number // 20}-{number:03d}", state=ShopState.CLOSED if number % 7 else "open")
+    with CaptureQueriesContext(connection) as many:
+        page = html(administrator_client.get(url("registry-shops")))
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(shop_map(page)[("B7", 2)]) == 20
 
 
 @pytest.mark.parametrize(
