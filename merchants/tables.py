@@ -62,7 +62,9 @@ class MerchantTable(RegistryTable):
 
     trade_name = tables.Column(verbose_name=_("Trade name"))
     legal_name = tables.Column(verbose_name=_("Legal name"))
-    country = tables.Column(verbose_name=_("Country"))
+    # Through the code, as every country column: for a field with choices django-tables2 would first look up the
+    # display name in every cell, which django-countries answers by normalising its 250 choices again.
+    country = tables.Column(verbose_name=_("Country"), accessor="country__code")
     registration_number = tables.Column(verbose_name=_("Registration number"))
     state = tables.Column(verbose_name=_("State"))
     shop_count = tables.Column(verbose_name=_("Shops"), attrs={"cell": {"class": "num"}})
@@ -73,7 +75,7 @@ class MerchantTable(RegistryTable):
     def render_trade_name(self, record: Merchant) -> str:
         return merchant_link(record)
 
-    # The record's Country, not the cell value: for a field with choices, django-tables2 passes the display name.
+    # The record's Country, not the cell value (its code).
     def render_country(self, record: Merchant) -> str:
         return record.country.name
 
@@ -146,7 +148,7 @@ class ModerationTable(RegistryTable):
     merchant = tables.Column(verbose_name=_("Merchant"), accessor="shop__merchant")
     shop = tables.Column(verbose_name=_("Shop"), accessor="shop__unit_code")
     hs_code = tables.Column(verbose_name=_("HS code"))
-    origin_country = tables.Column(verbose_name=_("Country of origin"))
+    origin_country = tables.Column(verbose_name=_("Country of origin"), accessor="origin_country__code")
     price = tables.Column(verbose_name=_("Price (CNY)"), attrs={"cell": {"class": "num"}})
     submitted_at = tables.Column(verbose_name=_("Submitted"))
 

@@ -135,7 +135,9 @@ class ShipmentTable(ListTable):
         verbose_name=_("Merchant"), accessor="merchant__trade_name", order_by=("merchant__trade_name", "id")
     )
     consignee_name = tables.Column(verbose_name=_("Consignee"), order_by=("consignee_name", "id"))
-    consignee_country = tables.Column(verbose_name=_("Destination"), order_by=("consignee_country", "id"))
+    consignee_country = tables.Column(
+        verbose_name=_("Destination"), accessor="consignee_country__code", order_by=("consignee_country", "id")
+    )
     corridor = tables.Column(verbose_name=_("Corridor"), order_by=("corridor", "id"))
     transport_mode = tables.Column(verbose_name=_("Transport"), order_by=("transport_mode", "id"))
     step = tables.Column(verbose_name=_("Step"), order_by=("step", "id"))
