@@ -118,9 +118,17 @@ def measure() -> dict:
             "p50": statistics.median(timings),
             "p95": statistics.quantiles(timings, n=20)[18],
             "status": response.status_code,
+            "rows": rows_shown(response),
         }
         print(f"  {name:<40} p95 {results[name]['p95']:7.1f} ms", file=sys.stderr, flush=True)
     return {"pages": results, "figures": figures}
+
+
+def rows_shown(response) -> int | None:
+    """The rows of the page's table (a list page's), None for a page without one: a list's cost is its rows."""
+    table = (response.context or {}).get("table")
+    page = getattr(table, "page", None)
+    return len(page.object_list) if page is not None else None
 
 
 def measured_in_child(url: str) -> dict:
@@ -148,11 +156,19 @@ def compare(large: dict, small: dict, label: str) -> None:
         report(
             measure=f"page: {name}",
             figures=f"p95 {big['p95']:.0f} ms at {label} (p50 {big['p50']:.0f}) vs {little['p95']:.0f} ms small "
-            f"(p50 {little['p50']:.0f}); {REQUESTS} requests each, in-process test client",
+            f"(p50 {little['p50']:.0f}){rows_compared(big, little)}; {REQUESTS} requests each, in-process test client",
             ratio=f"{ratio:.2f}x small",
             target=f"p95 < {TARGET_MS} ms; large within {TARGET_RATIO}x small",
             met=big["p95"] < TARGET_MS and ratio <= TARGET_RATIO,
         )
+
+
+def rows_compared(big: dict, little: dict) -> str:
+    """ ", 50 rows shown vs 3" for a list page, "" for another: a list short of a page at the small history (no
+    overstays in its 11 days) is cheaper for that alone."""
+    if big.get("rows") is None:
+        return ""
+    return f", {big['rows']} rows shown vs {little['rows']}"
 
 
 def main() -> None:

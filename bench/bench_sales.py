@@ -64,12 +64,16 @@ def build():
         traveller=TravellerFactory(nationality="KZ"), issuing_country="KZ", valid_until=date(2032, 1, 1)
     )
     checkpoint = Checkpoint.objects.get(code="CN")
-    # Entered yesterday at 10:00 local time, within the checkpoint's hours whatever the time now
-    yesterday = timezone.localtime(timezone.now(), checkpoint.zone).replace(hour=10, minute=0) - timedelta(days=1)
+    # Entered at the last 10:00 local time: within the checkpoint's hours, and within the 24 hours a crossing may
+    # be recorded after it happened (yesterday's 10:00 was past them once the run started after 10:00 in Beijing)
+    local_now = timezone.localtime(timezone.now(), checkpoint.zone)
+    entered_at = local_now.replace(hour=10, minute=0, second=0, microsecond=0)
+    if entered_at > local_now:
+        entered_at -= timedelta(days=1)
     officer = OfficerFactory()
     OfficerAssignment.objects.create(officer=officer, checkpoint=checkpoint)
     lane = Lane.objects.get(checkpoint=checkpoint, code="E-F01")
-    entry = crossing_record_entry(document=passport, lane=lane, at=yesterday, acting_user=officer)
+    entry = crossing_record_entry(document=passport, lane=lane, at=entered_at, acting_user=officer)
     if entry.outcome != "admitted":
         raise SystemExit(f"the buyer was not admitted: {entry.outcome}")
     document = {"document_type": passport.document_type, "issuing_country": "KZ", "number": passport.number}
