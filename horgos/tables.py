@@ -83,7 +83,7 @@ class ListTable(tables.Table):
         """The rows of the page as the templates write them: each row's attributes and its cells.
 
         django-tables2 works out a column's cell attributes again for every cell, reading the table's and the
-        column's attrs and its sort state: a seventh of a 50-row page (the inside-the-zone list). Attributes that
+        column's attrs and its sort state: a tenth of a 50-row page (the inside-the-zone list). Attributes that
         depend on nothing of the row are the same on every row, so they are worked out once a page here; a column
         whose cell attributes are callables still gets them per cell, as django-tables2 would give them."""
         columns = list(self.columns)

@@ -79,7 +79,7 @@ UNIT_HTML = """<li class="reg-unit reg-unit-{status}" data-unit="{code}">
 
 def _unit_cells(shops) -> list[UnitCell]:
     """The map's cells. The whole zone is 5,000 units: each state's words are translated once and each merchant's
-    address reversed once, not for every unit (three times a unit, they were most of a second of the page)."""
+    address reversed once, rather than for every unit (its state's words were translated three times a unit)."""
     labels = {state: str(label) for state, label in UnitState.choices}
     merchant_urls: dict[int, str] = {}
     cells = []
