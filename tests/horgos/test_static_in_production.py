@@ -141,10 +141,13 @@ def test_main_pages_render_with_hashed_static_names_when_debug_is_off(production
     assert not unhashed, f"{url}: {unhashed}"
 
 
-def test_hashed_static_files_are_served_by_whitenoise(production_static, db):
-    # Given the landing page rendered with DEBUG off
+@pytest.mark.parametrize("url", ["/", "/api/docs/"])
+def test_hashed_static_files_are_served_by_whitenoise(production_static, db, url):
+    # Given a page rendered with DEBUG off (the API docs too, with Swagger UI: only the hashed names are
+    # kept in STATIC_ROOT)
     client = Client()
-    names = static_names(client.get("/").content.decode())
+    names = static_names(client.get(url).content.decode())
+    assert names, url
     # When each static file it names is fetched, then whitenoise serves it from STATIC_ROOT
     for name in names:
         response = client.get(f"/static/{name}")
