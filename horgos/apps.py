@@ -12,11 +12,9 @@ class HorgosConfig(AppConfig):
         from PIL import Image
 
         from horgos import auth_events  # noqa: F401  (connects the sign-in log's receivers)
-        from horgos.encryption import keys_check
-        from horgos.secrets import secret_key_check
+        from horgos.secrets import secrets_check
 
-        checks.register(keys_check)
-        checks.register(secret_key_check)
+        checks.register(secrets_check)
 
         # Pillow refuses (DecompressionBombError) an image of more than twice this many pixels as it opens it,
         # before decoding, wherever the site opens one; listing photos have their own, lower limit

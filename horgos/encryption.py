@@ -19,7 +19,6 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from encrypted_fields import fields as encrypted
@@ -36,15 +35,6 @@ def require_keys() -> None:
     without them."""
     if not [key for key in settings.FIELD_ENCRYPTION_KEYS if key.strip()] or not settings.BLIND_INDEX_KEY:
         raise ImproperlyConfigured(KEYS_MISSING)
-
-
-def keys_check(app_configs, **kwargs) -> list[checks.Error]:
-    """System check horgos.E001: the personal data keys are set (see `require_keys`)."""
-    try:
-        require_keys()
-    except ImproperlyConfigured:
-        return [checks.Error(KEYS_MISSING, hint="See .env.example.", id="horgos.E001")]
-    return []
 
 
 @lru_cache(maxsize=8)

@@ -27,10 +27,12 @@ def require_secrets() -> None:
     require_keys()
 
 
-def secret_key_check(app_configs, **kwargs) -> list[checks.Error]:
-    """System check horgos.E002: SECRET_KEY is set (horgos.E001, `horgos.encryption.keys_check`, checks the others)."""
-    try:
-        require_secret_key()
-    except ImproperlyConfigured:
-        return [checks.Error(SECRET_KEY_MISSING, hint="See .env.example.", id="horgos.E002")]
-    return []
+def secrets_check(app_configs, **kwargs) -> list[checks.Error]:
+    """System checks horgos.E001 (the personal data keys are set) and horgos.E002 (SECRET_KEY is set)."""
+    errors = []
+    for require, check_id in ((require_keys, "horgos.E001"), (require_secret_key, "horgos.E002")):
+        try:
+            require()
+        except ImproperlyConfigured as missing:
+            errors.append(checks.Error(str(missing), hint="See .env.example.", id=check_id))
+    return errors
