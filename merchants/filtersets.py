@@ -84,6 +84,24 @@ def visible_merchants(request):
     return Merchant.objects.visible_to(request.user) if request else Merchant.objects.none()
 
 
+def merchants_by_name(request):
+    """The options of a merchant filter: the merchants the user may see, by trade name, only that read."""
+    return visible_merchants(request).order_by("trade_name").only("trade_name")
+
+
+class MerchantChoiceField(django_filters.fields.ModelChoiceField):
+    """A merchant among all the zone's (some 1,200 on an administrator's page), named by its trade name."""
+
+    widget = ManyOptionsSelect
+
+    def label_from_instance(self, merchant: Merchant) -> str:
+        return merchant.trade_name
+
+
+class MerchantFilter(django_filters.ModelChoiceFilter):
+    field_class = MerchantChoiceField
+
+
 class MerchantFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("State"), choices=MerchantState.choices, empty_label=ALL)
     country = CountryCodeFilter(label=_("Country"), choices=countries, empty_label=ALL)
@@ -131,12 +149,7 @@ class ShopMapFilterSet(ShopFilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), field_name="unit_state", choices=UnitState.choices, empty_label=ALL
     )
-    merchant = django_filters.ModelChoiceFilter(
-        label=_("Merchant"),
-        queryset=visible_merchants,
-        empty_label=ALL,
-        widget=ManyOptionsSelect,  # every merchant of the zone, some 1,200
-    )
+    merchant = MerchantFilter(label=_("Merchant"), queryset=merchants_by_name, empty_label=ALL)
 
     class Meta(ShopFilterSet.Meta):
         fields = ["side", "building", "floor", "state", "merchant"]
@@ -144,9 +157,6 @@ class ShopMapFilterSet(ShopFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.form.fields["floor"].choices = [(str(floor), floor) for floor in shop_floors()]
-        merchants = visible_merchants(self.request).order_by("trade_name")
-        self.form.fields["merchant"].queryset = merchants.only("trade_name")
-        self.form.fields["merchant"].label_from_instance = lambda merchant: merchant.trade_name
 
     def filter_floor(self, queryset, name, value: str):
         return queryset.filter(unit_floor=int(value))
@@ -272,12 +282,8 @@ class ModerationFilterSet(django_filters.FilterSet):
     and how long the listing has waited."""
 
     q = django_filters.CharFilter(label=_("Words"), max_length=200, method="filter_words", widget=search_input())
-    merchant = django_filters.ModelChoiceFilter(
-        label=_("Merchant"),
-        field_name="shop__merchant",
-        queryset=visible_merchants,
-        empty_label=ALL,
-        widget=ManyOptionsSelect,  # every merchant of the zone, some 1,200
+    merchant = MerchantFilter(
+        label=_("Merchant"), field_name="shop__merchant", queryset=merchants_by_name, empty_label=ALL
     )
     hs_chapter = django_filters.ChoiceFilter(
         label=_("Product group (HS chapter)"),
@@ -297,9 +303,6 @@ class ModerationFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        merchants = visible_merchants(self.request).order_by("trade_name")
-        self.form.fields["merchant"].queryset = merchants.only("trade_name")
-        self.form.fields["merchant"].label_from_instance = lambda merchant: merchant.trade_name
         self.form.fields["hs_chapter"].choices = [
             (chapter.code, f"{chapter.code} · {chapter.name}") for chapter in hs_chapters()
         ]
